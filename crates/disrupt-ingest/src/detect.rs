@@ -1,0 +1,142 @@
+//! Telling an input's format from its first bytes.
+
+/// The input formats disrupt reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Canonical JSON Lines of the contract.
+    Jsonl,
+    /// Twitter/X Information Operations archive, tweets file.
+    TwitterIoTweets,
+    /// Twitter/X Information Operations archive, users file.
+    TwitterIoUsers,
+    /// coordination-network-toolkit CSV (`message_id,user_id,username,repost_id,reply_id,message,timestamp,urls`).
+    ToolkitCsv,
+    /// Any CSV read through `--columns`.
+    MappedCsv,
+}
+
+impl InputFormat {
+    pub fn name(&self) -> &'static str {
+        match self {
+            InputFormat::Jsonl => "jsonl",
+            InputFormat::TwitterIoTweets => "twitter-io",
+            InputFormat::TwitterIoUsers => "twitter-io-users",
+            InputFormat::ToolkitCsv => "toolkit-csv",
+            InputFormat::MappedCsv => "csv",
+        }
+    }
+
+    /// Names accepted by `--format`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "jsonl" | "json" => Some(InputFormat::Jsonl),
+            "twitter-io" | "twitter-io-tweets" => Some(InputFormat::TwitterIoTweets),
+            "twitter-io-users" => Some(InputFormat::TwitterIoUsers),
+            "toolkit-csv" | "cnt" | "coordination-network-toolkit" => Some(InputFormat::ToolkitCsv),
+            "csv" => Some(InputFormat::MappedCsv),
+            _ => None,
+        }
+    }
+}
+
+/// Detects the format of a (decompressed) file from its head.
+pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, String> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first = head.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Ok(InputFormat::Jsonl); // empty: nothing to read, any reader will do
+    };
+    match head[first] {
+        b'{' => {
+            if looks_like_telegram(head) {
+                return Err("this is a Telegram Desktop export (result.json); reading Telegram exports is not supported yet".into());
+            }
+            return Ok(InputFormat::Jsonl);
+        }
+        b'[' => {
+            return Err(
+                "a JSON array is not a supported input: write one JSON object per line (JSONL)"
+                    .into(),
+            )
+        }
+        _ => {}
+    }
+    let line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
+    let header_line = &head[..line_end];
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(header_line);
+    let header: Vec<String> = match reader.records().next() {
+        Some(Ok(r)) => r
+            .iter()
+            .map(|f| f.trim().trim_matches('"').to_ascii_lowercase())
+            .collect(),
+        _ => return Err("cannot read a CSV header in the first line".into()),
+    };
+    let has = |name: &str| header.iter().any(|h| h == name);
+    if have_columns {
+        return Ok(InputFormat::MappedCsv);
+    }
+    if has("tweetid") && has("userid") && (has("tweet_text") || has("tweet_time")) {
+        return Ok(InputFormat::TwitterIoTweets);
+    }
+    if has("userid") && has("user_screen_name") && !has("tweetid") {
+        return Ok(InputFormat::TwitterIoUsers);
+    }
+    if has("message_id") && has("user_id") && has("message") && has("timestamp") {
+        return Ok(InputFormat::ToolkitCsv);
+    }
+    Err(format!(
+        "unrecognised CSV header ({}); name its columns with --columns account=...,text=...,created_at=...",
+        header.iter().take(12).cloned().collect::<Vec<_>>().join(",")
+    ))
+}
+
+fn looks_like_telegram(head: &[u8]) -> bool {
+    let window = &head[..head.len().min(4096)];
+    let text = String::from_utf8_lossy(window);
+    // Telegram Desktop writes a pretty-printed object whose first line is just `{`.
+    let first_line = text.lines().next().unwrap_or("").trim();
+    first_line == "{"
+        && (text.contains("\"messages\"")
+            || text.contains("\"chats\"")
+            || text.contains("\"personal_information\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_format() {
+        assert_eq!(
+            detect_format(b"{\"kind\":\"post\"}\n", false).unwrap(),
+            InputFormat::Jsonl
+        );
+        assert_eq!(detect_format(b"\xEF\xBB\xBFmessage_id,user_id,username,repost_id,reply_id,message,timestamp,urls\r\n", false).unwrap(), InputFormat::ToolkitCsv);
+        assert_eq!(
+            detect_format(
+                b"\"tweetid\",\"userid\",\"tweet_text\",\"tweet_time\"\n",
+                false
+            )
+            .unwrap(),
+            InputFormat::TwitterIoTweets
+        );
+        assert_eq!(
+            detect_format(b"userid,user_display_name,user_screen_name\n", false).unwrap(),
+            InputFormat::TwitterIoUsers
+        );
+        assert!(detect_format(b"a,b,c\n", false)
+            .unwrap_err()
+            .contains("--columns"));
+        assert_eq!(
+            detect_format(b"a,b,c\n", true).unwrap(),
+            InputFormat::MappedCsv
+        );
+        assert!(
+            detect_format(b"{\n \"name\": \"x\",\n \"messages\": []}", false)
+                .unwrap_err()
+                .contains("Telegram")
+        );
+    }
+}

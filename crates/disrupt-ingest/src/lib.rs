@@ -1,0 +1,22 @@
+//! Ingest: streaming readers that turn input files into contract records.
+//!
+//! Every reader streams (a file is never held whole in memory), accepts `.gz` and `.zst`
+//! (detected from magic bytes), and hands each record, or each rejection with its file,
+//! line and reason, to a sink in input order. Nothing an input contains may stop a run.
+//!
+//! Formats: canonical JSONL ([`jsonl`]), the Twitter/X Information Operations archive
+//! tweets and users CSV ([`twitter_io`]), the coordination-network-toolkit CSV
+//! ([`toolkit_csv`]) and any CSV through a column mapping ([`mapped_csv`]). The format
+//! is detected from content ([`detect`]) unless forced.
+
+mod csv_util;
+pub mod detect;
+pub mod jsonl;
+pub mod mapped_csv;
+pub mod source;
+pub mod toolkit_csv;
+pub mod twitter_io;
+
+pub use detect::{detect_format, InputFormat};
+pub use mapped_csv::ColumnMap;
+pub use source::{ingest_file, FileSummary, IngestError, IngestEvent, IngestOptions, Reject};

@@ -1,0 +1,264 @@
+//! Opening an input file: hashing for chain of custody, decompression, format
+//! dispatch, and the sink every reader writes to.
+
+use crate::detect::{detect_format, InputFormat};
+use crate::mapped_csv::ColumnMap;
+use disrupt_records::{Record, TimeZoneSetting};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+/// How files are read (the CLI's `--format`, `--columns`, `--platform`, `--timezone`).
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Forces a format instead of detecting it from content.
+    pub format: Option<InputFormat>,
+    /// Column mapping for arbitrary CSV (`--columns`).
+    pub columns: Option<ColumnMap>,
+    /// Platform for formats that carry none; identifiers are prefixed `platform:`.
+    /// `None` means the format's default (`x` for Twitter-derived formats).
+    pub platform: Option<String>,
+    /// Zone for times written without one.
+    pub timezone: TimeZoneSetting,
+    /// Lines (records) longer than this are rejected without being held in memory.
+    pub max_record_bytes: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            columns: None,
+            platform: None,
+            timezone: TimeZoneSetting::default(),
+            max_record_bytes: 1 << 20,
+        }
+    }
+}
+
+/// A record that broke the contract: where it was, why, and (an excerpt of) what it said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    pub error: String,
+    pub record: String,
+}
+
+/// What a reader hands to its sink, in input order.
+#[derive(Debug)]
+pub enum IngestEvent {
+    Record { record: Record, line: u64 },
+    Reject(Reject),
+}
+
+/// Per-file chain of custody and counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileSummary {
+    pub path: String,
+    pub sha256: String,
+    pub format: InputFormat,
+    pub records: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: {source}")]
+    Open { path: String, source: io::Error },
+    #[error("{path}: {message}")]
+    Format { path: String, message: String },
+}
+
+/// Longest excerpt of a rejected record kept in `rejects.jsonl`.
+pub const REJECT_EXCERPT_BYTES: usize = 4096;
+
+pub(crate) fn excerpt_bytes(bytes: &[u8]) -> String {
+    let cut = bytes.len().min(REJECT_EXCERPT_BYTES);
+    let mut s = String::from_utf8_lossy(&bytes[..cut]).into_owned();
+    if bytes.len() > cut {
+        s.push('…');
+    }
+    s
+}
+
+/// Sha256 of every byte read through it: the file as stored, before decompression.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Reads through `inner` after `prefix`, so sniffed bytes are not lost.
+pub(crate) struct Counted<'a> {
+    pub sink: &'a mut dyn FnMut(IngestEvent),
+    pub records: u64,
+    pub rejected: u64,
+    pub file: String,
+}
+
+impl Counted<'_> {
+    pub fn record(&mut self, record: Record, line: u64) {
+        self.records += 1;
+        (self.sink)(IngestEvent::Record { record, line });
+    }
+
+    pub fn reject(&mut self, line: u64, error: impl Into<String>, record: String) {
+        self.rejected += 1;
+        (self.sink)(IngestEvent::Reject(Reject {
+            file: self.file.clone(),
+            line,
+            error: error.into(),
+            record,
+        }));
+    }
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Reads one file to the end, streaming every record or rejection into `sink`.
+///
+/// Errors only when the file cannot be opened or its format cannot be told; anything
+/// wrong inside the file becomes a rejection and reading goes on where it can.
+pub fn ingest_file(
+    path: &Path,
+    display_name: &str,
+    options: &IngestOptions,
+    sink: &mut dyn FnMut(IngestEvent),
+) -> Result<FileSummary, IngestError> {
+    let file = File::open(path).map_err(|source| IngestError::Open {
+        path: display_name.to_string(),
+        source,
+    })?;
+    let mut hashing = HashingReader {
+        inner: BufReader::with_capacity(1 << 20, file),
+        hasher: Sha256::new(),
+    };
+    let mut magic = [0u8; 4];
+    let magic_len = read_up_to(&mut hashing, &mut magic).map_err(|source| IngestError::Open {
+        path: display_name.to_string(),
+        source,
+    })?;
+    let raw = io::Cursor::new(magic[..magic_len].to_vec()).chain(&mut hashing);
+    let decoded: Box<dyn Read + '_> = if magic_len >= 2 && magic[..2] == GZIP_MAGIC {
+        Box::new(flate2::read::MultiGzDecoder::new(raw))
+    } else if magic_len == 4 && magic == ZSTD_MAGIC {
+        Box::new(
+            zstd::stream::read::Decoder::new(raw).map_err(|source| IngestError::Open {
+                path: display_name.to_string(),
+                source,
+            })?,
+        )
+    } else {
+        Box::new(raw)
+    };
+    let mut decoded = decoded;
+    let mut head = vec![0u8; 64 << 10];
+    let head_len = match read_up_to(&mut decoded, &mut head) {
+        Ok(n) => n,
+        Err(e) => {
+            // Unreadable from the start (a truncated archive): one rejection, and the run goes on.
+            drop(decoded);
+            let _ = io::copy(&mut hashing, &mut io::sink());
+            sink(IngestEvent::Reject(Reject {
+                file: display_name.to_string(),
+                line: 0,
+                error: format!("cannot read the file: {e}"),
+                record: String::new(),
+            }));
+            let format = options.format.clone().unwrap_or(InputFormat::Jsonl);
+            return Ok(FileSummary {
+                path: display_name.to_string(),
+                sha256: hex::encode(hashing.hasher.finalize()),
+                format,
+                records: 0,
+                rejected: 1,
+            });
+        }
+    };
+    head.truncate(head_len);
+    let format = match &options.format {
+        Some(f) => f.clone(),
+        None => detect_format(&head, options.columns.is_some()).map_err(|message| {
+            IngestError::Format {
+                path: display_name.to_string(),
+                message,
+            }
+        })?,
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(decoded));
+    let mut counted = Counted {
+        sink,
+        records: 0,
+        rejected: 0,
+        file: display_name.to_string(),
+    };
+    let result = match &format {
+        InputFormat::Jsonl => crate::jsonl::read(&mut reader, options, &mut counted),
+        InputFormat::TwitterIoTweets | InputFormat::TwitterIoUsers => {
+            crate::twitter_io::read(&mut reader, &format, options, &mut counted)
+        }
+        InputFormat::ToolkitCsv => crate::toolkit_csv::read(&mut reader, options, &mut counted),
+        InputFormat::MappedCsv => match &options.columns {
+            Some(columns) => crate::mapped_csv::read(&mut reader, columns, options, &mut counted),
+            None => Err(("--format csv needs --columns".to_string(), 0)),
+        },
+    };
+    if let Err((message, line)) = result {
+        // A broken stream (truncated gzip, I/O error) ends this file, not the run.
+        counted.reject(line, message, String::new());
+    }
+    // Drain what the reader did not consume so the hash covers the whole file.
+    drop(reader);
+    let _ = io::copy(&mut hashing, &mut io::sink());
+    let (records, rejected) = (counted.records, counted.rejected);
+    Ok(FileSummary {
+        path: display_name.to_string(),
+        sha256: hex::encode(hashing.hasher.finalize()),
+        format,
+        records,
+        rejected,
+    })
+}
+
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+pub(crate) fn platform_or(options: &IngestOptions, default: &str) -> String {
+    options
+        .platform
+        .clone()
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// `platform:local` unless the identifier is already prefixed with that platform.
+pub(crate) fn prefixed(platform: &str, local: &str) -> String {
+    let local = local.trim();
+    if local.len() > platform.len()
+        && local.starts_with(platform)
+        && local.as_bytes()[platform.len()] == b':'
+    {
+        local.to_string()
+    } else {
+        format!("{platform}:{local}")
+    }
+}

@@ -1,0 +1,18 @@
+//! Normalization for matching: what makes two copies of a post, link or hashtag
+//! compare equal after an operator has disguised them.
+//!
+//! Raw text is always kept for evidence; these functions only derive matching keys.
+//! - [`text`]: NFKC, case folding, invisible characters, confusables, emoji and punctuation.
+//! - [`url`]: canonical URLs (host case, default ports, fragments, tracking parameters).
+//! - [`entities`]: hashtags, URLs and mentions found in text when a record lacks them.
+//! - [`lang`]: language detection for records without `lang`.
+
+pub mod entities;
+pub mod lang;
+pub mod text;
+pub mod url;
+
+pub use entities::{extract_hashtags, extract_mentions, extract_urls};
+pub use lang::detect_language;
+pub use text::{fold_hashtag, matching_text, matching_tokens, text_hash};
+pub use url::{canonical_url, UrlPolicy};

@@ -1,0 +1,179 @@
+//! Canonical URLs: two links to the same page compare equal.
+//!
+//! Scheme (`http`/`https`) and a leading `www.` are dropped, the host is lower-cased
+//! (IDNA), default ports, fragments, trailing slashes and tracking parameters are
+//! removed, and the remaining query parameters are sorted. An empty or unparseable
+//! URL yields `None`: it never matches anything (the toolkit's empty-URL bug).
+
+/// Which query parameters are tracking noise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlPolicy {
+    /// Exact parameter names to drop (lower-case).
+    pub drop_params: Vec<String>,
+    /// Parameter name prefixes to drop (lower-case), e.g. `utm_`.
+    pub drop_prefixes: Vec<String>,
+}
+
+impl Default for UrlPolicy {
+    fn default() -> Self {
+        Self {
+            drop_params: [
+                "fbclid",
+                "gclid",
+                "dclid",
+                "gbraid",
+                "wbraid",
+                "msclkid",
+                "yclid",
+                "twclid",
+                "ttclid",
+                "igshid",
+                "igsh",
+                "mc_cid",
+                "mc_eid",
+                "_ga",
+                "_gl",
+                "_hsenc",
+                "_hsmi",
+                "mkt_tok",
+                "vero_id",
+                "oly_anon_id",
+                "oly_enc_id",
+                "rb_clickid",
+                "s_cid",
+                "ref_src",
+                "ref_url",
+                "cmpid",
+                "ncid",
+                "ocid",
+                "sr_share",
+                "spm",
+                "si",
+                "share_id",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+            drop_prefixes: ["utm_", "pk_", "mtm_", "hsa_"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        }
+    }
+}
+
+impl UrlPolicy {
+    fn is_tracking(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        self.drop_params.iter().any(|p| *p == lower)
+            || self
+                .drop_prefixes
+                .iter()
+                .any(|p| lower.starts_with(p.as_str()))
+    }
+}
+
+/// The canonical form of a URL, or `None` when there is nothing to match on.
+pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
+    let trimmed = raw
+        .trim()
+        .trim_end_matches(['.', ',', ';', ')', '…', '"', '\''])
+        .trim_start_matches(['(', '"', '\'']);
+    if trimmed.is_empty() {
+        return None;
+    }
+    let lower_start = trimmed.get(..8).unwrap_or(trimmed).to_ascii_lowercase();
+    let with_scheme;
+    let candidate = if lower_start.starts_with("http://") || lower_start.starts_with("https://") {
+        trimmed
+    } else if !trimmed.contains("://") && trimmed.contains('.') && !trimmed.contains(' ') {
+        with_scheme = format!("http://{trimmed}");
+        &with_scheme
+    } else {
+        return Some(trimmed.to_lowercase());
+    };
+    let parsed = url::Url::parse(candidate).ok()?;
+    let host = parsed
+        .host_str()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    if host.is_empty() {
+        return None;
+    }
+    let mut out = host;
+    if let Some(port) = parsed.port() {
+        // `Url` already drops the scheme's default port; any other port is kept.
+        out.push(':');
+        out.push_str(&port.to_string());
+    }
+    let path = parsed.path().trim_end_matches('/');
+    out.push_str(path);
+    let mut params: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter(|(k, _)| !policy.is_tracking(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !params.is_empty() {
+        params.sort();
+        out.push('?');
+        for (i, (k, v)) in params.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(k);
+            if !v.is_empty() {
+                out.push('=');
+                out.push_str(v);
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(u: &str) -> Option<String> {
+        canonical_url(u, &UrlPolicy::default())
+    }
+
+    #[test]
+    fn variants_of_one_page_are_equal() {
+        let base = canon("https://news.example.com/story/42").unwrap();
+        assert_eq!(base, "news.example.com/story/42");
+        for variant in [
+            "http://News.Example.COM/story/42/",
+            "https://www.news.example.com/story/42#comments",
+            "https://news.example.com:443/story/42?utm_source=tw&utm_medium=social&fbclid=abc",
+            "https://news.example.com/story/42?gclid=1",
+            "news.example.com/story/42",
+        ] {
+            assert_eq!(canon(variant).unwrap(), base, "{variant}");
+        }
+    }
+
+    #[test]
+    fn meaningful_differences_stay() {
+        assert_ne!(
+            canon("https://example.com/watch?v=1"),
+            canon("https://example.com/watch?v=2")
+        );
+        assert_eq!(
+            canon("https://example.com/p?b=2&a=1").unwrap(),
+            "example.com/p?a=1&b=2"
+        );
+        assert_eq!(
+            canon("https://example.com:8080/").unwrap(),
+            "example.com:8080"
+        );
+    }
+
+    #[test]
+    fn empty_urls_never_match() {
+        assert_eq!(canon(""), None);
+        assert_eq!(canon("   "), None);
+        assert_eq!(canon("http://"), None);
+    }
+}

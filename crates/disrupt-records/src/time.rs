@@ -1,0 +1,265 @@
+//! Times: RFC 3339 strings, integer or fractional Unix seconds, and zone-less
+//! local times read in a configured zone. Internally a time is milliseconds since
+//! the Unix epoch, which keeps sub-second order from float epochs in real exports.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type Timestamp = i64;
+
+/// How times that carry no zone are read (`--timezone`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZoneSetting {
+    offset_seconds: i32,
+}
+
+impl Default for TimeZoneSetting {
+    fn default() -> Self {
+        Self { offset_seconds: 0 }
+    }
+}
+
+impl TimeZoneSetting {
+    /// Parses `UTC`, `Z`, `+08:00`, `-0800`, `+8`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("utc") || t == "Z" || t.eq_ignore_ascii_case("gmt") {
+            return Ok(Self::default());
+        }
+        let (sign, rest) = match t.as_bytes().first() {
+            Some(b'+') => (1, &t[1..]),
+            Some(b'-') => (-1, &t[1..]),
+            _ => {
+                return Err(format!(
+                    "time zone `{text}`: expected UTC or an offset such as +08:00"
+                ))
+            }
+        };
+        let digits: String = rest.chars().filter(|c| *c != ':').collect();
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 4 {
+            return Err(format!(
+                "time zone `{text}`: expected UTC or an offset such as +08:00"
+            ));
+        }
+        let (hours, minutes) = if digits.len() <= 2 {
+            (digits.parse::<i32>().unwrap_or(0), 0)
+        } else {
+            let split = digits.len() - 2;
+            (
+                digits[..split].parse::<i32>().unwrap_or(0),
+                digits[split..].parse::<i32>().unwrap_or(0),
+            )
+        };
+        if hours > 14 || minutes > 59 {
+            return Err(format!("time zone `{text}`: offset out of range"));
+        }
+        Ok(Self {
+            offset_seconds: sign * (hours * 3600 + minutes * 60),
+        })
+    }
+
+    pub fn offset_seconds(&self) -> i32 {
+        self.offset_seconds
+    }
+
+    fn offset(&self) -> FixedOffset {
+        FixedOffset::east_opt(self.offset_seconds)
+            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    }
+}
+
+/// Seconds far outside any plausible record (year 1 to 9999) are refused rather than
+/// silently wrapped.
+const MIN_SECONDS: i64 = -62_135_596_800;
+const MAX_SECONDS: i64 = 253_402_300_799;
+
+fn seconds_to_ms(seconds: f64) -> Option<Timestamp> {
+    if !seconds.is_finite() || seconds < MIN_SECONDS as f64 || seconds > MAX_SECONDS as f64 {
+        return None;
+    }
+    Some((seconds * 1000.0).round() as i64)
+}
+
+/// Parses a time written as text: RFC 3339 (any offset), `YYYY-MM-DD HH:MM[:SS[.f]]`
+/// with or without `T`, a bare date, or Unix seconds (integer or fractional).
+pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty time".into());
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.timestamp_millis());
+    }
+    if t.bytes().all(|b| {
+        b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'e' || b == b'E' || b == b'+'
+    }) && t.bytes().any(|b| b.is_ascii_digit())
+        && !t.contains("--")
+        && t.matches('-').count() <= 1
+    {
+        if let Ok(v) = t.parse::<f64>() {
+            return seconds_to_ms(v).ok_or_else(|| format!("time `{t}` is out of range"));
+        }
+    }
+    // Offsets without a colon (`+0000`) and a space instead of `T` occur in exports.
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M%z",
+        "%a %b %d %H:%M:%S %z %Y",
+        "%a, %d %b %Y %H:%M:%S %z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(t, format) {
+            return Ok(dt.timestamp_millis());
+        }
+    }
+    let zone_offset = zone.offset();
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format) {
+            return local_to_ms(naive, zone_offset);
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        let naive = date.and_hms_opt(0, 0, 0).ok_or("invalid date")?;
+        return local_to_ms(naive, zone_offset);
+    }
+    Err(format!(
+        "`{}` is not an RFC 3339 time or Unix seconds",
+        excerpt(t)
+    ))
+}
+
+fn local_to_ms(naive: NaiveDateTime, offset: FixedOffset) -> Result<Timestamp, String> {
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .map(|dt| dt.timestamp_millis())
+        .ok_or_else(|| "ambiguous local time".to_string())
+}
+
+/// Parses a JSON time value: a string, or integer Unix seconds.
+pub fn parse_time_value(
+    value: &serde_json::Value,
+    zone: TimeZoneSetting,
+) -> Result<Timestamp, String> {
+    match value {
+        serde_json::Value::String(s) => parse_time_str(s, zone),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                if !(MIN_SECONDS..=MAX_SECONDS).contains(&i) {
+                    return Err(format!("time {i} is out of range"));
+                }
+                Ok(i * 1000)
+            } else if let Some(f) = n.as_f64() {
+                seconds_to_ms(f).ok_or_else(|| format!("time {f} is out of range"))
+            } else {
+                Err("time is not a number".into())
+            }
+        }
+        other => Err(format!(
+            "expected an RFC 3339 time or Unix seconds, got {}",
+            json_type(other)
+        )),
+    }
+}
+
+/// Formats milliseconds as RFC 3339 UTC (`2026-02-03T10:15:00Z`, with milliseconds only when non-zero).
+pub fn format_rfc3339(ms: Timestamp) -> String {
+    match Utc.timestamp_millis_opt(ms).single() {
+        Some(dt) => {
+            if ms.rem_euclid(1000) == 0 {
+                dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            } else {
+                dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+            }
+        }
+        None => ms.to_string(),
+    }
+}
+
+pub(crate) fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+pub(crate) fn excerpt(s: &str) -> String {
+    if s.chars().count() <= 60 {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}...")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_real_exports_use() {
+        let utc = TimeZoneSetting::default();
+        assert_eq!(
+            parse_time_str("2026-02-03T10:15:00Z", utc).unwrap(),
+            1_770_113_700_000
+        );
+        assert_eq!(
+            parse_time_str("2026-02-03T12:15:00+02:00", utc).unwrap(),
+            1_770_113_700_000
+        );
+        assert_eq!(
+            parse_time_str("1770113700", utc).unwrap(),
+            1_770_113_700_000
+        );
+        assert_eq!(
+            parse_time_str("1606451170.518101", utc).unwrap(),
+            1_606_451_170_518
+        );
+        assert_eq!(
+            parse_time_str("2017-06-22 16:03", utc).unwrap(),
+            parse_time_str("2017-06-22T16:03:00Z", utc).unwrap()
+        );
+        assert_eq!(
+            parse_time_str("2015-02-24 11:35:52 -0800", utc).unwrap(),
+            parse_time_str("2015-02-24T19:35:52Z", utc).unwrap()
+        );
+        assert!(parse_time_str("yesterday", utc).is_err());
+        assert!(parse_time_str("1e300", utc).is_err());
+    }
+
+    #[test]
+    fn zone_less_times_follow_the_setting() {
+        let pst = TimeZoneSetting::parse("-08:00").unwrap();
+        assert_eq!(
+            parse_time_str("2015-02-24 11:53", pst).unwrap(),
+            parse_time_str("2015-02-24T19:53:00Z", TimeZoneSetting::default()).unwrap()
+        );
+        assert_eq!(
+            TimeZoneSetting::parse("+0530").unwrap().offset_seconds(),
+            19800
+        );
+        assert!(TimeZoneSetting::parse("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        assert_eq!(format_rfc3339(1_770_113_700_000), "2026-02-03T10:15:00Z");
+        assert_eq!(
+            format_rfc3339(1_606_451_170_518),
+            "2020-11-27T04:26:10.518Z"
+        );
+    }
+}
