@@ -1,0 +1,25 @@
+//! Detect behaviour: windowed co-action detectors over posts.
+//!
+//! A co-action is two accounts doing the same thing (posting the same or a near-same text,
+//! sharing a link or a hashtag, reposting or replying to the same post) within a signal's
+//! time window. Each detector ([`signals`]) only says which *keys* a post acts on; the one
+//! engine in [`window`] turns keyed events into co-actions. Its state is keyed and
+//! mergeable, so the same code runs on one machine or partitioned by key over a log.
+//!
+//! Popular things are organic, so raw co-action counts are not evidence. [`score`] tests
+//! every account pair against a jitter null model (each account's actions displaced at
+//! random within a baseline window around where they happened): a pair is kept only when
+//! it co-acted more often than that null explains, with a false discovery rate control
+//! over all pairs examined ([`significance`]).
+
+pub mod features;
+pub mod minhash;
+pub mod pairs;
+pub mod score;
+pub mod signals;
+pub mod significance;
+pub mod window;
+
+pub use features::{DetectInput, PostFeatures};
+pub use score::{detect, detect_with_layout, Detection, Layout, PairEvidence, SignalReport};
+pub use signals::{DetectConfig, Signal, SignalConfig};

@@ -1,0 +1,89 @@
+//! Sets of post pairs: what the window engine emits. A set union is exact, commutative
+//! and idempotent, which is what makes per-partition results mergeable.
+
+/// A co-action between two posts of different accounts (`a < b` by post index), with the
+/// number of distinct accounts that acted on the rarest key they shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PostPair {
+    pub a: u32,
+    pub b: u32,
+    pub key_accounts: u32,
+}
+
+impl PostPair {
+    pub fn new(x: u32, y: u32, key_accounts: u32) -> Self {
+        if x < y {
+            Self {
+                a: x,
+                b: y,
+                key_accounts,
+            }
+        } else {
+            Self {
+                a: y,
+                b: x,
+                key_accounts,
+            }
+        }
+    }
+}
+
+/// Sorted, distinct post pairs; for a pair found through several keys the rarest key is kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostPairSet {
+    pairs: Vec<PostPair>,
+}
+
+impl PostPairSet {
+    pub fn from_unsorted(mut pairs: Vec<PostPair>) -> Self {
+        pairs.sort_unstable();
+        // Sorted by (a, b, key_accounts): the first of each (a, b) run has the rarest key.
+        pairs.dedup_by(|later, first| later.a == first.a && later.b == first.b);
+        Self { pairs }
+    }
+
+    pub fn union(self, other: Self) -> Self {
+        let mut all = self.pairs;
+        all.extend(other.pairs);
+        Self::from_unsorted(all)
+    }
+
+    pub fn as_slice(&self) -> &[PostPair] {
+        &self.pairs
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// Packs an unordered account pair into one word (lower index in the high half).
+pub fn account_pair_key(x: u32, y: u32) -> u64 {
+    let (lo, hi) = if x < y { (x, y) } else { (y, x) };
+    ((lo as u64) << 32) | hi as u64
+}
+
+pub fn unpack_account_pair(key: u64) -> (u32, u32) {
+    ((key >> 32) as u32, key as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn union_keeps_the_rarest_key_once() {
+        let a = PostPairSet::from_unsorted(vec![PostPair::new(5, 2, 30), PostPair::new(1, 3, 4)]);
+        let b = PostPairSet::from_unsorted(vec![PostPair::new(2, 5, 7), PostPair::new(1, 3, 4)]);
+        let u = a.clone().union(b.clone());
+        assert_eq!(
+            u.as_slice(),
+            &[PostPair::new(1, 3, 4), PostPair::new(2, 5, 7)]
+        );
+        assert_eq!(u, b.union(a));
+    }
+}

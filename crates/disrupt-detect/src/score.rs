@@ -1,0 +1,421 @@
+//! From co-actions to evidence: per account pair, how many times the two co-acted, how
+//! many times chance (the jitter null) would make them, and whether the excess survives
+//! false-discovery control over every pair examined.
+//!
+//! Null model. Under the null each account's actions keep their keys but are displaced
+//! uniformly within +-H of where they happened. For a post `a` of account A, with `c`
+//! posts of B on a shared key within +-H, the chance that at least one lands within the
+//! signal window W of `a` is `1 - (1 - W/H)^c`. Summed over A's posts this is the expected
+//! number of A's posts matched by B by chance, `lambda`; the observed number is compared
+//! with a Poisson tail. Both directions are tested and the larger p-value is kept, so a
+//! hyperactive account cannot make a quiet one look coordinated.
+//!
+//! Rarity. A co-action on a key used by `n` of the `N` accounts weighs `ln(1 + N/n)`, so a
+//! shared rare hashtag counts for more than a trending one in the edge weight.
+
+use crate::features::DetectInput;
+use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
+use crate::signals::{keyed_events, near_duplicate::SimilarText, DetectConfig, Signal};
+use crate::significance::{benjamini_hochberg_threshold, poisson_upper_tail};
+use crate::window::{CoActionState, ExactKey, PassStats, Windows};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// Evidence for one account pair on one signal (or on all signals fused).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairEvidence {
+    /// Account indices, `a < b`.
+    pub a: u32,
+    pub b: u32,
+    /// Co-actions: the smaller of the two accounts' numbers of matched posts.
+    pub co_actions: u32,
+    /// Expected co-actions under the null (for the direction that decided `p_value`).
+    pub expected: f64,
+    pub p_value: f64,
+    /// Co-actions weighted by rarity.
+    pub weight: f64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    /// Matched post pairs (post of `a`, post of `b`).
+    pub matches: Vec<(u32, u32)>,
+    pub significant: bool,
+}
+
+/// What one signal (or the fusion) found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SignalReport {
+    pub events: usize,
+    pub shared_keys: u64,
+    pub crowd_events: u64,
+    /// Account pairs with at least one co-action (the hypotheses examined).
+    pub pairs_examined: usize,
+    /// p-value threshold chosen by Benjamini-Hochberg.
+    pub threshold: f64,
+    /// Tested pairs (at least `min_co_actions`), significant or not.
+    pub pairs: Vec<PairEvidence>,
+}
+
+/// Detection output: per signal, and fused across signals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Detection {
+    pub signals: Vec<(Signal, SignalReport)>,
+    pub fused: SignalReport,
+}
+
+impl Detection {
+    pub fn signal(&self, s: Signal) -> Option<&SignalReport> {
+        self.signals.iter().find(|(x, _)| *x == s).map(|(_, r)| r)
+    }
+}
+
+/// A post pair that had the chance to co-act, with the chance `W/H` it would land in the window.
+#[derive(Clone, Copy)]
+struct Opportunity {
+    a: u32,
+    b: u32,
+    ratio: f64,
+}
+
+struct SignalRun {
+    signal: Signal,
+    /// Key partitions of the operator state (one on a single machine).
+    partitions: Vec<CoActionState>,
+    windows: Windows,
+    matches: PostPairSet,
+    stats: PassStats,
+    events: usize,
+}
+
+/// How the keyed state is laid out; results are the same for every layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One state per signal.
+    Single,
+    /// State split into this many key partitions, each scanned on its own, results merged
+    /// (how consumers of a key-partitioned log run it).
+    ByKey(usize),
+    /// Posts fed in this many time chunks into separate states that are then merged
+    /// (how a stream processor accumulates window state).
+    ByTimeChunk(usize),
+}
+
+fn build_state(
+    signal: Signal,
+    input: &DetectInput,
+    config: &DetectConfig,
+    layout: Layout,
+) -> (Vec<CoActionState>, usize) {
+    match layout {
+        Layout::Single | Layout::ByKey(_) => {
+            let events = keyed_events(signal, &input.posts, config);
+            let n = events.len();
+            let mut state = CoActionState::default();
+            state.extend(events);
+            let parts = if let Layout::ByKey(k) = layout {
+                state.partition_by_key(k)
+            } else {
+                vec![state]
+            };
+            (parts, n)
+        }
+        Layout::ByTimeChunk(k) => {
+            let mut order: Vec<usize> = (0..input.posts.len()).collect();
+            order.sort_by_key(|&i| input.posts[i].time);
+            let chunk = order.len().div_ceil(k.max(1)).max(1);
+            let mut n = 0;
+            let merged = order
+                .chunks(chunk)
+                .map(|ids| {
+                    let mut state = CoActionState::default();
+                    let all = keyed_events(signal, &input.posts, config);
+                    let wanted: HashSet<u32> = ids.iter().map(|&i| i as u32).collect();
+                    let events: Vec<_> = all
+                        .into_iter()
+                        .filter(|e| wanted.contains(&e.post))
+                        .collect();
+                    n += events.len();
+                    state.extend(events);
+                    state
+                })
+                .fold(CoActionState::default(), CoActionState::merge);
+            (vec![merged], n)
+        }
+    }
+}
+
+fn run_matches(
+    signal: Signal,
+    input: &DetectInput,
+    config: &DetectConfig,
+    layout: Layout,
+) -> SignalRun {
+    let windows = config.windows(signal);
+    let (mut partitions, events) = build_state(signal, input, config, layout);
+    let mut matches = PostPairSet::default();
+    let mut stats = PassStats::default();
+    for state in &mut partitions {
+        let (m, s) = if signal == Signal::NearDuplicate {
+            state.matches(
+                &windows,
+                &SimilarText {
+                    posts: &input.posts,
+                    threshold: config.near_duplicate_threshold,
+                },
+            )
+        } else {
+            state.matches(&windows, &ExactKey)
+        };
+        matches = matches.union(m);
+        stats.crowd_events += s.crowd_events;
+        stats.shared_keys += s.shared_keys;
+    }
+    SignalRun {
+        signal,
+        partitions,
+        windows,
+        matches,
+        stats,
+        events,
+    }
+}
+
+/// Runs every enabled signal over the input and tests every account pair.
+pub fn detect(input: &DetectInput, config: &DetectConfig) -> Detection {
+    detect_with_layout(input, config, Layout::Single)
+}
+
+/// [`detect`] with the operator state laid out as given: the result does not depend on it.
+pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: Layout) -> Detection {
+    let enabled: Vec<Signal> = Signal::ALL
+        .into_iter()
+        .filter(|s| config.signal(*s).enabled)
+        .collect();
+    let mut runs: Vec<SignalRun> = enabled
+        .par_iter()
+        .map(|s| run_matches(*s, input, config, layout))
+        .collect();
+
+    // Candidates: pairs with enough co-actions in any signal, or across signals together.
+    let fused_matches = runs.iter().fold(PostPairSet::default(), |acc, r| {
+        acc.union(r.matches.clone())
+    });
+    let mut candidates: HashSet<u64> = HashSet::new();
+    for set in runs
+        .iter()
+        .map(|r| &r.matches)
+        .chain(std::iter::once(&fused_matches))
+    {
+        for (key, group) in group_by_account_pair(input, set) {
+            if co_action_count(&group) >= config.min_co_actions {
+                candidates.insert(key);
+            }
+        }
+    }
+    let candidate_accounts: HashSet<u32> = candidates
+        .iter()
+        .flat_map(|k| {
+            let (x, y) = unpack_account_pair(*k);
+            [x, y]
+        })
+        .collect();
+
+    let per_signal_opportunities: Vec<Vec<Opportunity>> = runs
+        .par_iter_mut()
+        .map(|run| {
+            let mut opportunities = PostPairSet::default();
+            for state in &mut run.partitions {
+                let found = if run.signal == Signal::NearDuplicate {
+                    state.opportunities(
+                        &run.windows,
+                        &SimilarText {
+                            posts: &input.posts,
+                            threshold: config.near_duplicate_threshold,
+                        },
+                        &candidates,
+                        &candidate_accounts,
+                    )
+                } else {
+                    state.opportunities(&run.windows, &ExactKey, &candidates, &candidate_accounts)
+                };
+                opportunities = opportunities.union(found);
+            }
+            let ratio = run.windows.window_ms as f64 / run.windows.baseline_ms as f64;
+            opportunities
+                .as_slice()
+                .iter()
+                .map(|p| Opportunity {
+                    a: p.a,
+                    b: p.b,
+                    ratio,
+                })
+                .collect()
+        })
+        .collect();
+
+    let account_count = input.account_count.max(2);
+    let mut signals = Vec::with_capacity(runs.len());
+    for (run, opportunities) in runs.iter().zip(&per_signal_opportunities) {
+        let mut report = score_pairs(input, &run.matches, opportunities, config, account_count);
+        report.events = run.events;
+        report.shared_keys = run.stats.shared_keys;
+        report.crowd_events = run.stats.crowd_events;
+        signals.push((run.signal, report));
+    }
+    // Fused opportunities: a post pair linked by several signals gets the widest window.
+    let mut fused_opportunities: Vec<Opportunity> =
+        per_signal_opportunities.into_iter().flatten().collect();
+    fused_opportunities.sort_unstable_by(|x, y| {
+        (x.a, x.b)
+            .cmp(&(y.a, y.b))
+            .then(y.ratio.total_cmp(&x.ratio))
+    });
+    fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
+    let fused = score_pairs(
+        input,
+        &fused_matches,
+        &fused_opportunities,
+        config,
+        account_count,
+    );
+    Detection { signals, fused }
+}
+
+/// Post pairs grouped by unordered account pair, oriented so `.0` is the lower account's post.
+fn group_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, Vec<PostPair>)> {
+    let mut keyed: Vec<(u64, PostPair)> = set
+        .as_slice()
+        .iter()
+        .map(|p| {
+            let (acc_a, acc_b) = (
+                input.posts[p.a as usize].account,
+                input.posts[p.b as usize].account,
+            );
+            let oriented = if acc_a < acc_b {
+                *p
+            } else {
+                PostPair {
+                    a: p.b,
+                    b: p.a,
+                    key_accounts: p.key_accounts,
+                }
+            };
+            (account_pair_key(acc_a, acc_b), oriented)
+        })
+        .collect();
+    keyed.par_sort_unstable_by_key(|(k, p)| (*k, p.a, p.b));
+    keyed
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|g| (g[0].0, g.iter().map(|(_, p)| *p).collect()))
+        .collect()
+}
+
+fn distinct_count(mut posts: Vec<u32>) -> u32 {
+    posts.sort_unstable();
+    posts.dedup();
+    posts.len() as u32
+}
+
+fn co_action_count(group: &[PostPair]) -> u32 {
+    let a = distinct_count(group.iter().map(|p| p.a).collect());
+    let b = distinct_count(group.iter().map(|p| p.b).collect());
+    a.min(b)
+}
+
+/// Expected chance matches of the posts on one side: sum over posts of `1 - prod(1 - ratio)`.
+fn expected_matches(side: &mut [(u32, f64)]) -> f64 {
+    side.sort_unstable_by_key(|(post, _)| *post);
+    side.chunk_by(|x, y| x.0 == y.0)
+        .map(|g| 1.0 - g.iter().map(|(_, r)| 1.0 - r).product::<f64>())
+        .sum()
+}
+
+fn score_pairs(
+    input: &DetectInput,
+    matches: &PostPairSet,
+    opportunities: &[Opportunity],
+    config: &DetectConfig,
+    account_count: usize,
+) -> SignalReport {
+    let groups = group_by_account_pair(input, matches);
+    let pairs_examined = groups.len();
+    // Opportunities by account pair, oriented like the matches.
+    let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::new();
+    for o in opportunities {
+        let (acc_a, acc_b) = (
+            input.posts[o.a as usize].account,
+            input.posts[o.b as usize].account,
+        );
+        let oriented = if acc_a < acc_b {
+            (o.a, o.b, o.ratio)
+        } else {
+            (o.b, o.a, o.ratio)
+        };
+        opp_by_pair
+            .entry(account_pair_key(acc_a, acc_b))
+            .or_default()
+            .push(oriented);
+    }
+    let mut pairs: Vec<PairEvidence> = groups
+        .into_par_iter()
+        .filter_map(|(key, group)| {
+            let o_a = distinct_count(group.iter().map(|p| p.a).collect());
+            let o_b = distinct_count(group.iter().map(|p| p.b).collect());
+            let co_actions = o_a.min(o_b);
+            if co_actions < config.min_co_actions {
+                return None;
+            }
+            let opp = opp_by_pair.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+            let mut side_a: Vec<(u32, f64)> = opp.iter().map(|(a, _, r)| (*a, *r)).collect();
+            let mut side_b: Vec<(u32, f64)> = opp.iter().map(|(_, b, r)| (*b, *r)).collect();
+            let (lambda_a, lambda_b) =
+                (expected_matches(&mut side_a), expected_matches(&mut side_b));
+            let p_a = poisson_upper_tail(o_a as u64, lambda_a);
+            let p_b = poisson_upper_tail(o_b as u64, lambda_b);
+            let (p_value, expected) = if p_a >= p_b {
+                (p_a, lambda_a)
+            } else {
+                (p_b, lambda_b)
+            };
+            let mean_rarity = group
+                .iter()
+                .map(|p| (1.0 + account_count as f64 / p.key_accounts.max(1) as f64).ln())
+                .sum::<f64>()
+                / group.len() as f64;
+            let times = group.iter().flat_map(|p| {
+                [
+                    input.posts[p.a as usize].time,
+                    input.posts[p.b as usize].time,
+                ]
+            });
+            let (first_seen, last_seen) =
+                times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+            let (a, b) = unpack_account_pair(key);
+            Some(PairEvidence {
+                a,
+                b,
+                co_actions,
+                expected,
+                p_value,
+                weight: co_actions as f64 * mean_rarity,
+                first_seen,
+                last_seen,
+                matches: group.iter().map(|p| (p.a, p.b)).collect(),
+                significant: false,
+            })
+        })
+        .collect();
+    let p_values: Vec<f64> = pairs.iter().map(|p| p.p_value).collect();
+    let threshold = benjamini_hochberg_threshold(&p_values, pairs_examined, config.fdr);
+    for p in &mut pairs {
+        p.significant = threshold > 0.0 && p.p_value <= threshold;
+    }
+    pairs.sort_unstable_by_key(|p| (p.a, p.b));
+    SignalReport {
+        events: 0,
+        shared_keys: 0,
+        crowd_events: 0,
+        pairs_examined,
+        threshold,
+        pairs,
+    }
+}

@@ -1,0 +1,164 @@
+//! The behavioural signals. Each module says which keys a post acts on for its signal and
+//! documents its default window; the engine in [`crate::window`] does the rest.
+
+pub mod co_hashtag;
+pub mod co_link;
+pub mod co_post;
+pub mod co_reply;
+pub mod co_repost;
+pub mod near_duplicate;
+
+use crate::features::PostFeatures;
+use crate::window::{KeyedEvent, Windows};
+use serde::Serialize;
+
+/// A behavioural signal (the `signal` column of `edges.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    CoPost,
+    NearDuplicate,
+    CoLink,
+    CoHashtag,
+    CoRepost,
+    CoReply,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 6] = [
+        Signal::CoPost,
+        Signal::NearDuplicate,
+        Signal::CoLink,
+        Signal::CoHashtag,
+        Signal::CoRepost,
+        Signal::CoReply,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::CoPost => "co_post",
+            Signal::NearDuplicate => "near_duplicate",
+            Signal::CoLink => "co_link",
+            Signal::CoHashtag => "co_hashtag",
+            Signal::CoRepost => "co_repost",
+            Signal::CoReply => "co_reply",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Settings of one signal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SignalConfig {
+    pub enabled: bool,
+    /// Co-action window `W`, seconds.
+    pub window_seconds: f64,
+}
+
+/// Every setting detection uses; all of them are written to `networks.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DetectConfig {
+    pub co_post: SignalConfig,
+    pub near_duplicate: SignalConfig,
+    pub co_link: SignalConfig,
+    pub co_hashtag: SignalConfig,
+    pub co_repost: SignalConfig,
+    pub co_reply: SignalConfig,
+    /// Half-width `H` of the jitter null, seconds: each action is displaced uniformly
+    /// within +-H under the null, so co-modulation slower than H (a trending hour, a
+    /// morning greeting, a live event) is explained by chance while synchrony within W is not.
+    pub baseline_seconds: f64,
+    /// Words a text needs before identical or near-identical copies count.
+    pub min_text_tokens: usize,
+    /// Jaccard similarity of word sets at or above which two texts are near-duplicates.
+    pub near_duplicate_threshold: f64,
+    /// A pair needs at least this many co-actions before it is tested.
+    pub min_co_actions: u32,
+    /// False discovery rate across all account pairs examined (Benjamini-Hochberg).
+    pub fdr: f64,
+    /// Events within W of one event beyond which the key is a crowd at that moment.
+    pub max_crowd: usize,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        Self {
+            co_post: co_post::DEFAULT,
+            near_duplicate: near_duplicate::DEFAULT,
+            co_link: co_link::DEFAULT,
+            co_hashtag: co_hashtag::DEFAULT,
+            co_repost: co_repost::DEFAULT,
+            co_reply: co_reply::DEFAULT,
+            baseline_seconds: 3600.0,
+            min_text_tokens: 4,
+            near_duplicate_threshold: 0.6,
+            min_co_actions: 2,
+            fdr: 0.01,
+            max_crowd: 1000,
+        }
+    }
+}
+
+impl DetectConfig {
+    pub fn signal(&self, s: Signal) -> &SignalConfig {
+        match s {
+            Signal::CoPost => &self.co_post,
+            Signal::NearDuplicate => &self.near_duplicate,
+            Signal::CoLink => &self.co_link,
+            Signal::CoHashtag => &self.co_hashtag,
+            Signal::CoRepost => &self.co_repost,
+            Signal::CoReply => &self.co_reply,
+        }
+    }
+
+    pub fn signal_mut(&mut self, s: Signal) -> &mut SignalConfig {
+        match s {
+            Signal::CoPost => &mut self.co_post,
+            Signal::NearDuplicate => &mut self.near_duplicate,
+            Signal::CoLink => &mut self.co_link,
+            Signal::CoHashtag => &mut self.co_hashtag,
+            Signal::CoRepost => &mut self.co_repost,
+            Signal::CoReply => &mut self.co_reply,
+        }
+    }
+
+    pub fn windows(&self, s: Signal) -> Windows {
+        let w = (self.signal(s).window_seconds * 1000.0) as i64;
+        Windows {
+            window_ms: w,
+            baseline_ms: ((self.baseline_seconds * 1000.0) as i64).max(w + 1),
+            max_crowd: self.max_crowd,
+        }
+    }
+}
+
+/// The keyed events a signal derives from posts.
+pub fn keyed_events(
+    signal: Signal,
+    posts: &[PostFeatures],
+    config: &DetectConfig,
+) -> Vec<KeyedEvent> {
+    let mut out = Vec::with_capacity(posts.len());
+    for (i, p) in posts.iter().enumerate() {
+        let mut push = |key: u64| {
+            out.push(KeyedEvent {
+                key,
+                time: p.time,
+                account: p.account,
+                post: i as u32,
+            })
+        };
+        match signal {
+            Signal::CoPost => co_post::keys(p, config, &mut push),
+            Signal::NearDuplicate => near_duplicate::keys(p, config, &mut push),
+            Signal::CoLink => co_link::keys(p, &mut push),
+            Signal::CoHashtag => co_hashtag::keys(p, &mut push),
+            Signal::CoRepost => co_repost::keys(p, &mut push),
+            Signal::CoReply => co_reply::keys(p, &mut push),
+        }
+    }
+    out
+}

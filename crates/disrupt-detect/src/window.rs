@@ -1,0 +1,285 @@
+//! The windowed co-action engine shared by every detector.
+//!
+//! State is a bag of keyed events. It merges by union, so events may arrive in any order
+//! and in any split (by key or by time chunk). Results come in two passes, both keyed:
+//! [`CoActionState::matches`] emits post pairs of different accounts on the same key
+//! within the signal window `W`; [`CoActionState::opportunities`] emits, for candidate
+//! account pairs only, post pairs on the same key within the baseline window `H` (the
+//! chances they had to co-act), which the null model needs. Each pass over a partition of
+//! the keys yields exactly its share of the single-run result.
+
+use crate::pairs::{account_pair_key, PostPair, PostPairSet};
+use rayon::prelude::*;
+use std::collections::HashSet;
+
+/// One post acting on one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KeyedEvent {
+    pub key: u64,
+    pub time: i64,
+    pub account: u32,
+    pub post: u32,
+}
+
+/// Time windows of one signal, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Windows {
+    /// Co-action window `W`: two actions this close are a co-action.
+    pub window_ms: i64,
+    /// Baseline half-width `H` of the jitter null.
+    pub baseline_ms: i64,
+    /// More events than this on one key within `W` of an event is a crowd (a chant, a
+    /// trending tag): that event's co-actions are not enumerated.
+    pub max_crowd: usize,
+}
+
+/// Decides whether two posts on the same key really co-act (near-duplicates check
+/// their similarity; exact keys need no check).
+pub trait PairCheck: Sync {
+    fn same_action(&self, a: u32, b: u32) -> bool;
+}
+
+/// Exact keys: sharing the key is the co-action.
+pub struct ExactKey;
+
+impl PairCheck for ExactKey {
+    fn same_action(&self, _a: u32, _b: u32) -> bool {
+        true
+    }
+}
+
+/// Mergeable state of one co-action operator.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CoActionState {
+    events: Vec<KeyedEvent>,
+    sorted: bool,
+}
+
+/// Counters a pass reports besides its pairs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PassStats {
+    /// Events whose window held a crowd and were skipped.
+    pub crowd_events: u64,
+    /// Keys used by at least two accounts.
+    pub shared_keys: u64,
+}
+
+impl CoActionState {
+    pub fn observe(&mut self, event: KeyedEvent) {
+        self.events.push(event);
+        self.sorted = false;
+    }
+
+    pub fn extend(&mut self, events: impl IntoIterator<Item = KeyedEvent>) {
+        self.events.extend(events);
+        self.sorted = false;
+    }
+
+    /// Union of two states (e.g. two time chunks of one key partition).
+    pub fn merge(mut self, other: CoActionState) -> CoActionState {
+        self.events.extend(other.events);
+        self.sorted = false;
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Splits the state into `parts` key partitions (as a partitioned log would).
+    pub fn partition_by_key(self, parts: usize) -> Vec<CoActionState> {
+        let parts = parts.max(1);
+        let mut out = vec![CoActionState::default(); parts];
+        for e in self.events {
+            let slot = (xxhash_rust::xxh3::xxh3_64(&e.key.to_le_bytes()) % parts as u64) as usize;
+            out[slot].events.push(e);
+        }
+        out
+    }
+
+    fn sort(&mut self) {
+        if !self.sorted {
+            self.events.par_sort_unstable();
+            // The same post acting twice on one key (a hashtag written twice) is one action.
+            self.events.dedup();
+            self.sorted = true;
+        }
+    }
+
+    fn key_groups(&self) -> Vec<&[KeyedEvent]> {
+        self.events
+            .chunk_by(|a, b| a.key == b.key)
+            .filter(|g| g.len() >= 2)
+            .collect()
+    }
+
+    /// Post pairs of different accounts on one key within `W`.
+    pub fn matches(
+        &mut self,
+        windows: &Windows,
+        check: &impl PairCheck,
+    ) -> (PostPairSet, PassStats) {
+        self.sort();
+        let groups = self.key_groups();
+        let results: Vec<(Vec<PostPair>, PassStats)> = groups
+            .par_iter()
+            .map(|g| scan_group(g, windows, check))
+            .collect();
+        let mut stats = PassStats::default();
+        let mut all = Vec::new();
+        for (pairs, s) in results {
+            stats.crowd_events += s.crowd_events;
+            stats.shared_keys += s.shared_keys;
+            all.extend(pairs);
+        }
+        (PostPairSet::from_unsorted(all), stats)
+    }
+
+    /// Post pairs on one key within `H`, for the candidate account pairs only.
+    pub fn opportunities(
+        &mut self,
+        windows: &Windows,
+        check: &impl PairCheck,
+        candidates: &HashSet<u64>,
+        candidate_accounts: &HashSet<u32>,
+    ) -> PostPairSet {
+        self.sort();
+        let groups = self.key_groups();
+        let all: Vec<PostPair> = groups
+            .par_iter()
+            .flat_map_iter(|g| {
+                let members: Vec<KeyedEvent> = g
+                    .iter()
+                    .copied()
+                    .filter(|e| candidate_accounts.contains(&e.account))
+                    .collect();
+                let mut out = Vec::new();
+                if members.len() < 2 {
+                    return out.into_iter();
+                }
+                let key_accounts = distinct_accounts(g);
+                for (i, e) in members.iter().enumerate() {
+                    for f in &members[i + 1..] {
+                        if f.time - e.time > windows.baseline_ms {
+                            break;
+                        }
+                        if f.account != e.account
+                            && candidates.contains(&account_pair_key(e.account, f.account))
+                            && check.same_action(e.post, f.post)
+                        {
+                            out.push(PostPair::new(e.post, f.post, key_accounts));
+                        }
+                    }
+                }
+                out.into_iter()
+            })
+            .collect();
+        PostPairSet::from_unsorted(all)
+    }
+}
+
+fn distinct_accounts(group: &[KeyedEvent]) -> u32 {
+    if group.len() <= 16 {
+        let mut seen: Vec<u32> = Vec::with_capacity(group.len());
+        for e in group {
+            if !seen.contains(&e.account) {
+                seen.push(e.account);
+            }
+        }
+        return seen.len() as u32;
+    }
+    group
+        .iter()
+        .map(|e| e.account)
+        .collect::<HashSet<_>>()
+        .len() as u32
+}
+
+fn scan_group(
+    group: &[KeyedEvent],
+    windows: &Windows,
+    check: &impl PairCheck,
+) -> (Vec<PostPair>, PassStats) {
+    let mut stats = PassStats::default();
+    let key_accounts = distinct_accounts(group);
+    if key_accounts < 2 {
+        return (Vec::new(), stats);
+    }
+    stats.shared_keys = 1;
+    let mut out = Vec::new();
+    let mut end = 0;
+    for (i, e) in group.iter().enumerate() {
+        end = end.max(i + 1);
+        while end < group.len() && group[end].time - e.time <= windows.window_ms {
+            end += 1;
+        }
+        // A crowd on both sides of the event: count events within W before it too.
+        let mut start = i;
+        while start > 0
+            && e.time - group[start - 1].time <= windows.window_ms
+            && i - start <= windows.max_crowd
+        {
+            start -= 1;
+        }
+        if end - start > windows.max_crowd {
+            stats.crowd_events += 1;
+            continue;
+        }
+        for f in &group[i + 1..end] {
+            if f.account != e.account && check.same_action(e.post, f.post) {
+                out.push(PostPair::new(e.post, f.post, key_accounts));
+            }
+        }
+    }
+    (out, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(key: u64, secs: i64, account: u32, post: u32) -> KeyedEvent {
+        KeyedEvent {
+            key,
+            time: secs * 1000,
+            account,
+            post,
+        }
+    }
+
+    const WINDOWS: Windows = Windows {
+        window_ms: 60_000,
+        baseline_ms: 3_600_000,
+        max_crowd: 100,
+    };
+
+    #[test]
+    fn co_actions_need_the_same_key_other_accounts_and_the_window() {
+        let mut s = CoActionState::default();
+        s.extend([
+            ev(1, 0, 0, 0),
+            ev(1, 30, 1, 1),
+            ev(1, 61, 2, 2),
+            ev(2, 10, 3, 3),
+            ev(1, 40, 0, 4),
+        ]);
+        let (pairs, stats) = s.matches(&WINDOWS, &ExactKey);
+        let got: Vec<(u32, u32)> = pairs.as_slice().iter().map(|p| (p.a, p.b)).collect();
+        // 0-1 (30 s), 1-2 (31 s), 1-4 (10 s), 2-4 (21 s); 0-2 is 61 s apart, 0-4 same account.
+        assert_eq!(got, vec![(0, 1), (1, 2), (1, 4), (2, 4)]);
+        assert_eq!(stats.shared_keys, 1);
+    }
+
+    #[test]
+    fn crowds_are_not_enumerated() {
+        let mut s = CoActionState::default();
+        s.extend((0..200u32).map(|i| ev(9, i as i64 / 10, i, i)));
+        let (pairs, stats) = s.matches(&WINDOWS, &ExactKey);
+        assert!(pairs.is_empty());
+        assert_eq!(stats.crowd_events, 200);
+    }
+}
