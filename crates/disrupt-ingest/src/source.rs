@@ -6,7 +6,7 @@ use crate::mapped_csv::ColumnMap;
 use disrupt_records::{Record, TimeZoneSetting};
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 /// How files are read (the CLI's `--format`, `--columns`, `--platform`, `--timezone`).

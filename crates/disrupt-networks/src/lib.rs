@@ -3,10 +3,14 @@
 //! stable id, a score, a type guess, signal counts, actor traits, evidence records with a
 //! bounded sample of texts, and a plain-language explanation.
 
-mod assemble_placeholder {}
+pub mod assemble;
+pub mod explain;
+pub mod traits;
 
 pub mod leiden;
 
-
-
+pub use assemble::{
+    assemble_networks, network_id, AccountInfo, EvidenceItem, Example, Network, NetworkConfig,
+    NetworkInputs, PostInfo,
+};
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};

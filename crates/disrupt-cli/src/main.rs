@@ -1,0 +1,56 @@
+//! `disrupt`: the command-line shell over the disrupt library.
+
+mod eval_cmd;
+mod scan_cmd;
+mod simulate_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "disrupt",
+    version,
+    about = "Find, attribute and explain coordinated networks that misuse AI"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan input files and folders for coordinated networks.
+    Scan(scan_cmd::ScanArgs),
+    /// Explain, record by record, why an account was flagged by a scan.
+    Explain {
+        /// Account identifier, e.g. x:88231.
+        account: String,
+        /// The scan's output folder.
+        #[arg(long = "in", value_name = "DIR")]
+        input: std::path::PathBuf,
+    },
+    /// Generate synthetic data with planted operations and organic traps.
+    Simulate(simulate_cmd::SimulateArgs),
+    /// Score a scan's networks against ground-truth labels.
+    Eval(eval_cmd::EvalArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan_cmd::run(args),
+        Command::Explain { account, input } => disrupt_output::explain_account(&account, &input)
+            .map(|text| print!("{text}"))
+            .map_err(anyhow::Error::from),
+        Command::Simulate(args) => simulate_cmd::run(args),
+        Command::Eval(args) => eval_cmd::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("disrupt: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

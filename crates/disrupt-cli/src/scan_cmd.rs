@@ -1,0 +1,286 @@
+//! `disrupt scan`.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use disrupt_detect::Signal;
+use disrupt_ingest::{ColumnMap, FileSummary, InputFormat, Reject};
+use disrupt_output::{
+    edge_rows, networks_document, write_edges, write_evidence, write_networks, RejectWriter,
+};
+use disrupt_pipeline::{scan, ScanConfig, ScanObserver, StageTiming};
+use disrupt_records::TimeZoneSetting;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Input files and folders (JSONL, Twitter/X IO archive CSV, coordination-network-toolkit CSV, any CSV with --columns; .gz and .zst too).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, csv.
+    #[arg(long)]
+    format: Option<String>,
+    /// Column mapping for any CSV: account=COL,text=COL,created_at=COL[,id=COL,...].
+    #[arg(long)]
+    columns: Option<String>,
+    /// Platform of formats that carry none (identifiers become PLATFORM:id).
+    #[arg(long)]
+    platform: Option<String>,
+    /// Zone of times written without one: UTC or an offset such as -08:00.
+    #[arg(long, default_value = "UTC")]
+    timezone: String,
+    /// A signal's co-action window, e.g. --window co_post=120 (seconds); repeatable.
+    #[arg(long = "window", value_name = "SIGNAL=SECONDS")]
+    windows: Vec<String>,
+    /// Turn a signal off; repeatable.
+    #[arg(long = "disable", value_name = "SIGNAL")]
+    disabled: Vec<String>,
+    /// Half-width of the null model's baseline window, seconds.
+    #[arg(long)]
+    baseline: Option<f64>,
+    /// Jaccard similarity at or above which texts are near-duplicates.
+    #[arg(long)]
+    near_duplicate_threshold: Option<f64>,
+    /// False discovery rate over all account pairs examined.
+    #[arg(long)]
+    fdr: Option<f64>,
+    /// Co-actions a pair needs before it is tested.
+    #[arg(long)]
+    min_co_actions: Option<u32>,
+    /// Words a text needs before copies of it count.
+    #[arg(long)]
+    min_text_tokens: Option<usize>,
+    /// Do not detect the language of posts that lack `lang`.
+    #[arg(long)]
+    no_detect_language: bool,
+    /// Print time and peak memory per stage.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
+    let mut config = ScanConfig {
+        detect_language: !args.no_detect_language,
+        ..ScanConfig::default()
+    };
+    if let Some(f) = &args.format {
+        config.ingest.format = Some(InputFormat::parse(f).with_context(|| {
+            format!(
+                "unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, csv)"
+            )
+        })?);
+    }
+    if let Some(c) = &args.columns {
+        config.ingest.columns = Some(ColumnMap::parse(c).map_err(anyhow::Error::msg)?);
+    }
+    config.ingest.platform = args.platform.clone();
+    config.ingest.timezone = TimeZoneSetting::parse(&args.timezone).map_err(anyhow::Error::msg)?;
+    for w in &args.windows {
+        let (name, secs) = w
+            .split_once('=')
+            .with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
+        let signal = Signal::parse(name.trim())
+            .with_context(|| format!("--window: unknown signal `{name}`"))?;
+        let secs: f64 = secs
+            .trim()
+            .parse()
+            .with_context(|| format!("--window `{w}`: not a number of seconds"))?;
+        if !(secs > 0.0) {
+            bail!("--window `{w}`: the window must be positive");
+        }
+        config.detect.signal_mut(signal).window_seconds = secs;
+    }
+    for d in &args.disabled {
+        let signal =
+            Signal::parse(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?;
+        config.detect.signal_mut(signal).enabled = false;
+    }
+    if let Some(b) = args.baseline {
+        config.detect.baseline_seconds = b;
+    }
+    if let Some(t) = args.near_duplicate_threshold {
+        if !(0.0..=1.0).contains(&t) {
+            bail!("--near-duplicate-threshold must be between 0 and 1");
+        }
+        config.detect.near_duplicate_threshold = t;
+    }
+    if let Some(q) = args.fdr {
+        config.detect.fdr = q;
+    }
+    if let Some(m) = args.min_co_actions {
+        config.detect.min_co_actions = m.max(1);
+    }
+    if let Some(m) = args.min_text_tokens {
+        config.detect.min_text_tokens = m;
+    }
+    Ok(config)
+}
+
+struct Observer {
+    rejects: RejectWriter,
+    write_error: Option<std::io::Error>,
+    bar: Option<ProgressBar>,
+    verbose: bool,
+}
+
+impl ScanObserver for Observer {
+    fn file_started(&mut self, path: &str, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("reading {path}"));
+            let _ = bytes;
+        }
+    }
+
+    fn file_finished(&mut self, summary: &FileSummary) {
+        if let Some(bar) = &self.bar {
+            bar.inc(
+                std::fs::metadata(&summary.path)
+                    .map(|m| m.len())
+                    .unwrap_or(0),
+            );
+        }
+    }
+
+    fn reject(&mut self, reject: &Reject) {
+        if let Err(e) = self.rejects.write(reject) {
+            self.write_error.get_or_insert(e);
+        }
+    }
+
+    fn stage(&mut self, timing: &StageTiming) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{} done", timing.stage));
+        }
+        if self.verbose {
+            let line = format!(
+                "  {:<10} {:>8.3} s   peak RSS {}",
+                timing.stage,
+                timing.seconds,
+                peak_rss().map_or("?".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
+            );
+            match &self.bar {
+                Some(bar) => bar.println(line),
+                None => eprintln!("{line}"),
+            }
+        }
+    }
+}
+
+/// Peak resident memory of this process in KiB (Linux), for `--verbose`.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+pub fn run(args: ScanArgs) -> Result<()> {
+    let config = build_config(&args)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let started = Instant::now();
+    let files = disrupt_pipeline::collect_input_files(&args.inputs)?;
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let mut observer = Observer {
+        rejects: RejectWriter::create(&args.out.join("rejects.jsonl"))?,
+        write_error: None,
+        bar,
+        verbose: args.verbose,
+    };
+    let result = scan(&args.inputs, &config, &mut observer)?;
+    if let Some(e) = observer.write_error.take() {
+        bail!("cannot write rejects.jsonl: {e}");
+    }
+    let write_started = Instant::now();
+    let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let document = networks_document(&result, &generated_at);
+    write_networks(&args.out.join("networks.json"), &document)?;
+    let rows = edge_rows(&result.detection, &result.accounts);
+    write_edges(&args.out.join("edges.csv"), &rows, &result.posts)?;
+    write_evidence(&args.out.join("evidence.jsonl"), &rows, &result.posts)?;
+    let Observer { rejects, bar, .. } = observer;
+    rejects.commit()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if args.verbose {
+        eprintln!(
+            "  {:<10} {:>8.3} s   peak RSS {}",
+            "output",
+            write_started.elapsed().as_secs_f64(),
+            peak_rss().map_or("?".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
+        );
+    }
+    if !args.quiet {
+        print_summary(
+            &result,
+            rows.len(),
+            &args.out,
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    Ok(())
+}
+
+fn print_summary(
+    result: &disrupt_pipeline::ScanResult,
+    edges: usize,
+    out: &std::path::Path,
+    seconds: f64,
+) {
+    let stats = &result.corpus.stats;
+    println!(
+        "disrupt scan: {} records from {} files ({} rejected, {} duplicates) in {:.2} s",
+        stats.records,
+        result.files.len(),
+        result.rejected,
+        stats.duplicates,
+        seconds
+    );
+    println!(
+        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, rejects.jsonl.",
+        result.networks.len(),
+        result.networks.iter().map(|n| n.accounts.len()).sum::<usize>(),
+        edges,
+        out.display()
+    );
+    for n in result.networks.iter().take(20) {
+        println!(
+            "\n  {}  score {:.2}  {:<9}  {} accounts  [{}]",
+            n.id,
+            n.score,
+            n.network_type,
+            n.accounts.len(),
+            n.platforms.join(", ")
+        );
+        println!("    {}", n.explanation);
+    }
+    if result.networks.len() > 20 {
+        println!(
+            "\n  ... and {} more in networks.json",
+            result.networks.len() - 20
+        );
+    }
+}

@@ -1,0 +1,354 @@
+//! `disrupt eval`: how well a scan's networks match ground truth.
+//!
+//! Account level: an account is flagged when it belongs to a network (at or above a
+//! minimum score); it is a true positive when its label names an operation. Operation
+//! level: each operation's best-matching network by Jaccard similarity of account sets
+//! (recovered as one network when the similarity is at least 0.8). Organic accounts
+//! flagged are broken down by the trap they took part in; operation members by the
+//! perturbation they used, counting a member as recalled when it sits in a network whose
+//! members are mostly from its own operation.
+
+use disrupt_records::{record_from_json, Label, LabelType, Record, TimeZoneSetting};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OperationResult {
+    pub operation: String,
+    #[serde(rename = "type")]
+    pub label_type: String,
+    pub accounts: usize,
+    pub best_network: Option<String>,
+    pub jaccard: f64,
+    pub recovered: bool,
+    /// Members found in any network.
+    pub flagged: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupResult {
+    pub name: String,
+    pub accounts: usize,
+    pub flagged: usize,
+    pub rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EvalReport {
+    pub labelled_accounts: usize,
+    pub operation_accounts: usize,
+    pub organic_accounts: usize,
+    pub networks: usize,
+    pub flagged_accounts: usize,
+    pub unlabelled_flagged: usize,
+    pub true_positives: usize,
+    pub false_positives: usize,
+    pub false_negatives: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// Organic accounts flagged, as a share of organic accounts.
+    pub organic_false_positive_rate: f64,
+    pub operations: Vec<OperationResult>,
+    pub operations_recovered: usize,
+    /// Organic accounts flagged, by trap (`none` for accounts in no trap).
+    pub organic_by_trap: Vec<GroupResult>,
+    /// Operation members recalled, by perturbation.
+    pub recall_by_perturbation: Vec<GroupResult>,
+}
+
+/// Reads `label` records from canonical JSONL text (other kinds are skipped).
+pub fn read_labels(text: &str) -> Result<Vec<Label>, String> {
+    let mut labels = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        if value.get("kind").and_then(Value::as_str) != Some("label") {
+            continue;
+        }
+        match record_from_json(value, TimeZoneSetting::default()) {
+            Ok(Record::Label(l)) => labels.push(l),
+            Ok(_) => {}
+            Err(e) => return Err(format!("line {}: {e}", i + 1)),
+        }
+    }
+    Ok(labels)
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Scores the networks of a `networks.json` document against labels.
+pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalReport {
+    let truth: HashMap<&str, &Label> = labels.iter().map(|l| (l.account.as_str(), l)).collect();
+    let nets: Vec<(String, BTreeSet<String>)> = networks["networks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["score"].as_f64().unwrap_or(0.0) >= min_score)
+        .map(|n| {
+            let id = n["id"].as_str().unwrap_or("").to_string();
+            let members = n["accounts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect();
+            (id, members)
+        })
+        .collect();
+    let flagged: BTreeSet<&str> = nets
+        .iter()
+        .flat_map(|(_, m)| m.iter().map(String::as_str))
+        .collect();
+    let is_operation = |l: &Label| l.label_type != LabelType::Organic && l.operation != "organic";
+    let operation_accounts = labels.iter().filter(|l| is_operation(l)).count();
+    let organic_accounts = labels.len() - operation_accounts;
+    let tp = labels
+        .iter()
+        .filter(|l| is_operation(l) && flagged.contains(l.account.as_str()))
+        .count();
+    let fp = labels
+        .iter()
+        .filter(|l| !is_operation(l) && flagged.contains(l.account.as_str()))
+        .count();
+    let unlabelled_flagged = flagged.iter().filter(|a| !truth.contains_key(*a)).count();
+    let fn_ = operation_accounts - tp;
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, operation_accounts);
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+
+    // Operations and their best networks.
+    let mut ops: BTreeMap<&str, (BTreeSet<&str>, &str)> = BTreeMap::new();
+    for l in labels.iter().filter(|l| is_operation(l)) {
+        let e = ops
+            .entry(l.operation.as_str())
+            .or_insert_with(|| (BTreeSet::new(), l.label_type.as_str()));
+        e.0.insert(l.account.as_str());
+    }
+    let mut operations = Vec::new();
+    for (name, (members, kind)) in &ops {
+        let mut best: Option<(String, f64)> = None;
+        for (id, net) in &nets {
+            let inter = net.iter().filter(|a| members.contains(a.as_str())).count();
+            if inter == 0 {
+                continue;
+            }
+            let j = inter as f64 / (net.len() + members.len() - inter) as f64;
+            if best.as_ref().is_none_or(|(_, b)| j > *b) {
+                best = Some((id.clone(), j));
+            }
+        }
+        let flagged_members = members.iter().filter(|a| flagged.contains(*a)).count();
+        let jaccard = best.as_ref().map_or(0.0, |(_, j)| *j);
+        operations.push(OperationResult {
+            operation: name.to_string(),
+            label_type: kind.to_string(),
+            accounts: members.len(),
+            best_network: best.map(|(id, _)| id),
+            jaccard,
+            recovered: jaccard >= 0.8,
+            flagged: flagged_members,
+        });
+    }
+    let operations_recovered = operations.iter().filter(|o| o.recovered).count();
+
+    // The operation each network mostly consists of.
+    let mut network_of: HashMap<&str, Option<&str>> = HashMap::new();
+    for (_, net) in &nets {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for a in net {
+            if let Some(l) = truth.get(a.as_str()) {
+                *counts.entry(l.operation.as_str()).or_default() += 1;
+            }
+        }
+        let majority = counts.into_iter().max_by_key(|(_, c)| *c).map(|(op, _)| op);
+        for a in net {
+            network_of.insert(a.as_str(), majority);
+        }
+    }
+
+    let mut traps: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut perturbations: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for l in labels {
+        let is_flagged = flagged.contains(l.account.as_str());
+        if is_operation(l) {
+            let kind = l.extra("perturbation").unwrap_or("unspecified").to_string();
+            let attributed =
+                network_of.get(l.account.as_str()).copied().flatten() == Some(l.operation.as_str());
+            let e = perturbations.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += attributed as usize;
+        } else {
+            let trap_list: Vec<String> = match l
+                .attributes
+                .as_ref()
+                .and_then(|m| m.get("traps"))
+                .and_then(Value::as_array)
+            {
+                Some(list) => list
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect(),
+                None => l
+                    .extra("trap")
+                    .map(|t| vec![t.to_string()])
+                    .unwrap_or_default(),
+            };
+            let trap_list = if trap_list.is_empty() {
+                vec!["none".to_string()]
+            } else {
+                trap_list
+            };
+            for t in trap_list {
+                let e = traps.entry(t).or_default();
+                e.0 += 1;
+                e.1 += is_flagged as usize;
+            }
+        }
+    }
+    let groups = |m: BTreeMap<String, (usize, usize)>| {
+        m.into_iter()
+            .map(|(name, (n, f))| GroupResult {
+                name,
+                accounts: n,
+                flagged: f,
+                rate: ratio(f, n),
+            })
+            .collect()
+    };
+    EvalReport {
+        labelled_accounts: labels.len(),
+        operation_accounts,
+        organic_accounts,
+        networks: nets.len(),
+        flagged_accounts: flagged.len(),
+        unlabelled_flagged,
+        true_positives: tp,
+        false_positives: fp,
+        false_negatives: fn_,
+        precision,
+        recall,
+        f1,
+        organic_false_positive_rate: ratio(fp, organic_accounts),
+        operations,
+        operations_recovered,
+        organic_by_trap: groups(traps),
+        recall_by_perturbation: groups(perturbations),
+    }
+}
+
+/// The report as a table for a terminal.
+pub fn render(report: &EvalReport) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "accounts: {} labelled ({} in operations, {} organic); {} networks flag {} accounts\n",
+        report.labelled_accounts,
+        report.operation_accounts,
+        report.organic_accounts,
+        report.networks,
+        report.flagged_accounts
+    ));
+    s.push_str(&format!(
+        "precision {:.4}  recall {:.4}  F1 {:.4}  (TP {}, FP {}, FN {})\n",
+        report.precision,
+        report.recall,
+        report.f1,
+        report.true_positives,
+        report.false_positives,
+        report.false_negatives
+    ));
+    s.push_str(&format!(
+        "organic accounts flagged: {} of {} ({:.3}%)\n",
+        report.false_positives,
+        report.organic_accounts,
+        100.0 * report.organic_false_positive_rate
+    ));
+    s.push_str(&format!(
+        "\noperations recovered as one network (Jaccard >= 0.8): {} of {}\n",
+        report.operations_recovered,
+        report.operations.len()
+    ));
+    for o in &report.operations {
+        s.push_str(&format!(
+            "  {:<10} {:<9} {:>3} accounts  flagged {:>3}  best {}  Jaccard {:.3}{}\n",
+            o.operation,
+            o.label_type,
+            o.accounts,
+            o.flagged,
+            o.best_network.as_deref().unwrap_or("-"),
+            o.jaccard,
+            if o.recovered { "" } else { "  NOT RECOVERED" }
+        ));
+    }
+    s.push_str("\nrecall by perturbation (member in its operation's network):\n");
+    for g in &report.recall_by_perturbation {
+        s.push_str(&format!(
+            "  {:<16} {:>4} of {:>4}  {:.3}\n",
+            g.name, g.flagged, g.accounts, g.rate
+        ));
+    }
+    s.push_str("\norganic accounts flagged, by trap:\n");
+    for g in &report.organic_by_trap {
+        s.push_str(&format!(
+            "  {:<16} {:>4} of {:>5}  {:.4}\n",
+            g.name, g.flagged, g.accounts, g.rate
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scores_a_small_case() {
+        let labels = read_labels(
+            r#"{"kind":"label","account":"a","operation":"op-1","type":"influence","perturbation":"exact"}
+{"kind":"label","account":"b","operation":"op-1","type":"influence","perturbation":"translated"}
+{"kind":"label","account":"c","operation":"organic","type":"organic","traps":["chant"],"trap":"chant"}
+{"kind":"label","account":"d","operation":"organic","type":"organic"}
+{"kind":"post","id":"1"}"#,
+        )
+        .unwrap();
+        let nets = json!({"networks": [{"id": "n-1", "score": 0.9, "accounts": ["a", "c"]}]});
+        let r = evaluate(&labels, &nets, 0.0);
+        assert_eq!(
+            (r.true_positives, r.false_positives, r.false_negatives),
+            (1, 1, 1)
+        );
+        assert!((r.f1 - 0.5).abs() < 1e-12);
+        assert!((r.operations[0].jaccard - 1.0 / 3.0).abs() < 1e-12);
+        assert!(!r.operations[0].recovered);
+        let chant = r
+            .organic_by_trap
+            .iter()
+            .find(|g| g.name == "chant")
+            .unwrap();
+        assert_eq!(chant.flagged, 1);
+        let exact = r
+            .recall_by_perturbation
+            .iter()
+            .find(|g| g.name == "exact")
+            .unwrap();
+        assert_eq!(exact.flagged, 1);
+        assert_eq!(evaluate(&labels, &nets, 0.95).flagged_accounts, 0);
+    }
+}

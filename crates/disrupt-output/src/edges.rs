@@ -1,0 +1,166 @@
+//! `edges.csv` and `evidence.jsonl`: one row per account pair and signal whose co-action
+//! beat chance (or whose pair did, across signals, and this signal contributed).
+
+use crate::atomic::AtomicFile;
+use disrupt_detect::{Detection, PairEvidence, Signal};
+use disrupt_networks::{AccountInfo, PostInfo};
+use disrupt_records::format_rfc3339;
+use serde_json::json;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Record ids listed in one `edges.csv` cell (the full list is in `evidence.jsonl`).
+const RECORDS_IN_CSV: usize = 50;
+/// Matched record pairs kept per edge in `evidence.jsonl`.
+const MATCHES_IN_EVIDENCE: usize = 200;
+
+/// One edge with its endpoints in output order (`source < target`).
+pub struct EdgeRow<'a> {
+    pub source: &'a str,
+    pub target: &'a str,
+    pub signal: Signal,
+    pub evidence: &'a PairEvidence,
+    pub pair_p_value: f64,
+    /// Whether the evidence's `a` is the `source`.
+    a_is_source: bool,
+}
+
+pub fn edge_rows<'a>(detection: &'a Detection, accounts: &'a [AccountInfo]) -> Vec<EdgeRow<'a>> {
+    let fused: HashMap<(u32, u32), &PairEvidence> = detection
+        .fused
+        .pairs
+        .iter()
+        .map(|p| ((p.a, p.b), p))
+        .collect();
+    let mut rows = Vec::new();
+    for (signal, report) in &detection.signals {
+        for p in &report.pairs {
+            let pair = fused.get(&(p.a, p.b));
+            let pair_significant = pair.is_some_and(|f| f.significant);
+            if !(p.significant || pair_significant) {
+                continue;
+            }
+            let (x, y) = (
+                accounts[p.a as usize].id.as_str(),
+                accounts[p.b as usize].id.as_str(),
+            );
+            let a_is_source = x < y;
+            let (source, target) = if a_is_source { (x, y) } else { (y, x) };
+            rows.push(EdgeRow {
+                source,
+                target,
+                signal: *signal,
+                evidence: p,
+                pair_p_value: pair.map_or(1.0, |f| f.p_value),
+                a_is_source,
+            });
+        }
+    }
+    rows.sort_by(|x, y| (x.source, x.target, x.signal).cmp(&(y.source, y.target, y.signal)));
+    rows
+}
+
+fn sci(p: f64) -> String {
+    if p == 0.0 {
+        "0".into()
+    } else {
+        format!("{p:.3e}")
+    }
+}
+
+pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    {
+        let mut csv = csv::Writer::from_writer(file.writer());
+        csv.write_record([
+            "source",
+            "target",
+            "signal",
+            "weight",
+            "first_seen",
+            "last_seen",
+            "co_actions",
+            "expected",
+            "p_value",
+            "pair_p_value",
+            "records",
+        ])?;
+        for row in rows {
+            let e = row.evidence;
+            let mut ids: Vec<&str> = e
+                .matches
+                .iter()
+                .flat_map(|(x, y)| {
+                    [
+                        posts[*x as usize].id.as_str(),
+                        posts[*y as usize].id.as_str(),
+                    ]
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut records = ids
+                .iter()
+                .take(RECORDS_IN_CSV)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(";");
+            if ids.len() > RECORDS_IN_CSV {
+                records.push_str(&format!(";...(+{})", ids.len() - RECORDS_IN_CSV));
+            }
+            csv.write_record([
+                row.source.to_string(),
+                row.target.to_string(),
+                row.signal.as_str().to_string(),
+                format!("{:.4}", e.weight),
+                format_rfc3339(e.first_seen),
+                format_rfc3339(e.last_seen),
+                e.co_actions.to_string(),
+                format!("{:.4}", e.expected),
+                sci(e.p_value),
+                sci(row.pair_p_value),
+                records,
+            ])?;
+        }
+        csv.flush()?;
+    }
+    file.commit()
+}
+
+fn clip(text: &str) -> String {
+    if text.chars().count() <= 500 {
+        text.to_string()
+    } else {
+        text.chars().take(500).collect::<String>() + "…"
+    }
+}
+
+pub fn write_evidence(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    for row in rows {
+        let e = row.evidence;
+        let matches: Vec<serde_json::Value> = e
+            .matches
+            .iter()
+            .take(MATCHES_IN_EVIDENCE)
+            .map(|&(x, y)| {
+                let (s, t) = if row.a_is_source { (x, y) } else { (y, x) };
+                let (ps, pt) = (&posts[s as usize], &posts[t as usize]);
+                json!({
+                    "source_record": ps.id, "source_time": format_rfc3339(ps.time), "source_text": clip(&ps.text),
+                    "target_record": pt.id, "target_time": format_rfc3339(pt.time), "target_text": clip(&pt.text),
+                    "gap_seconds": ((pt.time - ps.time) as f64 / 1000.0),
+                })
+            })
+            .collect();
+        let line = json!({
+            "source": row.source, "target": row.target, "signal": row.signal.as_str(),
+            "co_actions": e.co_actions, "expected": e.expected, "p_value": e.p_value, "pair_p_value": row.pair_p_value,
+            "significant": e.significant, "matches_total": e.matches.len(), "matches": matches,
+        });
+        serde_json::to_writer(file.writer(), &line)?;
+        file.writer().write_all(b"\n")?;
+    }
+    file.commit()
+}

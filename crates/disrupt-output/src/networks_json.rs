@@ -1,0 +1,85 @@
+//! `networks.json`.
+
+use crate::atomic::AtomicFile;
+use disrupt_detect::SignalReport;
+use disrupt_pipeline::ScanResult;
+use serde_json::{json, Map, Value};
+use std::io::{self, Write};
+use std::path::Path;
+
+fn signal_stats(report: &SignalReport) -> Value {
+    json!({
+        "events": report.events,
+        "shared_keys": report.shared_keys,
+        "crowd_events_skipped": report.crowd_events,
+        "pairs_examined": report.pairs_examined,
+        "pairs_tested": report.pairs.len(),
+        "pairs_significant": report.pairs.iter().filter(|p| p.significant).count(),
+        "p_value_threshold": report.threshold,
+    })
+}
+
+/// The whole document; `generated_at` is the only part that differs between identical scans.
+pub fn networks_document(result: &ScanResult, generated_at: &str) -> Value {
+    let files: Vec<Value> = result
+        .files
+        .iter()
+        .map(|f| json!({"path": f.path, "sha256": f.sha256, "format": f.format.name(), "records": f.records, "rejected": f.rejected}))
+        .collect();
+    let mut detection = Map::new();
+    for (signal, report) in &result.detection.signals {
+        detection.insert(signal.as_str().to_string(), signal_stats(report));
+    }
+    detection.insert("fused".into(), signal_stats(&result.detection.fused));
+    // Posts and languages per network, in one pass over the posts.
+    let mut network_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, n) in result.networks.iter().enumerate() {
+        for a in &n.accounts {
+            network_of.insert(a.as_str(), i);
+        }
+    }
+    let mut langs: Vec<std::collections::BTreeMap<String, usize>> =
+        vec![Default::default(); result.networks.len()];
+    for (post, lang) in result.posts.iter().zip(&result.post_langs) {
+        if let Some(&i) = network_of.get(result.accounts[post.account as usize].id.as_str()) {
+            *langs[i]
+                .entry(lang.clone().unwrap_or_else(|| "und".into()))
+                .or_default() += 1;
+        }
+    }
+    let networks: Vec<Value> = result
+        .networks
+        .iter()
+        .zip(langs)
+        .map(|(n, langs)| {
+            let mut v = serde_json::to_value(n).unwrap_or(Value::Null);
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("posts".into(), json!(langs.values().sum::<usize>()));
+                obj.insert("languages".into(), json!(langs));
+            }
+            v
+        })
+        .collect();
+    json!({
+        "tool": "disrupt",
+        "version": env!("CARGO_PKG_VERSION"),
+        "generated_at": generated_at,
+        "inputs": {
+            "records": result.corpus.stats.records,
+            "rejected": result.rejected,
+            "duplicates": result.corpus.stats.duplicates,
+            "by_kind": result.corpus.stats.by_kind,
+            "files": files,
+        },
+        "parameters": result.parameters,
+        "detection": detection,
+        "networks": networks,
+    })
+}
+
+pub fn write_networks(path: &Path, document: &Value) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    serde_json::to_writer_pretty(file.writer(), document)?;
+    file.writer().write_all(b"\n")?;
+    file.commit()
+}

@@ -1,0 +1,32 @@
+//! `rejects.jsonl`: one line per rejected record, `{"file","line","error","record"}`.
+
+use crate::atomic::AtomicFile;
+use disrupt_ingest::Reject;
+use serde_json::json;
+use std::io::{self, Write};
+use std::path::Path;
+
+pub struct RejectWriter {
+    file: AtomicFile,
+    pub count: u64,
+}
+
+impl RejectWriter {
+    pub fn create(path: &Path) -> io::Result<Self> {
+        Ok(Self {
+            file: AtomicFile::create(path)?,
+            count: 0,
+        })
+    }
+
+    pub fn write(&mut self, reject: &Reject) -> io::Result<()> {
+        self.count += 1;
+        let line = json!({"file": reject.file, "line": reject.line, "error": reject.error, "record": reject.record});
+        serde_json::to_writer(self.file.writer(), &line)?;
+        self.file.writer().write_all(b"\n")
+    }
+
+    pub fn commit(self) -> io::Result<()> {
+        self.file.commit()
+    }
+}

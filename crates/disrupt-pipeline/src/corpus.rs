@@ -1,0 +1,116 @@
+//! The corpus: every accepted record, deduplicated ("first wins"), with accounts interned
+//! to dense indices for the detectors.
+
+use disrupt_records::{Account, Generation, Label, Message, Post, Record, RecordKind};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use xxhash_rust::xxh3::xxh3_128;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CorpusStats {
+    pub records: u64,
+    pub duplicates: u64,
+    pub by_kind: BTreeMap<&'static str, u64>,
+}
+
+/// Accepted records of one scan.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// Interned account ids; index = dense account number.
+    pub account_ids: Vec<String>,
+    account_index: HashMap<String, u32>,
+    /// The account record for each interned account, when one was given.
+    pub account_records: Vec<Option<Account>>,
+    /// Platform of each account (from its record or its first post).
+    pub account_platforms: Vec<String>,
+    pub posts: Vec<Post>,
+    /// Dense account index of each post's author.
+    pub post_accounts: Vec<u32>,
+    pub generations: Vec<Generation>,
+    pub messages: Vec<Message>,
+    pub labels: Vec<Label>,
+    seen: HashSet<u128>,
+    pub stats: CorpusStats,
+}
+
+impl Corpus {
+    pub fn account(&mut self, id: &str, platform: &str) -> u32 {
+        if let Some(&i) = self.account_index.get(id) {
+            return i;
+        }
+        let i = self.account_ids.len() as u32;
+        self.account_ids.push(id.to_string());
+        self.account_index.insert(id.to_string(), i);
+        self.account_records.push(None);
+        self.account_platforms.push(platform.to_string());
+        i
+    }
+
+    pub fn account_index(&self, id: &str) -> Option<u32> {
+        self.account_index.get(id).copied()
+    }
+
+    /// Adds a record unless one of the same kind and id came first; returns whether it was new.
+    pub fn add(&mut self, record: Record) -> bool {
+        let kind = record.kind();
+        let mut key = Vec::with_capacity(record.identity().len() + 1);
+        key.push(kind as u8);
+        key.extend_from_slice(record.identity().as_bytes());
+        if !self.seen.insert(xxh3_128(&key)) {
+            self.stats.duplicates += 1;
+            return false;
+        }
+        self.stats.records += 1;
+        *self.stats.by_kind.entry(kind.as_str()).or_default() += 1;
+        match record {
+            Record::Account(a) => {
+                let i = self.account(&a.id, &a.platform) as usize;
+                self.account_platforms[i] = a.platform.clone();
+                self.account_records[i] = Some(a);
+            }
+            Record::Post(p) => {
+                let i = self.account(&p.account, &p.platform);
+                self.post_accounts.push(i);
+                self.posts.push(p);
+            }
+            Record::Generation(g) => self.generations.push(g),
+            Record::Message(m) => self.messages.push(m),
+            Record::Label(l) => self.labels.push(l),
+        }
+        true
+    }
+
+    pub fn kinds() -> [RecordKind; 5] {
+        RecordKind::ALL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_record_wins_and_duplicates_are_counted() {
+        let mut c = Corpus::default();
+        let post = |id: &str, text: &str| {
+            Record::Post(Post {
+                id: id.into(),
+                account: "x:1".into(),
+                platform: "x".into(),
+                text: text.into(),
+                ..Post::default()
+            })
+        };
+        assert!(c.add(post("p1", "first")));
+        assert!(!c.add(post("p1", "second")));
+        assert!(c.add(Record::Account(Account {
+            id: "p1".into(),
+            platform: "x".into(),
+            ..Account::default()
+        })));
+        assert_eq!(c.posts.len(), 1);
+        assert_eq!(c.posts[0].text, "first");
+        assert_eq!(c.stats.duplicates, 1);
+        assert_eq!(c.stats.by_kind["post"], 1);
+        assert_eq!(c.account_ids.len(), 2);
+    }
+}

@@ -1,0 +1,14 @@
+//! The disrupt library API: one call runs the pipeline
+//! ingest -> normalize -> detect -> networks on a set of input files.
+//!
+//! The CLI and (later) the server are thin shells over [`scan`]. Outputs are written by
+//! `disrupt-output`; this crate only computes.
+
+pub mod corpus;
+pub mod features;
+pub mod scan;
+
+pub use corpus::{Corpus, CorpusStats};
+pub use scan::{
+    collect_input_files, scan, ScanConfig, ScanError, ScanObserver, ScanResult, StageTiming,
+};
