@@ -21,20 +21,12 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: EvalArgs) -> Result<()> {
-    let labels_text = std::fs::read_to_string(&args.truth)
-        .with_context(|| format!("cannot read {}", args.truth.display()))?;
-    let labels = disrupt_eval::read_labels(&labels_text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.truth.display()))?;
-    let path = if args.networks.is_dir() {
-        args.networks.join("networks.json")
-    } else {
-        args.networks.clone()
-    };
-    let doc: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?,
-    )
-    .with_context(|| format!("{} is not JSON", path.display()))?;
+    let labels_text = std::fs::read_to_string(&args.truth).with_context(|| format!("cannot read {}", args.truth.display()))?;
+    let labels = disrupt_eval::read_labels(&labels_text).map_err(|e| anyhow::anyhow!("{}: {e}", args.truth.display()))?;
+    let path = if args.networks.is_dir() { args.networks.join("networks.json") } else { args.networks.clone() };
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?)
+            .with_context(|| format!("{} is not JSON", path.display()))?;
     let report = disrupt_eval::evaluate(&labels, &doc, args.min_score);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -8,11 +8,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "disrupt",
-    version,
-    about = "Find, attribute and explain coordinated networks that misuse AI"
-)]
+#[command(name = "disrupt", version, about = "Find, attribute and explain coordinated networks that misuse AI")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,9 +36,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan_cmd::run(args),
-        Command::Explain { account, input } => disrupt_output::explain_account(&account, &input)
-            .map(|text| print!("{text}"))
-            .map_err(anyhow::Error::from),
+        Command::Explain { account, input } => {
+            disrupt_output::explain_account(&account, &input).map(|text| print!("{text}")).map_err(anyhow::Error::from)
+        }
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
     };

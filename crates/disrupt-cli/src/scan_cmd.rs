@@ -4,9 +4,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use disrupt_detect::Signal;
 use disrupt_ingest::{ColumnMap, FileSummary, InputFormat, Reject};
-use disrupt_output::{
-    edge_rows, networks_document, write_edges, write_evidence, write_networks, RejectWriter,
-};
+use disrupt_output::{edge_rows, networks_document, write_edges, write_evidence, write_networks, RejectWriter};
 use disrupt_pipeline::{scan, ScanConfig, ScanObserver, StageTiming};
 use disrupt_records::TimeZoneSetting;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -46,7 +44,10 @@ pub struct ScanArgs {
     /// Jaccard similarity at or above which texts are near-duplicates.
     #[arg(long)]
     near_duplicate_threshold: Option<f64>,
-    /// False discovery rate over all account pairs examined.
+    /// Family-wise error rate over all account pairs examined (Bonferroni).
+    #[arg(long)]
+    alpha: Option<f64>,
+    /// Exploratory mode: a false discovery rate (Benjamini-Hochberg) instead of --alpha.
     #[arg(long)]
     fdr: Option<f64>,
     /// Co-actions a pair needs before it is tested.
@@ -67,16 +68,12 @@ pub struct ScanArgs {
 }
 
 fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
-    let mut config = ScanConfig {
-        detect_language: !args.no_detect_language,
-        ..ScanConfig::default()
-    };
+    let mut config = ScanConfig { detect_language: !args.no_detect_language, ..ScanConfig::default() };
     if let Some(f) = &args.format {
-        config.ingest.format = Some(InputFormat::parse(f).with_context(|| {
-            format!(
-                "unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, csv)"
-            )
-        })?);
+        config.ingest.format = Some(
+            InputFormat::parse(f)
+                .with_context(|| format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, csv)"))?,
+        );
     }
     if let Some(c) = &args.columns {
         config.ingest.columns = Some(ColumnMap::parse(c).map_err(anyhow::Error::msg)?);
@@ -84,23 +81,16 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     config.ingest.platform = args.platform.clone();
     config.ingest.timezone = TimeZoneSetting::parse(&args.timezone).map_err(anyhow::Error::msg)?;
     for w in &args.windows {
-        let (name, secs) = w
-            .split_once('=')
-            .with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
-        let signal = Signal::parse(name.trim())
-            .with_context(|| format!("--window: unknown signal `{name}`"))?;
-        let secs: f64 = secs
-            .trim()
-            .parse()
-            .with_context(|| format!("--window `{w}`: not a number of seconds"))?;
+        let (name, secs) = w.split_once('=').with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
+        let signal = Signal::parse(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?;
+        let secs: f64 = secs.trim().parse().with_context(|| format!("--window `{w}`: not a number of seconds"))?;
         if !(secs > 0.0) {
             bail!("--window `{w}`: the window must be positive");
         }
         config.detect.signal_mut(signal).window_seconds = secs;
     }
     for d in &args.disabled {
-        let signal =
-            Signal::parse(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?;
+        let signal = Signal::parse(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?;
         config.detect.signal_mut(signal).enabled = false;
     }
     if let Some(b) = args.baseline {
@@ -112,8 +102,17 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
         }
         config.detect.near_duplicate_threshold = t;
     }
+    if let Some(a) = args.alpha {
+        if !(a > 0.0 && a < 1.0) {
+            bail!("--alpha must be between 0 and 1");
+        }
+        config.detect.alpha = a;
+    }
     if let Some(q) = args.fdr {
-        config.detect.fdr = q;
+        if !(q > 0.0 && q < 1.0) {
+            bail!("--fdr must be between 0 and 1");
+        }
+        config.detect.fdr = Some(q);
     }
     if let Some(m) = args.min_co_actions {
         config.detect.min_co_actions = m.max(1);
@@ -141,11 +140,7 @@ impl ScanObserver for Observer {
 
     fn file_finished(&mut self, summary: &FileSummary) {
         if let Some(bar) = &self.bar {
-            bar.inc(
-                std::fs::metadata(&summary.path)
-                    .map(|m| m.len())
-                    .unwrap_or(0),
-            );
+            bar.inc(std::fs::metadata(&summary.path).map(|m| m.len()).unwrap_or(0));
         }
     }
 
@@ -183,32 +178,21 @@ fn peak_rss() -> Option<u64> {
 
 pub fn run(args: ScanArgs) -> Result<()> {
     let config = build_config(&args)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let started = Instant::now();
     let files = disrupt_pipeline::collect_input_files(&args.inputs)?;
-    let total_bytes: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
+    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
-    let mut observer = Observer {
-        rejects: RejectWriter::create(&args.out.join("rejects.jsonl"))?,
-        write_error: None,
-        bar,
-        verbose: args.verbose,
-    };
+    let mut observer =
+        Observer { rejects: RejectWriter::create(&args.out.join("rejects.jsonl"))?, write_error: None, bar, verbose: args.verbose };
     let result = scan(&args.inputs, &config, &mut observer)?;
     if let Some(e) = observer.write_error.take() {
         bail!("cannot write rejects.jsonl: {e}");
@@ -234,22 +218,12 @@ pub fn run(args: ScanArgs) -> Result<()> {
         );
     }
     if !args.quiet {
-        print_summary(
-            &result,
-            rows.len(),
-            &args.out,
-            started.elapsed().as_secs_f64(),
-        );
+        print_summary(&result, rows.len(), &args.out, started.elapsed().as_secs_f64());
     }
     Ok(())
 }
 
-fn print_summary(
-    result: &disrupt_pipeline::ScanResult,
-    edges: usize,
-    out: &std::path::Path,
-    seconds: f64,
-) {
+fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std::path::Path, seconds: f64) {
     let stats = &result.corpus.stats;
     println!(
         "disrupt scan: {} records from {} files ({} rejected, {} duplicates) in {:.2} s",
@@ -267,20 +241,10 @@ fn print_summary(
         out.display()
     );
     for n in result.networks.iter().take(20) {
-        println!(
-            "\n  {}  score {:.2}  {:<9}  {} accounts  [{}]",
-            n.id,
-            n.score,
-            n.network_type,
-            n.accounts.len(),
-            n.platforms.join(", ")
-        );
+        println!("\n  {}  score {:.2}  {:<9}  {} accounts  [{}]", n.id, n.score, n.network_type, n.accounts.len(), n.platforms.join(", "));
         println!("    {}", n.explanation);
     }
     if result.networks.len() > 20 {
-        println!(
-            "\n  ... and {} more in networks.json",
-            result.networks.len() - 20
-        );
+        println!("\n  ... and {} more in networks.json", result.networks.len() - 20);
     }
 }

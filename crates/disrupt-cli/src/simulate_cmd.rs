@@ -18,13 +18,8 @@ pub struct SimulateArgs {
 }
 
 pub fn run(args: SimulateArgs) -> Result<()> {
-    let summary = disrupt_simulate::simulate(
-        &disrupt_simulate::SimulateConfig {
-            organic_accounts: args.scale,
-            seed: args.seed,
-        },
-        &args.out,
-    )?;
+    let summary =
+        disrupt_simulate::simulate(&disrupt_simulate::SimulateConfig { organic_accounts: args.scale, seed: args.seed }, &args.out)?;
     println!(
         "disrupt simulate: {} accounts, {} posts -> {}/records.jsonl, labels.jsonl",
         summary.accounts,

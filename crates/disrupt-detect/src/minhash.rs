@@ -100,11 +100,7 @@ mod tests {
     use super::*;
 
     fn set(range: std::ops::Range<u32>) -> Vec<u32> {
-        range
-            .map(|i| (xxh3_64(&i.to_le_bytes()) >> 32) as u32)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect()
+        range.map(|i| (xxh3_64(&i.to_le_bytes()) >> 32) as u32).collect::<std::collections::BTreeSet<_>>().into_iter().collect()
     }
 
     #[test]

@@ -13,17 +13,9 @@ pub struct PostPair {
 impl PostPair {
     pub fn new(x: u32, y: u32, key_accounts: u32) -> Self {
         if x < y {
-            Self {
-                a: x,
-                b: y,
-                key_accounts,
-            }
+            Self { a: x, b: y, key_accounts }
         } else {
-            Self {
-                a: y,
-                b: x,
-                key_accounts,
-            }
+            Self { a: y, b: x, key_accounts }
         }
     }
 }
@@ -80,10 +72,7 @@ mod tests {
         let a = PostPairSet::from_unsorted(vec![PostPair::new(5, 2, 30), PostPair::new(1, 3, 4)]);
         let b = PostPairSet::from_unsorted(vec![PostPair::new(2, 5, 7), PostPair::new(1, 3, 4)]);
         let u = a.clone().union(b.clone());
-        assert_eq!(
-            u.as_slice(),
-            &[PostPair::new(1, 3, 4), PostPair::new(2, 5, 7)]
-        );
+        assert_eq!(u.as_slice(), &[PostPair::new(1, 3, 4), PostPair::new(2, 5, 7)]);
         assert_eq!(u, b.union(a));
     }
 }

@@ -16,7 +16,7 @@
 use crate::features::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
 use crate::signals::{keyed_events, near_duplicate::SimilarText, DetectConfig, Signal};
-use crate::significance::{benjamini_hochberg_threshold, poisson_upper_tail};
+use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
 use crate::window::{CoActionState, ExactKey, PassStats, Windows};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -99,23 +99,14 @@ pub enum Layout {
     ByTimeChunk(usize),
 }
 
-fn build_state(
-    signal: Signal,
-    input: &DetectInput,
-    config: &DetectConfig,
-    layout: Layout,
-) -> (Vec<CoActionState>, usize) {
+fn build_state(signal: Signal, input: &DetectInput, config: &DetectConfig, layout: Layout) -> (Vec<CoActionState>, usize) {
     match layout {
         Layout::Single | Layout::ByKey(_) => {
             let events = keyed_events(signal, &input.posts, config);
             let n = events.len();
             let mut state = CoActionState::default();
             state.extend(events);
-            let parts = if let Layout::ByKey(k) = layout {
-                state.partition_by_key(k)
-            } else {
-                vec![state]
-            };
+            let parts = if let Layout::ByKey(k) = layout { state.partition_by_key(k) } else { vec![state] };
             (parts, n)
         }
         Layout::ByTimeChunk(k) => {
@@ -129,10 +120,7 @@ fn build_state(
                     let mut state = CoActionState::default();
                     let all = keyed_events(signal, &input.posts, config);
                     let wanted: HashSet<u32> = ids.iter().map(|&i| i as u32).collect();
-                    let events: Vec<_> = all
-                        .into_iter()
-                        .filter(|e| wanted.contains(&e.post))
-                        .collect();
+                    let events: Vec<_> = all.into_iter().filter(|e| wanted.contains(&e.post)).collect();
                     n += events.len();
                     state.extend(events);
                     state
@@ -143,40 +131,21 @@ fn build_state(
     }
 }
 
-fn run_matches(
-    signal: Signal,
-    input: &DetectInput,
-    config: &DetectConfig,
-    layout: Layout,
-) -> SignalRun {
+fn run_matches(signal: Signal, input: &DetectInput, config: &DetectConfig, layout: Layout) -> SignalRun {
     let windows = config.windows(signal);
     let (mut partitions, events) = build_state(signal, input, config, layout);
     let mut matches = PostPairSet::default();
     let mut stats = PassStats::default();
     for state in &mut partitions {
         let (m, s) = if signal == Signal::NearDuplicate {
-            state.matches(
-                &windows,
-                &SimilarText {
-                    posts: &input.posts,
-                    threshold: config.near_duplicate_threshold,
-                },
-            )
+            state.matches(&windows, &SimilarText { posts: &input.posts, threshold: config.near_duplicate_threshold })
         } else {
             state.matches(&windows, &ExactKey)
         };
         matches = matches.union(m);
-        stats.crowd_events += s.crowd_events;
-        stats.shared_keys += s.shared_keys;
+        stats.add(&s);
     }
-    SignalRun {
-        signal,
-        partitions,
-        windows,
-        matches,
-        stats,
-        events,
-    }
+    SignalRun { signal, partitions, windows, matches, stats, events }
 }
 
 /// Runs every enabled signal over the input and tests every account pair.
@@ -186,25 +155,13 @@ pub fn detect(input: &DetectInput, config: &DetectConfig) -> Detection {
 
 /// [`detect`] with the operator state laid out as given: the result does not depend on it.
 pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: Layout) -> Detection {
-    let enabled: Vec<Signal> = Signal::ALL
-        .into_iter()
-        .filter(|s| config.signal(*s).enabled)
-        .collect();
-    let mut runs: Vec<SignalRun> = enabled
-        .par_iter()
-        .map(|s| run_matches(*s, input, config, layout))
-        .collect();
+    let enabled: Vec<Signal> = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).collect();
+    let mut runs: Vec<SignalRun> = enabled.par_iter().map(|s| run_matches(*s, input, config, layout)).collect();
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.
-    let fused_matches = runs.iter().fold(PostPairSet::default(), |acc, r| {
-        acc.union(r.matches.clone())
-    });
+    let fused_matches = runs.iter().fold(PostPairSet::default(), |acc, r| acc.union(r.matches.clone()));
     let mut candidates: HashSet<u64> = HashSet::new();
-    for set in runs
-        .iter()
-        .map(|r| &r.matches)
-        .chain(std::iter::once(&fused_matches))
-    {
+    for set in runs.iter().map(|r| &r.matches).chain(std::iter::once(&fused_matches)) {
         for (key, group) in group_by_account_pair(input, set) {
             if co_action_count(&group) >= config.min_co_actions {
                 candidates.insert(key);
@@ -227,10 +184,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
                 let found = if run.signal == Signal::NearDuplicate {
                     state.opportunities(
                         &run.windows,
-                        &SimilarText {
-                            posts: &input.posts,
-                            threshold: config.near_duplicate_threshold,
-                        },
+                        &SimilarText { posts: &input.posts, threshold: config.near_duplicate_threshold },
                         &candidates,
                         &candidate_accounts,
                     )
@@ -239,16 +193,8 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
                 };
                 opportunities = opportunities.union(found);
             }
-            let ratio = run.windows.window_ms as f64 / run.windows.baseline_ms as f64;
-            opportunities
-                .as_slice()
-                .iter()
-                .map(|p| Opportunity {
-                    a: p.a,
-                    b: p.b,
-                    ratio,
-                })
-                .collect()
+            let ratio = chance_ratio(run.signal, &run.windows, &run.stats);
+            opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio }).collect()
         })
         .collect();
 
@@ -262,22 +208,23 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         signals.push((run.signal, report));
     }
     // Fused opportunities: a post pair linked by several signals gets the widest window.
-    let mut fused_opportunities: Vec<Opportunity> =
-        per_signal_opportunities.into_iter().flatten().collect();
-    fused_opportunities.sort_unstable_by(|x, y| {
-        (x.a, x.b)
-            .cmp(&(y.a, y.b))
-            .then(y.ratio.total_cmp(&x.ratio))
-    });
+    let mut fused_opportunities: Vec<Opportunity> = per_signal_opportunities.into_iter().flatten().collect();
+    fused_opportunities.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
     fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
-    let fused = score_pairs(
-        input,
-        &fused_matches,
-        &fused_opportunities,
-        config,
-        account_count,
-    );
+    let fused = score_pairs(input, &fused_matches, &fused_opportunities, config, account_count);
     Detection { signals, fused }
+}
+
+/// The chance that one opportunity (a post of B on the same key within +-H of a post of
+/// A) lands within W: W/H under the jitter null. Reactions to a post (reposts, replies)
+/// bunch up in the minutes after it whoever makes them, so for those signals the chance is
+/// at least the data's own share of near reaction pairs that fall within W.
+fn chance_ratio(signal: Signal, windows: &Windows, stats: &PassStats) -> f64 {
+    let uniform = windows.window_ms as f64 / windows.baseline_ms as f64;
+    match signal {
+        Signal::CoRepost | Signal::CoReply => uniform.max(stats.burstiness()),
+        _ => uniform,
+    }
 }
 
 /// Post pairs grouped by unordered account pair, oriented so `.0` is the lower account's post.
@@ -286,27 +233,13 @@ fn group_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, Ve
         .as_slice()
         .iter()
         .map(|p| {
-            let (acc_a, acc_b) = (
-                input.posts[p.a as usize].account,
-                input.posts[p.b as usize].account,
-            );
-            let oriented = if acc_a < acc_b {
-                *p
-            } else {
-                PostPair {
-                    a: p.b,
-                    b: p.a,
-                    key_accounts: p.key_accounts,
-                }
-            };
+            let (acc_a, acc_b) = (input.posts[p.a as usize].account, input.posts[p.b as usize].account);
+            let oriented = if acc_a < acc_b { *p } else { PostPair { a: p.b, b: p.a, key_accounts: p.key_accounts } };
             (account_pair_key(acc_a, acc_b), oriented)
         })
         .collect();
     keyed.par_sort_unstable_by_key(|(k, p)| (*k, p.a, p.b));
-    keyed
-        .chunk_by(|x, y| x.0 == y.0)
-        .map(|g| (g[0].0, g.iter().map(|(_, p)| *p).collect()))
-        .collect()
+    keyed.chunk_by(|x, y| x.0 == y.0).map(|g| (g[0].0, g.iter().map(|(_, p)| *p).collect())).collect()
 }
 
 fn distinct_count(mut posts: Vec<u32>) -> u32 {
@@ -321,12 +254,10 @@ fn co_action_count(group: &[PostPair]) -> u32 {
     a.min(b)
 }
 
-/// Expected chance matches of the posts on one side: sum over posts of `1 - prod(1 - ratio)`.
-fn expected_matches(side: &mut [(u32, f64)]) -> f64 {
-    side.sort_unstable_by_key(|(post, _)| *post);
-    side.chunk_by(|x, y| x.0 == y.0)
-        .map(|g| 1.0 - g.iter().map(|(_, r)| 1.0 - r).product::<f64>())
-        .sum()
+/// Chance that each post on one side is matched: `1 - prod(1 - ratio)` over its opportunities.
+fn match_chances(side: &mut [(u32, f64)]) -> Vec<f64> {
+    side.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    side.chunk_by(|x, y| x.0 == y.0).map(|g| 1.0 - g.iter().map(|(_, r)| 1.0 - r).product::<f64>()).collect()
 }
 
 fn score_pairs(
@@ -341,19 +272,9 @@ fn score_pairs(
     // Opportunities by account pair, oriented like the matches.
     let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::new();
     for o in opportunities {
-        let (acc_a, acc_b) = (
-            input.posts[o.a as usize].account,
-            input.posts[o.b as usize].account,
-        );
-        let oriented = if acc_a < acc_b {
-            (o.a, o.b, o.ratio)
-        } else {
-            (o.b, o.a, o.ratio)
-        };
-        opp_by_pair
-            .entry(account_pair_key(acc_a, acc_b))
-            .or_default()
-            .push(oriented);
+        let (acc_a, acc_b) = (input.posts[o.a as usize].account, input.posts[o.b as usize].account);
+        let oriented = if acc_a < acc_b { (o.a, o.b, o.ratio) } else { (o.b, o.a, o.ratio) };
+        opp_by_pair.entry(account_pair_key(acc_a, acc_b)).or_default().push(oriented);
     }
     let mut pairs: Vec<PairEvidence> = groups
         .into_par_iter()
@@ -367,28 +288,15 @@ fn score_pairs(
             let opp = opp_by_pair.get(&key).map(Vec::as_slice).unwrap_or(&[]);
             let mut side_a: Vec<(u32, f64)> = opp.iter().map(|(a, _, r)| (*a, *r)).collect();
             let mut side_b: Vec<(u32, f64)> = opp.iter().map(|(_, b, r)| (*b, *r)).collect();
-            let (lambda_a, lambda_b) =
-                (expected_matches(&mut side_a), expected_matches(&mut side_b));
-            let p_a = poisson_upper_tail(o_a as u64, lambda_a);
-            let p_b = poisson_upper_tail(o_b as u64, lambda_b);
-            let (p_value, expected) = if p_a >= p_b {
-                (p_a, lambda_a)
-            } else {
-                (p_b, lambda_b)
-            };
-            let mean_rarity = group
-                .iter()
-                .map(|p| (1.0 + account_count as f64 / p.key_accounts.max(1) as f64).ln())
-                .sum::<f64>()
-                / group.len() as f64;
-            let times = group.iter().flat_map(|p| {
-                [
-                    input.posts[p.a as usize].time,
-                    input.posts[p.b as usize].time,
-                ]
-            });
-            let (first_seen, last_seen) =
-                times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+            let (chances_a, chances_b) = (match_chances(&mut side_a), match_chances(&mut side_b));
+            let (lambda_a, lambda_b) = (chances_a.iter().sum::<f64>(), chances_b.iter().sum::<f64>());
+            let p_a = poisson_binomial_upper_tail(&chances_a, o_a as u64);
+            let p_b = poisson_binomial_upper_tail(&chances_b, o_b as u64);
+            let (p_value, expected) = if p_a >= p_b { (p_a, lambda_a) } else { (p_b, lambda_b) };
+            let mean_rarity =
+                group.iter().map(|p| (1.0 + account_count as f64 / p.key_accounts.max(1) as f64).ln()).sum::<f64>() / group.len() as f64;
+            let times = group.iter().flat_map(|p| [input.posts[p.a as usize].time, input.posts[p.b as usize].time]);
+            let (first_seen, last_seen) = times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
             let (a, b) = unpack_account_pair(key);
             Some(PairEvidence {
                 a,
@@ -404,18 +312,16 @@ fn score_pairs(
             })
         })
         .collect();
-    let p_values: Vec<f64> = pairs.iter().map(|p| p.p_value).collect();
-    let threshold = benjamini_hochberg_threshold(&p_values, pairs_examined, config.fdr);
+    let threshold = match config.fdr {
+        // Exploratory: control the share of false pairs among those reported.
+        Some(q) => benjamini_hochberg_threshold(&pairs.iter().map(|p| p.p_value).collect::<Vec<_>>(), pairs_examined, q),
+        // Default: control the chance of any false pair at all (Bonferroni over every pair
+        // examined), because one false pair puts two innocent accounts in a network.
+        None => config.alpha / pairs_examined.max(1) as f64,
+    };
     for p in &mut pairs {
         p.significant = threshold > 0.0 && p.p_value <= threshold;
     }
     pairs.sort_unstable_by_key(|p| (p.a, p.b));
-    SignalReport {
-        events: 0,
-        shared_keys: 0,
-        crowd_events: 0,
-        pairs_examined,
-        threshold,
-        pairs,
-    }
+    SignalReport { events: 0, shared_keys: 0, crowd_events: 0, pairs_examined, threshold, pairs }
 }

@@ -35,14 +35,43 @@ pub fn poisson_upper_tail(k: u64, lambda: f64) -> f64 {
     (log_first + sum.ln()).exp().clamp(0.0, 1.0)
 }
 
+/// `P(X >= k)` where `X` is the number of successes of independent trials with success
+/// probabilities `ps` (the Poisson-binomial distribution), by dynamic programming over
+/// the trials with the count capped at `k`. Falls back to the Poisson tail with the same
+/// mean when the table would be large.
+pub fn poisson_binomial_upper_tail(ps: &[f64], k: u64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k as usize > ps.len() {
+        return 0.0;
+    }
+    let k = k as usize;
+    if ps.len().saturating_mul(k + 1) > 50_000_000 {
+        return poisson_upper_tail(k as u64, ps.iter().sum());
+    }
+    // dist[j] = P(j successes so far), j < k; `at_least` = P(k or more so far).
+    let mut dist = vec![0.0f64; k];
+    dist[0] = 1.0;
+    let mut at_least = 0.0f64;
+    for &p in ps {
+        let p = p.clamp(0.0, 1.0);
+        at_least += dist[k - 1] * p;
+        for j in (1..k).rev() {
+            dist[j] = dist[j] * (1.0 - p) + dist[j - 1] * p;
+        }
+        dist[0] *= 1.0 - p;
+    }
+    at_least.clamp(0.0, 1.0)
+}
+
 /// `ln(n!)` (exact sum for small n, Stirling series beyond).
 pub fn ln_factorial(n: u64) -> f64 {
     if n < 64 {
         (2..=n).map(|i| (i as f64).ln()).sum()
     } else {
         let x = n as f64 + 1.0;
-        (x - 0.5) * x.ln() - x + 0.5 * (2.0 * std::f64::consts::PI).ln() + 1.0 / (12.0 * x)
-            - 1.0 / (360.0 * x * x * x)
+        (x - 0.5) * x.ln() - x + 0.5 * (2.0 * std::f64::consts::PI).ln() + 1.0 / (12.0 * x) - 1.0 / (360.0 * x * x * x)
     }
 }
 
@@ -80,6 +109,22 @@ mod tests {
         let deep = poisson_upper_tail(40, 0.01);
         assert!(deep > 0.0 && deep < 1e-100);
         assert!(poisson_upper_tail(41, 0.01) < deep);
+    }
+
+    #[test]
+    fn poisson_binomial_matches_hand_computed_cases() {
+        let third = [1.0 / 3.0; 3];
+        assert!((poisson_binomial_upper_tail(&third, 3) - 1.0 / 27.0).abs() < 1e-15);
+        // P(X >= 2) for p = (0.5, 0.2, 0.1): 0.5*0.2*0.9 + 0.5*0.8*0.1 + 0.5*0.2*0.1 + 0.5*0.2*0.1
+        let exact = 0.5 * 0.2 * 0.9 + 0.5 * 0.8 * 0.1 + 0.5 * 0.2 * 0.1 + 0.5 * 0.2 * 0.1;
+        assert!((poisson_binomial_upper_tail(&[0.5, 0.2, 0.1], 2) - exact).abs() < 1e-15);
+        assert_eq!(poisson_binomial_upper_tail(&[0.5], 2), 0.0);
+        assert_eq!(poisson_binomial_upper_tail(&[0.5], 0), 1.0);
+        // Never more extreme than certain, never below the Poisson bound's order for tiny p.
+        let small = vec![0.01; 40];
+        let pb = poisson_binomial_upper_tail(&small, 3);
+        let po = poisson_upper_tail(3, 0.4);
+        assert!(pb < po && pb > po / 3.0, "{pb} vs {po}");
     }
 
     #[test]

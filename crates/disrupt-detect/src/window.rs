@@ -56,12 +56,51 @@ pub struct CoActionState {
 }
 
 /// Counters a pass reports besides its pairs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PassStats {
     /// Events whose window held a crowd and were skipped.
     pub crowd_events: u64,
     /// Keys used by at least two accounts.
     pub shared_keys: u64,
+    /// Sum over shared keys of the share of their event pairs within `H` that are also
+    /// within `W` (how bursty the keys are by nature), in fixed point so that sums are
+    /// exact in any order of partitions, and how many keys had such pairs.
+    pub burstiness_sum: u64,
+    pub burstiness_keys: u64,
+}
+
+impl PassStats {
+    pub fn add(&mut self, other: &PassStats) {
+        self.crowd_events += other.crowd_events;
+        self.shared_keys += other.shared_keys;
+        self.burstiness_sum += other.burstiness_sum;
+        self.burstiness_keys += other.burstiness_keys;
+    }
+
+    /// Mean share of a key's near pairs (within `H`) that are within `W`.
+    pub fn burstiness(&self) -> f64 {
+        if self.burstiness_keys == 0 {
+            0.0
+        } else {
+            self.burstiness_sum as f64 / BURSTINESS_ONE as f64 / self.burstiness_keys as f64
+        }
+    }
+}
+
+const BURSTINESS_ONE: u64 = 1 << 32;
+
+/// Event pairs of a time-sorted group no more than `span` apart (two pointers, O(n)).
+fn pairs_within(group: &[KeyedEvent], span: i64) -> u64 {
+    let mut count = 0u64;
+    let mut end = 0;
+    for (i, e) in group.iter().enumerate() {
+        end = end.max(i + 1);
+        while end < group.len() && group[end].time - e.time <= span {
+            end += 1;
+        }
+        count += (end - i - 1) as u64;
+    }
+    count
 }
 
 impl CoActionState {
@@ -111,29 +150,18 @@ impl CoActionState {
     }
 
     fn key_groups(&self) -> Vec<&[KeyedEvent]> {
-        self.events
-            .chunk_by(|a, b| a.key == b.key)
-            .filter(|g| g.len() >= 2)
-            .collect()
+        self.events.chunk_by(|a, b| a.key == b.key).filter(|g| g.len() >= 2).collect()
     }
 
     /// Post pairs of different accounts on one key within `W`.
-    pub fn matches(
-        &mut self,
-        windows: &Windows,
-        check: &impl PairCheck,
-    ) -> (PostPairSet, PassStats) {
+    pub fn matches(&mut self, windows: &Windows, check: &impl PairCheck) -> (PostPairSet, PassStats) {
         self.sort();
         let groups = self.key_groups();
-        let results: Vec<(Vec<PostPair>, PassStats)> = groups
-            .par_iter()
-            .map(|g| scan_group(g, windows, check))
-            .collect();
+        let results: Vec<(Vec<PostPair>, PassStats)> = groups.par_iter().map(|g| scan_group(g, windows, check)).collect();
         let mut stats = PassStats::default();
         let mut all = Vec::new();
         for (pairs, s) in results {
-            stats.crowd_events += s.crowd_events;
-            stats.shared_keys += s.shared_keys;
+            stats.add(&s);
             all.extend(pairs);
         }
         (PostPairSet::from_unsorted(all), stats)
@@ -152,11 +180,7 @@ impl CoActionState {
         let all: Vec<PostPair> = groups
             .par_iter()
             .flat_map_iter(|g| {
-                let members: Vec<KeyedEvent> = g
-                    .iter()
-                    .copied()
-                    .filter(|e| candidate_accounts.contains(&e.account))
-                    .collect();
+                let members: Vec<KeyedEvent> = g.iter().copied().filter(|e| candidate_accounts.contains(&e.account)).collect();
                 let mut out = Vec::new();
                 if members.len() < 2 {
                     return out.into_iter();
@@ -192,24 +216,21 @@ fn distinct_accounts(group: &[KeyedEvent]) -> u32 {
         }
         return seen.len() as u32;
     }
-    group
-        .iter()
-        .map(|e| e.account)
-        .collect::<HashSet<_>>()
-        .len() as u32
+    group.iter().map(|e| e.account).collect::<HashSet<_>>().len() as u32
 }
 
-fn scan_group(
-    group: &[KeyedEvent],
-    windows: &Windows,
-    check: &impl PairCheck,
-) -> (Vec<PostPair>, PassStats) {
+fn scan_group(group: &[KeyedEvent], windows: &Windows, check: &impl PairCheck) -> (Vec<PostPair>, PassStats) {
     let mut stats = PassStats::default();
     let key_accounts = distinct_accounts(group);
     if key_accounts < 2 {
         return (Vec::new(), stats);
     }
     stats.shared_keys = 1;
+    let near = pairs_within(group, windows.baseline_ms);
+    if near > 0 {
+        stats.burstiness_sum = (pairs_within(group, windows.window_ms) as u128 * BURSTINESS_ONE as u128 / near as u128) as u64;
+        stats.burstiness_keys = 1;
+    }
     let mut out = Vec::new();
     let mut end = 0;
     for (i, e) in group.iter().enumerate() {
@@ -219,10 +240,7 @@ fn scan_group(
         }
         // A crowd on both sides of the event: count events within W before it too.
         let mut start = i;
-        while start > 0
-            && e.time - group[start - 1].time <= windows.window_ms
-            && i - start <= windows.max_crowd
-        {
+        while start > 0 && e.time - group[start - 1].time <= windows.window_ms && i - start <= windows.max_crowd {
             start -= 1;
         }
         if end - start > windows.max_crowd {
@@ -243,30 +261,15 @@ mod tests {
     use super::*;
 
     fn ev(key: u64, secs: i64, account: u32, post: u32) -> KeyedEvent {
-        KeyedEvent {
-            key,
-            time: secs * 1000,
-            account,
-            post,
-        }
+        KeyedEvent { key, time: secs * 1000, account, post }
     }
 
-    const WINDOWS: Windows = Windows {
-        window_ms: 60_000,
-        baseline_ms: 3_600_000,
-        max_crowd: 100,
-    };
+    const WINDOWS: Windows = Windows { window_ms: 60_000, baseline_ms: 3_600_000, max_crowd: 100 };
 
     #[test]
     fn co_actions_need_the_same_key_other_accounts_and_the_window() {
         let mut s = CoActionState::default();
-        s.extend([
-            ev(1, 0, 0, 0),
-            ev(1, 30, 1, 1),
-            ev(1, 61, 2, 2),
-            ev(2, 10, 3, 3),
-            ev(1, 40, 0, 4),
-        ]);
+        s.extend([ev(1, 0, 0, 0), ev(1, 30, 1, 1), ev(1, 61, 2, 2), ev(2, 10, 3, 3), ev(1, 40, 0, 4)]);
         let (pairs, stats) = s.matches(&WINDOWS, &ExactKey);
         let got: Vec<(u32, u32)> = pairs.as_slice().iter().map(|p| (p.a, p.b)).collect();
         // 0-1 (30 s), 1-2 (31 s), 1-4 (10 s), 2-4 (21 s); 0-2 is 61 s apart, 0-4 same account.

@@ -15,19 +15,17 @@ fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
         proptest::option::weighted(0.2, 0u64..4),
         proptest::option::weighted(0.2, 0u64..4),
     )
-        .prop_map(
-            |(account, time, text, tokens, urls, tags, repost, reply)| PostFeatures {
-                account,
-                // Bursts: many posts land in the same minutes.
-                time: (time / 90_000) * 90_000 + time % 40_000,
-                text_hash: text,
-                tokens: tokens.into_iter().collect(),
-                urls: urls.into_iter().collect(),
-                hashtags: tags.into_iter().collect(),
-                repost_of: repost,
-                reply_to: reply,
-            },
-        )
+        .prop_map(|(account, time, text, tokens, urls, tags, repost, reply)| PostFeatures {
+            account,
+            // Bursts: many posts land in the same minutes.
+            time: (time / 90_000) * 90_000 + time % 40_000,
+            text_hash: text,
+            tokens: tokens.into_iter().collect(),
+            urls: urls.into_iter().collect(),
+            hashtags: tags.into_iter().collect(),
+            repost_of: repost,
+            reply_to: reply,
+        })
 }
 
 proptest! {
@@ -59,14 +57,8 @@ fn the_property_test_sees_real_co_actions() {
             ..Default::default()
         })
         .collect();
-    let input = DetectInput {
-        posts,
-        account_count: 4,
-    };
+    let input = DetectInput { posts, account_count: 4 };
     let d = detect_with_layout(&input, &DetectConfig::default(), Layout::ByKey(3));
     assert!(d.fused.pairs.iter().any(|p| p.significant));
-    assert_eq!(
-        d,
-        detect_with_layout(&input, &DetectConfig::default(), Layout::Single)
-    );
+    assert_eq!(d, detect_with_layout(&input, &DetectConfig::default(), Layout::Single));
 }

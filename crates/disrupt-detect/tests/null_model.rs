@@ -9,12 +9,7 @@ const RARE: u64 = 2;
 const DAY_MS: i64 = 86_400_000;
 
 fn post(account: u32, time: i64, hashtags: Vec<u64>) -> PostFeatures {
-    PostFeatures {
-        account,
-        time,
-        hashtags,
-        ..Default::default()
-    }
+    PostFeatures { account, time, hashtags, ..Default::default() }
 }
 
 /// 500 organic accounts use a trending hashtag at random times in one day (some twice);
@@ -26,11 +21,7 @@ fn organic_day(rng: &mut ChaCha8Rng) -> Vec<PostFeatures> {
         for _ in 0..uses {
             posts.push(post(account, rng.gen_range(0..DAY_MS), vec![TRENDING]));
         }
-        posts.push(post(
-            account,
-            rng.gen_range(0..DAY_MS),
-            vec![1000 + account as u64],
-        ));
+        posts.push(post(account, rng.gen_range(0..DAY_MS), vec![1000 + account as u64]));
     }
     posts
 }
@@ -39,17 +30,10 @@ fn organic_day(rng: &mut ChaCha8Rng) -> Vec<PostFeatures> {
 fn a_hashtag_500_organic_accounts_use_in_a_day_yields_no_edge() {
     for seed in 0..5 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let input = DetectInput {
-            posts: organic_day(&mut rng),
-            account_count: 500,
-        };
+        let input = DetectInput { posts: organic_day(&mut rng), account_count: 500 };
         let detection = detect(&input, &DetectConfig::default());
         let report = detection.signal(Signal::CoHashtag).unwrap();
-        assert!(
-            report.pairs_examined > 50,
-            "the tag does co-occur by chance ({} pairs)",
-            report.pairs_examined
-        );
+        assert!(report.pairs_examined > 50, "the tag does co-occur by chance ({} pairs)", report.pairs_examined);
         let significant: Vec<_> = report.pairs.iter().filter(|p| p.significant).collect();
         assert!(significant.is_empty(), "seed {seed}: {significant:?}");
         assert!(detection.fused.pairs.iter().all(|p| !p.significant));
@@ -67,21 +51,11 @@ fn five_accounts_sharing_a_rare_hashtag_within_60s_on_3_occasions_are_linked() {
             posts.push(post(account, start + rng.gen_range(0..60_000), vec![RARE]));
         }
     }
-    let input = DetectInput {
-        posts,
-        account_count: 505,
-    };
+    let input = DetectInput { posts, account_count: 505 };
     let detection = detect(&input, &DetectConfig::default());
     let report = detection.signal(Signal::CoHashtag).unwrap();
-    let significant: Vec<(u32, u32)> = report
-        .pairs
-        .iter()
-        .filter(|p| p.significant)
-        .map(|p| (p.a, p.b))
-        .collect();
-    let expected: Vec<(u32, u32)> = (500..505)
-        .flat_map(|a| (a + 1..505).map(move |b| (a, b)))
-        .collect();
+    let significant: Vec<(u32, u32)> = report.pairs.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
+    let expected: Vec<(u32, u32)> = (500..505).flat_map(|a| (a + 1..505).map(move |b| (a, b))).collect();
     assert_eq!(significant, expected);
     for p in report.pairs.iter().filter(|p| p.significant) {
         assert_eq!(p.co_actions, 3);
@@ -93,24 +67,9 @@ fn five_accounts_sharing_a_rare_hashtag_within_60s_on_3_occasions_are_linked() {
 fn one_burst_is_not_enough_however_large() {
     // A chant: 100 accounts post the same text within a minute, once.
     let posts: Vec<PostFeatures> = (0..100u32)
-        .map(|a| PostFeatures {
-            account: a,
-            time: a as i64 * 500,
-            text_hash: Some(42),
-            tokens: vec![1, 2, 3, 4, 5],
-            ..Default::default()
-        })
+        .map(|a| PostFeatures { account: a, time: a as i64 * 500, text_hash: Some(42), tokens: vec![1, 2, 3, 4, 5], ..Default::default() })
         .collect();
-    let detection = detect(
-        &DetectInput {
-            posts,
-            account_count: 100,
-        },
-        &DetectConfig::default(),
-    );
+    let detection = detect(&DetectInput { posts, account_count: 100 }, &DetectConfig::default());
     assert!(detection.fused.pairs.iter().all(|p| !p.significant));
-    assert_eq!(
-        detection.signal(Signal::CoPost).unwrap().pairs_examined,
-        4950
-    );
+    assert_eq!(detection.signal(Signal::CoPost).unwrap().pairs_examined, 4950);
 }

@@ -65,8 +65,7 @@ pub fn read_labels(text: &str) -> Result<Vec<Label>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value =
-            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let value: Value = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?;
         if value.get("kind").and_then(Value::as_str) != Some("label") {
             continue;
         }
@@ -97,47 +96,26 @@ pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalRepor
         .filter(|n| n["score"].as_f64().unwrap_or(0.0) >= min_score)
         .map(|n| {
             let id = n["id"].as_str().unwrap_or("").to_string();
-            let members = n["accounts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect();
+            let members = n["accounts"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
             (id, members)
         })
         .collect();
-    let flagged: BTreeSet<&str> = nets
-        .iter()
-        .flat_map(|(_, m)| m.iter().map(String::as_str))
-        .collect();
+    let flagged: BTreeSet<&str> = nets.iter().flat_map(|(_, m)| m.iter().map(String::as_str)).collect();
     let is_operation = |l: &Label| l.label_type != LabelType::Organic && l.operation != "organic";
     let operation_accounts = labels.iter().filter(|l| is_operation(l)).count();
     let organic_accounts = labels.len() - operation_accounts;
-    let tp = labels
-        .iter()
-        .filter(|l| is_operation(l) && flagged.contains(l.account.as_str()))
-        .count();
-    let fp = labels
-        .iter()
-        .filter(|l| !is_operation(l) && flagged.contains(l.account.as_str()))
-        .count();
+    let tp = labels.iter().filter(|l| is_operation(l) && flagged.contains(l.account.as_str())).count();
+    let fp = labels.iter().filter(|l| !is_operation(l) && flagged.contains(l.account.as_str())).count();
     let unlabelled_flagged = flagged.iter().filter(|a| !truth.contains_key(*a)).count();
     let fn_ = operation_accounts - tp;
     let precision = ratio(tp, tp + fp);
     let recall = ratio(tp, operation_accounts);
-    let f1 = if precision + recall == 0.0 {
-        0.0
-    } else {
-        2.0 * precision * recall / (precision + recall)
-    };
+    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
 
     // Operations and their best networks.
     let mut ops: BTreeMap<&str, (BTreeSet<&str>, &str)> = BTreeMap::new();
     for l in labels.iter().filter(|l| is_operation(l)) {
-        let e = ops
-            .entry(l.operation.as_str())
-            .or_insert_with(|| (BTreeSet::new(), l.label_type.as_str()));
+        let e = ops.entry(l.operation.as_str()).or_insert_with(|| (BTreeSet::new(), l.label_type.as_str()));
         e.0.insert(l.account.as_str());
     }
     let mut operations = Vec::new();
@@ -188,33 +166,16 @@ pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalRepor
         let is_flagged = flagged.contains(l.account.as_str());
         if is_operation(l) {
             let kind = l.extra("perturbation").unwrap_or("unspecified").to_string();
-            let attributed =
-                network_of.get(l.account.as_str()).copied().flatten() == Some(l.operation.as_str());
+            let attributed = network_of.get(l.account.as_str()).copied().flatten() == Some(l.operation.as_str());
             let e = perturbations.entry(kind).or_default();
             e.0 += 1;
             e.1 += attributed as usize;
         } else {
-            let trap_list: Vec<String> = match l
-                .attributes
-                .as_ref()
-                .and_then(|m| m.get("traps"))
-                .and_then(Value::as_array)
-            {
-                Some(list) => list
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect(),
-                None => l
-                    .extra("trap")
-                    .map(|t| vec![t.to_string()])
-                    .unwrap_or_default(),
+            let trap_list: Vec<String> = match l.attributes.as_ref().and_then(|m| m.get("traps")).and_then(Value::as_array) {
+                Some(list) => list.iter().filter_map(Value::as_str).map(String::from).collect(),
+                None => l.extra("trap").map(|t| vec![t.to_string()]).unwrap_or_default(),
             };
-            let trap_list = if trap_list.is_empty() {
-                vec!["none".to_string()]
-            } else {
-                trap_list
-            };
+            let trap_list = if trap_list.is_empty() { vec!["none".to_string()] } else { trap_list };
             for t in trap_list {
                 let e = traps.entry(t).or_default();
                 e.0 += 1;
@@ -223,14 +184,7 @@ pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalRepor
         }
     }
     let groups = |m: BTreeMap<String, (usize, usize)>| {
-        m.into_iter()
-            .map(|(name, (n, f))| GroupResult {
-                name,
-                accounts: n,
-                flagged: f,
-                rate: ratio(f, n),
-            })
-            .collect()
+        m.into_iter().map(|(name, (n, f))| GroupResult { name, accounts: n, flagged: f, rate: ratio(f, n) }).collect()
     };
     EvalReport {
         labelled_accounts: labels.len(),
@@ -258,20 +212,11 @@ pub fn render(report: &EvalReport) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "accounts: {} labelled ({} in operations, {} organic); {} networks flag {} accounts\n",
-        report.labelled_accounts,
-        report.operation_accounts,
-        report.organic_accounts,
-        report.networks,
-        report.flagged_accounts
+        report.labelled_accounts, report.operation_accounts, report.organic_accounts, report.networks, report.flagged_accounts
     ));
     s.push_str(&format!(
         "precision {:.4}  recall {:.4}  F1 {:.4}  (TP {}, FP {}, FN {})\n",
-        report.precision,
-        report.recall,
-        report.f1,
-        report.true_positives,
-        report.false_positives,
-        report.false_negatives
+        report.precision, report.recall, report.f1, report.true_positives, report.false_positives, report.false_negatives
     ));
     s.push_str(&format!(
         "organic accounts flagged: {} of {} ({:.3}%)\n",
@@ -298,17 +243,11 @@ pub fn render(report: &EvalReport) -> String {
     }
     s.push_str("\nrecall by perturbation (member in its operation's network):\n");
     for g in &report.recall_by_perturbation {
-        s.push_str(&format!(
-            "  {:<16} {:>4} of {:>4}  {:.3}\n",
-            g.name, g.flagged, g.accounts, g.rate
-        ));
+        s.push_str(&format!("  {:<16} {:>4} of {:>4}  {:.3}\n", g.name, g.flagged, g.accounts, g.rate));
     }
     s.push_str("\norganic accounts flagged, by trap:\n");
     for g in &report.organic_by_trap {
-        s.push_str(&format!(
-            "  {:<16} {:>4} of {:>5}  {:.4}\n",
-            g.name, g.flagged, g.accounts, g.rate
-        ));
+        s.push_str(&format!("  {:<16} {:>4} of {:>5}  {:.4}\n", g.name, g.flagged, g.accounts, g.rate));
     }
     s
 }
@@ -328,26 +267,15 @@ mod tests {
 {"kind":"post","id":"1"}"#,
         )
         .unwrap();
-        let nets = json!({"networks": [{"id": "n-1", "score": 0.9, "accounts": ["a", "c"]}]});
+        let nets = json!({"networks": [{"id": "n-1", "score": 0.9, "accounts": ["a", "b", "c"]}]});
         let r = evaluate(&labels, &nets, 0.0);
-        assert_eq!(
-            (r.true_positives, r.false_positives, r.false_negatives),
-            (1, 1, 1)
-        );
-        assert!((r.f1 - 0.5).abs() < 1e-12);
-        assert!((r.operations[0].jaccard - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!((r.true_positives, r.false_positives, r.false_negatives), (2, 1, 0));
+        assert!((r.f1 - 0.8).abs() < 1e-12);
+        assert!((r.operations[0].jaccard - 2.0 / 3.0).abs() < 1e-12);
         assert!(!r.operations[0].recovered);
-        let chant = r
-            .organic_by_trap
-            .iter()
-            .find(|g| g.name == "chant")
-            .unwrap();
+        let chant = r.organic_by_trap.iter().find(|g| g.name == "chant").unwrap();
         assert_eq!(chant.flagged, 1);
-        let exact = r
-            .recall_by_perturbation
-            .iter()
-            .find(|g| g.name == "exact")
-            .unwrap();
+        let exact = r.recall_by_perturbation.iter().find(|g| g.name == "exact").unwrap();
         assert_eq!(exact.flagged, 1);
         assert_eq!(evaluate(&labels, &nets, 0.95).flagged_accounts, 0);
     }

@@ -31,8 +31,7 @@ impl Row<'_> {
     }
 
     pub fn required(&self, name: &str) -> Result<&str, String> {
-        self.get(name)
-            .ok_or_else(|| format!("missing required column value `{name}`"))
+        self.get(name).ok_or_else(|| format!("missing required column value `{name}`"))
     }
 }
 
@@ -42,22 +41,14 @@ pub(crate) fn for_each_row(
     out: &mut Counted<'_>,
     mut map: impl FnMut(&Row<'_>) -> Result<Vec<Record>, String>,
 ) -> Result<HashMap<String, usize>, (String, u64)> {
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(reader);
+    let mut csv_reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);
     let header: HashMap<String, usize> = match csv_reader.byte_headers() {
         Ok(h) => h
             .iter()
             .enumerate()
             .map(|(i, name)| {
                 let name = String::from_utf8_lossy(name);
-                (
-                    name.trim_start_matches('\u{feff}')
-                        .trim()
-                        .to_ascii_lowercase(),
-                    i,
-                )
+                (name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase(), i)
             })
             .collect(),
         Err(e) => return Err((format!("cannot read the CSV header: {e}"), 1)),
@@ -80,18 +71,10 @@ pub(crate) fn for_each_row(
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let excerpt = || excerpt_bytes(&join_fields(&record));
         if record.len() != width {
-            if record.len() == 1
-                && record
-                    .get(0)
-                    .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-            {
+            if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue; // a blank line
             }
-            out.reject(
-                line,
-                format!("row has {} fields, the header has {}", record.len(), width),
-                excerpt(),
-            );
+            out.reject(line, format!("row has {} fields, the header has {}", record.len(), width), excerpt());
             continue;
         }
         let mut fields = Vec::with_capacity(record.len());
@@ -106,18 +89,11 @@ pub(crate) fn for_each_row(
             }
         }
         if let Some(i) = bad {
-            let name = header
-                .iter()
-                .find(|(_, &j)| j == i)
-                .map(|(n, _)| n.as_str())
-                .unwrap_or("?");
+            let name = header.iter().find(|(_, &j)| j == i).map(|(n, _)| n.as_str()).unwrap_or("?");
             out.reject(line, format!("invalid UTF-8 in column `{name}`"), excerpt());
             continue;
         }
-        let row = Row {
-            header: &header,
-            fields,
-        };
+        let row = Row { header: &header, fields };
         match map(&row) {
             Ok(records) => {
                 for r in records {
@@ -148,17 +124,9 @@ pub(crate) fn parse_list(cell: Option<&str>) -> Vec<String> {
     if t.is_empty() || t == "[]" {
         return Vec::new();
     }
-    let items: Vec<&str> = if t.starts_with('[') && t.ends_with(']') {
-        t[1..t.len() - 1].split(',').collect()
-    } else {
-        t.split_whitespace().collect()
-    };
-    items
-        .into_iter()
-        .map(|i| i.trim().trim_matches(|c| c == '\'' || c == '"').trim())
-        .filter(|i| !i.is_empty())
-        .map(String::from)
-        .collect()
+    let items: Vec<&str> =
+        if t.starts_with('[') && t.ends_with(']') { t[1..t.len() - 1].split(',').collect() } else { t.split_whitespace().collect() };
+    items.into_iter().map(|i| i.trim().trim_matches(|c| c == '\'' || c == '"').trim()).filter(|i| !i.is_empty()).map(String::from).collect()
 }
 
 /// A count written as `12`, `12.0` or empty.
@@ -188,15 +156,9 @@ mod tests {
 
     #[test]
     fn list_cells_in_every_form() {
-        assert_eq!(
-            parse_list(Some("[http://a.com/x, http://b.com]")),
-            vec!["http://a.com/x", "http://b.com"]
-        );
+        assert_eq!(parse_list(Some("[http://a.com/x, http://b.com]")), vec!["http://a.com/x", "http://b.com"]);
         assert_eq!(parse_list(Some("['uno', 'dos']")), vec!["uno", "dos"]);
-        assert_eq!(
-            parse_list(Some("http://a.com http://b.com")),
-            vec!["http://a.com", "http://b.com"]
-        );
+        assert_eq!(parse_list(Some("http://a.com http://b.com")), vec!["http://a.com", "http://b.com"]);
         assert!(parse_list(Some("[]")).is_empty());
         assert!(parse_list(Some("")).is_empty());
         assert!(parse_list(None).is_empty());

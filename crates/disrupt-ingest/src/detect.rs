@@ -53,24 +53,14 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Str
             }
             return Ok(InputFormat::Jsonl);
         }
-        b'[' => {
-            return Err(
-                "a JSON array is not a supported input: write one JSON object per line (JSONL)"
-                    .into(),
-            )
-        }
+        b'[' => return Err("a JSON array is not a supported input: write one JSON object per line (JSONL)".into()),
         _ => {}
     }
     let line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
     let header_line = &head[..line_end];
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(header_line);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(header_line);
     let header: Vec<String> = match reader.records().next() {
-        Some(Ok(r)) => r
-            .iter()
-            .map(|f| f.trim().trim_matches('"').to_ascii_lowercase())
-            .collect(),
+        Some(Ok(r)) => r.iter().map(|f| f.trim().trim_matches('"').to_ascii_lowercase()).collect(),
         _ => return Err("cannot read a CSV header in the first line".into()),
     };
     let has = |name: &str| header.iter().any(|h| h == name);
@@ -97,10 +87,7 @@ fn looks_like_telegram(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(window);
     // Telegram Desktop writes a pretty-printed object whose first line is just `{`.
     let first_line = text.lines().next().unwrap_or("").trim();
-    first_line == "{"
-        && (text.contains("\"messages\"")
-            || text.contains("\"chats\"")
-            || text.contains("\"personal_information\""))
+    first_line == "{" && (text.contains("\"messages\"") || text.contains("\"chats\"") || text.contains("\"personal_information\""))
 }
 
 #[cfg(test)]
@@ -109,34 +96,15 @@ mod tests {
 
     #[test]
     fn detects_each_format() {
+        assert_eq!(detect_format(b"{\"kind\":\"post\"}\n", false).unwrap(), InputFormat::Jsonl);
         assert_eq!(
-            detect_format(b"{\"kind\":\"post\"}\n", false).unwrap(),
-            InputFormat::Jsonl
+            detect_format(b"\xEF\xBB\xBFmessage_id,user_id,username,repost_id,reply_id,message,timestamp,urls\r\n", false).unwrap(),
+            InputFormat::ToolkitCsv
         );
-        assert_eq!(detect_format(b"\xEF\xBB\xBFmessage_id,user_id,username,repost_id,reply_id,message,timestamp,urls\r\n", false).unwrap(), InputFormat::ToolkitCsv);
-        assert_eq!(
-            detect_format(
-                b"\"tweetid\",\"userid\",\"tweet_text\",\"tweet_time\"\n",
-                false
-            )
-            .unwrap(),
-            InputFormat::TwitterIoTweets
-        );
-        assert_eq!(
-            detect_format(b"userid,user_display_name,user_screen_name\n", false).unwrap(),
-            InputFormat::TwitterIoUsers
-        );
-        assert!(detect_format(b"a,b,c\n", false)
-            .unwrap_err()
-            .contains("--columns"));
-        assert_eq!(
-            detect_format(b"a,b,c\n", true).unwrap(),
-            InputFormat::MappedCsv
-        );
-        assert!(
-            detect_format(b"{\n \"name\": \"x\",\n \"messages\": []}", false)
-                .unwrap_err()
-                .contains("Telegram")
-        );
+        assert_eq!(detect_format(b"\"tweetid\",\"userid\",\"tweet_text\",\"tweet_time\"\n", false).unwrap(), InputFormat::TwitterIoTweets);
+        assert_eq!(detect_format(b"userid,user_display_name,user_screen_name\n", false).unwrap(), InputFormat::TwitterIoUsers);
+        assert!(detect_format(b"a,b,c\n", false).unwrap_err().contains("--columns"));
+        assert_eq!(detect_format(b"a,b,c\n", true).unwrap(), InputFormat::MappedCsv);
+        assert!(detect_format(b"{\n \"name\": \"x\",\n \"messages\": []}", false).unwrap_err().contains("Telegram"));
     }
 }

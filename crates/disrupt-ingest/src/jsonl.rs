@@ -18,11 +18,7 @@ struct Line {
 
 /// Reads a line of at most `max` bytes into `buf`; longer lines are consumed to their
 /// end but not kept. Returns the full length, or `None` at end of input.
-pub(crate) fn read_bounded_line(
-    reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    max: usize,
-) -> std::io::Result<Option<usize>> {
+pub(crate) fn read_bounded_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<Option<usize>> {
     buf.clear();
     let mut total = 0usize;
     let mut any = false;
@@ -55,10 +51,7 @@ pub(crate) fn read_bounded_line(
 
 fn parse_line(line: &Line, options: &IngestOptions) -> Option<Result<Record, String>> {
     if line.full_len > options.max_record_bytes {
-        return Some(Err(format!(
-            "line is {} bytes, over the limit of {} bytes per record",
-            line.full_len, options.max_record_bytes
-        )));
+        return Some(Err(format!("line is {} bytes, over the limit of {} bytes per record", line.full_len, options.max_record_bytes)));
     }
     let mut bytes: &[u8] = &line.bytes;
     if line.number == 1 {
@@ -84,32 +77,22 @@ fn parse_line(line: &Line, options: &IngestOptions) -> Option<Result<Record, Str
     Some(record_from_json(value, options.timezone).map_err(|e| e.0))
 }
 
-pub(crate) fn read(
-    reader: &mut impl BufRead,
-    options: &IngestOptions,
-    out: &mut Counted<'_>,
-) -> Result<(), (String, u64)> {
+pub(crate) fn read(reader: &mut impl BufRead, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
     let mut number = 0u64;
     let mut batch: Vec<Line> = Vec::with_capacity(BATCH_LINES);
     let mut batch_bytes = 0usize;
     let mut buf = Vec::new();
     let keep = options.max_record_bytes.saturating_add(1);
     loop {
-        let next = read_bounded_line(reader, &mut buf, keep)
-            .map_err(|e| (format!("read error: {e}"), number + 1))?;
+        let next = read_bounded_line(reader, &mut buf, keep).map_err(|e| (format!("read error: {e}"), number + 1))?;
         let at_end = next.is_none();
         if let Some(full_len) = next {
             number += 1;
             batch_bytes += buf.len();
-            batch.push(Line {
-                number,
-                bytes: std::mem::take(&mut buf),
-                full_len,
-            });
+            batch.push(Line { number, bytes: std::mem::take(&mut buf), full_len });
         }
         if at_end || batch.len() >= BATCH_LINES || batch_bytes >= BATCH_BYTES {
-            let parsed: Vec<Option<Result<Record, String>>> =
-                batch.par_iter().map(|l| parse_line(l, options)).collect();
+            let parsed: Vec<Option<Result<Record, String>>> = batch.par_iter().map(|l| parse_line(l, options)).collect();
             for (line, result) in batch.iter().zip(parsed) {
                 match result {
                     None => {}

@@ -44,15 +44,10 @@ impl ColumnMap {
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut fields = BTreeMap::new();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (field, column) = part
-                .split_once('=')
-                .ok_or_else(|| format!("--columns: `{part}` is not field=column"))?;
+            let (field, column) = part.split_once('=').ok_or_else(|| format!("--columns: `{part}` is not field=column"))?;
             let field = field.trim().to_ascii_lowercase();
             if !MAPPABLE_FIELDS.contains(&field.as_str()) {
-                return Err(format!(
-                    "--columns: unknown field `{field}` (known: {})",
-                    MAPPABLE_FIELDS.join(", ")
-                ));
+                return Err(format!("--columns: unknown field `{field}` (known: {})", MAPPABLE_FIELDS.join(", ")));
             }
             fields.insert(field, column.trim().to_ascii_lowercase());
         }
@@ -69,71 +64,36 @@ impl ColumnMap {
     }
 }
 
-pub(crate) fn read(
-    reader: impl Read,
-    columns: &ColumnMap,
-    options: &IngestOptions,
-    out: &mut Counted<'_>,
-) -> Result<(), (String, u64)> {
+pub(crate) fn read(reader: impl Read, columns: &ColumnMap, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
     let platform = platform_or(options, "x");
     let zone = options.timezone;
-    let file_tag = std::path::Path::new(&out.file)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file_tag = std::path::Path::new(&out.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut seen_accounts: HashSet<String> = HashSet::new();
     let mut row_number = 0u64;
-    let get = |row: &Row<'_>, field: &str| {
-        columns
-            .column(field)
-            .and_then(|c| row.get(c))
-            .map(String::from)
-    };
+    let get = |row: &Row<'_>, field: &str| columns.column(field).and_then(|c| row.get(c)).map(String::from);
     let header = for_each_row(reader, out, |row| {
         row_number += 1;
         let account_col = columns.column("account").unwrap_or("account");
-        let account = prefixed(
-            &platform,
-            row.get(account_col).ok_or_else(|| {
-                format!("missing required column value `{account_col}` (account)")
-            })?,
-        );
+        let account =
+            prefixed(&platform, row.get(account_col).ok_or_else(|| format!("missing required column value `{account_col}` (account)"))?);
         let time_col = columns.column("created_at").unwrap_or("created_at");
-        let time = row
-            .get(time_col)
-            .ok_or_else(|| format!("missing required column value `{time_col}` (created_at)"))?;
-        let created_at =
-            parse_time_str(time, zone).map_err(|e| format!("column `{time_col}`: {e}"))?;
+        let time = row.get(time_col).ok_or_else(|| format!("missing required column value `{time_col}` (created_at)"))?;
+        let created_at = parse_time_str(time, zone).map_err(|e| format!("column `{time_col}`: {e}"))?;
         let id = match get(row, "id") {
             Some(id) => prefixed(&platform, &id),
             None if columns.column("id").is_some() => {
-                return Err(format!(
-                    "missing required column value `{}` (id)",
-                    columns.column("id").unwrap_or("id")
-                ))
+                return Err(format!("missing required column value `{}` (id)", columns.column("id").unwrap_or("id")))
             }
             None => format!("{platform}:{file_tag}:{row_number}"),
         };
-        let count = |field: &str| {
-            parse_count(
-                columns.column(field).and_then(|c| row.get(c)),
-                columns.column(field).unwrap_or(field),
-            )
-        };
-        let (likes, shares, comments, views) = (
-            count("likes")?,
-            count("shares")?,
-            count("comments")?,
-            count("views")?,
-        );
-        let metrics =
-            (likes.is_some() || shares.is_some() || comments.is_some() || views.is_some())
-                .then_some(Metrics {
-                    views,
-                    likes,
-                    shares,
-                    comments,
-                });
+        let count = |field: &str| parse_count(columns.column(field).and_then(|c| row.get(c)), columns.column(field).unwrap_or(field));
+        let (likes, shares, comments, views) = (count("likes")?, count("shares")?, count("comments")?, count("views")?);
+        let metrics = (likes.is_some() || shares.is_some() || comments.is_some() || views.is_some()).then_some(Metrics {
+            views,
+            likes,
+            shares,
+            comments,
+        });
         let list = |field: &str| columns.column(field).map(|c| parse_list(row.get(c)));
         let mut records = Vec::with_capacity(2);
         if seen_accounts.insert(account.clone()) {
@@ -145,9 +105,7 @@ pub(crate) fn read(
                 followers: count("followers")?,
                 following: count("following")?,
                 created_at: match get(row, "account_created_at") {
-                    Some(t) => Some(
-                        parse_time_str(&t, zone).map_err(|e| format!("account_created_at: {e}"))?,
-                    ),
+                    Some(t) => Some(parse_time_str(&t, zone).map_err(|e| format!("account_created_at: {e}"))?),
                     None => None,
                 },
                 ..Account::default()
@@ -158,23 +116,11 @@ pub(crate) fn read(
             account,
             platform: platform.clone(),
             created_at,
-            text: columns
-                .column("text")
-                .and_then(|c| row.raw(c))
-                .unwrap_or("")
-                .to_string(),
+            text: columns.column("text").and_then(|c| row.raw(c)).unwrap_or("").to_string(),
             lang: get(row, "lang").and_then(|l| normalize_lang_tag(&l)),
-            hashtags: list("hashtags").map(|v| {
-                v.into_iter()
-                    .map(|h| h.trim_start_matches('#').to_string())
-                    .collect()
-            }),
+            hashtags: list("hashtags").map(|v| v.into_iter().map(|h| h.trim_start_matches('#').to_string()).collect()),
             urls: list("urls"),
-            mentions: list("mentions").map(|v| {
-                v.into_iter()
-                    .map(|h| h.trim_start_matches('@').to_string())
-                    .collect()
-            }),
+            mentions: list("mentions").map(|v| v.into_iter().map(|h| h.trim_start_matches('@').to_string()).collect()),
             reply_to: get(row, "reply_to").map(|v| prefixed(&platform, &v)),
             repost_of: get(row, "repost_of").map(|v| prefixed(&platform, &v)),
             quote_of: get(row, "quote_of").map(|v| prefixed(&platform, &v)),
@@ -186,13 +132,7 @@ pub(crate) fn read(
     })?;
     for (field, column) in &columns.fields {
         if !header.contains_key(column) {
-            out.reject(
-                1,
-                format!(
-                    "--columns maps `{field}` to `{column}`, which is not a column of this file"
-                ),
-                String::new(),
-            );
+            out.reject(1, format!("--columns maps `{field}` to `{column}`, which is not a column of this file"), String::new());
         }
     }
     Ok(())
@@ -204,14 +144,9 @@ mod tests {
 
     #[test]
     fn parses_mappings() {
-        let m = ColumnMap::parse("account=user_name, text=text,created_at=Created_At,id=tweet_id")
-            .unwrap();
+        let m = ColumnMap::parse("account=user_name, text=text,created_at=Created_At,id=tweet_id").unwrap();
         assert_eq!(m.column("created_at"), Some("created_at"));
-        assert!(ColumnMap::parse("text=t,created_at=c")
-            .unwrap_err()
-            .contains("account"));
-        assert!(ColumnMap::parse("account=a,text=t,created_at=c,colour=x")
-            .unwrap_err()
-            .contains("colour"));
+        assert!(ColumnMap::parse("text=t,created_at=c").unwrap_err().contains("account"));
+        assert!(ColumnMap::parse("account=a,text=t,created_at=c,colour=x").unwrap_err().contains("colour"));
     }
 }

@@ -27,13 +27,7 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        Self {
-            format: None,
-            columns: None,
-            platform: None,
-            timezone: TimeZoneSetting::default(),
-            max_record_bytes: 1 << 20,
-        }
+        Self { format: None, columns: None, platform: None, timezone: TimeZoneSetting::default(), max_record_bytes: 1 << 20 }
     }
 }
 
@@ -113,12 +107,7 @@ impl Counted<'_> {
 
     pub fn reject(&mut self, line: u64, error: impl Into<String>, record: String) {
         self.rejected += 1;
-        (self.sink)(IngestEvent::Reject(Reject {
-            file: self.file.clone(),
-            line,
-            error: error.into(),
-            record,
-        }));
+        (self.sink)(IngestEvent::Reject(Reject { file: self.file.clone(), line, error: error.into(), record }));
     }
 }
 
@@ -135,29 +124,15 @@ pub fn ingest_file(
     options: &IngestOptions,
     sink: &mut dyn FnMut(IngestEvent),
 ) -> Result<FileSummary, IngestError> {
-    let file = File::open(path).map_err(|source| IngestError::Open {
-        path: display_name.to_string(),
-        source,
-    })?;
-    let mut hashing = HashingReader {
-        inner: BufReader::with_capacity(1 << 20, file),
-        hasher: Sha256::new(),
-    };
+    let file = File::open(path).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
+    let mut hashing = HashingReader { inner: BufReader::with_capacity(1 << 20, file), hasher: Sha256::new() };
     let mut magic = [0u8; 4];
-    let magic_len = read_up_to(&mut hashing, &mut magic).map_err(|source| IngestError::Open {
-        path: display_name.to_string(),
-        source,
-    })?;
+    let magic_len = read_up_to(&mut hashing, &mut magic).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
     let raw = io::Cursor::new(magic[..magic_len].to_vec()).chain(&mut hashing);
     let decoded: Box<dyn Read + '_> = if magic_len >= 2 && magic[..2] == GZIP_MAGIC {
         Box::new(flate2::read::MultiGzDecoder::new(raw))
     } else if magic_len == 4 && magic == ZSTD_MAGIC {
-        Box::new(
-            zstd::stream::read::Decoder::new(raw).map_err(|source| IngestError::Open {
-                path: display_name.to_string(),
-                source,
-            })?,
-        )
+        Box::new(zstd::stream::read::Decoder::new(raw).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?)
     } else {
         Box::new(raw)
     };
@@ -188,25 +163,14 @@ pub fn ingest_file(
     head.truncate(head_len);
     let format = match &options.format {
         Some(f) => f.clone(),
-        None => detect_format(&head, options.columns.is_some()).map_err(|message| {
-            IngestError::Format {
-                path: display_name.to_string(),
-                message,
-            }
-        })?,
+        None => detect_format(&head, options.columns.is_some())
+            .map_err(|message| IngestError::Format { path: display_name.to_string(), message })?,
     };
     let mut reader = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(decoded));
-    let mut counted = Counted {
-        sink,
-        records: 0,
-        rejected: 0,
-        file: display_name.to_string(),
-    };
+    let mut counted = Counted { sink, records: 0, rejected: 0, file: display_name.to_string() };
     let result = match &format {
         InputFormat::Jsonl => crate::jsonl::read(&mut reader, options, &mut counted),
-        InputFormat::TwitterIoTweets | InputFormat::TwitterIoUsers => {
-            crate::twitter_io::read(&mut reader, &format, options, &mut counted)
-        }
+        InputFormat::TwitterIoTweets | InputFormat::TwitterIoUsers => crate::twitter_io::read(&mut reader, &format, options, &mut counted),
         InputFormat::ToolkitCsv => crate::toolkit_csv::read(&mut reader, options, &mut counted),
         InputFormat::MappedCsv => match &options.columns {
             Some(columns) => crate::mapped_csv::read(&mut reader, columns, options, &mut counted),
@@ -221,13 +185,7 @@ pub fn ingest_file(
     drop(reader);
     let _ = io::copy(&mut hashing, &mut io::sink());
     let (records, rejected) = (counted.records, counted.rejected);
-    Ok(FileSummary {
-        path: display_name.to_string(),
-        sha256: hex::encode(hashing.hasher.finalize()),
-        format,
-        records,
-        rejected,
-    })
+    Ok(FileSummary { path: display_name.to_string(), sha256: hex::encode(hashing.hasher.finalize()), format, records, rejected })
 }
 
 fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -244,19 +202,13 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 pub(crate) fn platform_or(options: &IngestOptions, default: &str) -> String {
-    options
-        .platform
-        .clone()
-        .unwrap_or_else(|| default.to_string())
+    options.platform.clone().unwrap_or_else(|| default.to_string())
 }
 
 /// `platform:local` unless the identifier is already prefixed with that platform.
 pub(crate) fn prefixed(platform: &str, local: &str) -> String {
     let local = local.trim();
-    if local.len() > platform.len()
-        && local.starts_with(platform)
-        && local.as_bytes()[platform.len()] == b':'
-    {
+    if local.len() > platform.len() && local.starts_with(platform) && local.as_bytes()[platform.len()] == b':' {
         local.to_string()
     } else {
         format!("{platform}:{local}")

@@ -8,11 +8,7 @@ use disrupt_records::{parse_time_str, Account, Post, Record};
 use std::collections::HashSet;
 use std::io::Read;
 
-pub(crate) fn read(
-    reader: impl Read,
-    options: &IngestOptions,
-    out: &mut Counted<'_>,
-) -> Result<(), (String, u64)> {
+pub(crate) fn read(reader: impl Read, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
     let platform = platform_or(options, "x");
     let zone = options.timezone;
     let mut seen_accounts: HashSet<String> = HashSet::new();
@@ -20,8 +16,7 @@ pub(crate) fn read(
         let user = row.required("user_id")?;
         let account = prefixed(&platform, user);
         let time = row.required("timestamp")?;
-        let created_at =
-            parse_time_str(time, zone).map_err(|e| format!("column `timestamp`: {e}"))?;
+        let created_at = parse_time_str(time, zone).map_err(|e| format!("column `timestamp`: {e}"))?;
         let mut records = Vec::with_capacity(2);
         if seen_accounts.insert(account.clone()) {
             records.push(Record::Account(Account {

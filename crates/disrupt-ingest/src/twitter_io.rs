@@ -4,18 +4,11 @@
 use crate::csv_util::{for_each_row, parse_bool, parse_count, parse_list, Row};
 use crate::detect::InputFormat;
 use crate::source::{platform_or, prefixed, Counted, IngestOptions};
-use disrupt_records::{
-    normalize_lang_tag, parse_time_str, Account, Metrics, Post, Record, TimeZoneSetting,
-};
+use disrupt_records::{normalize_lang_tag, parse_time_str, Account, Metrics, Post, Record, TimeZoneSetting};
 use std::collections::HashSet;
 use std::io::Read;
 
-pub(crate) fn read(
-    reader: impl Read,
-    format: &InputFormat,
-    options: &IngestOptions,
-    out: &mut Counted<'_>,
-) -> Result<(), (String, u64)> {
+pub(crate) fn read(reader: impl Read, format: &InputFormat, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
     let platform = platform_or(options, "x");
     let zone = options.timezone;
     // The tweets file repeats each author's profile on every row; the first row's profile is
@@ -38,11 +31,7 @@ pub(crate) fn read(
     Ok(())
 }
 
-fn account_from_row(
-    row: &Row<'_>,
-    platform: &str,
-    zone: TimeZoneSetting,
-) -> Result<Account, String> {
+fn account_from_row(row: &Row<'_>, platform: &str, zone: TimeZoneSetting) -> Result<Account, String> {
     let userid = row.required("userid")?;
     Ok(Account {
         id: prefixed(platform, userid),
@@ -52,10 +41,7 @@ fn account_from_row(
         bio: row.get("user_profile_description").map(String::from),
         lang: row.get("account_language").and_then(normalize_lang_tag),
         created_at: match row.get("account_creation_date") {
-            Some(t) => Some(
-                parse_time_str(t, zone)
-                    .map_err(|e| format!("column `account_creation_date`: {e}"))?,
-            ),
+            Some(t) => Some(parse_time_str(t, zone).map_err(|e| format!("column `account_creation_date`: {e}"))?),
             None => None,
         },
         followers: parse_count(row.get("follower_count"), "follower_count")?,
@@ -69,19 +55,13 @@ fn post_from_row(row: &Row<'_>, platform: &str, zone: TimeZoneSetting) -> Result
     let time = row.required("tweet_time")?;
     let created_at = parse_time_str(time, zone).map_err(|e| format!("column `tweet_time`: {e}"))?;
     let is_retweet = parse_bool(row.get("is_retweet")).unwrap_or(false);
-    let prefixed_opt = |name: &str| {
-        row.get(name)
-            .filter(|v| *v != "0")
-            .map(|v| prefixed(platform, v))
-    };
-    let repost_of =
-        prefixed_opt("retweet_tweetid").filter(|_| is_retweet || row.get("is_retweet").is_none());
+    let prefixed_opt = |name: &str| row.get(name).filter(|v| *v != "0").map(|v| prefixed(platform, v));
+    let repost_of = prefixed_opt("retweet_tweetid").filter(|_| is_retweet || row.get("is_retweet").is_none());
     let likes = parse_count(row.get("like_count"), "like_count")?;
     let retweets = parse_count(row.get("retweet_count"), "retweet_count")?;
     let quotes = parse_count(row.get("quote_count"), "quote_count")?;
     let replies = parse_count(row.get("reply_count"), "reply_count")?;
-    let metrics = if likes.is_some() || retweets.is_some() || replies.is_some() || quotes.is_some()
-    {
+    let metrics = if likes.is_some() || retweets.is_some() || replies.is_some() || quotes.is_some() {
         Some(Metrics {
             views: None,
             likes,
@@ -108,11 +88,7 @@ fn post_from_row(row: &Row<'_>, platform: &str, zone: TimeZoneSetting) -> Result
         created_at,
         text: row.raw("tweet_text").unwrap_or("").to_string(),
         lang: row.get("tweet_language").and_then(normalize_lang_tag),
-        hashtags: list("hashtags").map(|v| {
-            v.into_iter()
-                .map(|h| h.trim_start_matches('#').to_string())
-                .collect()
-        }),
+        hashtags: list("hashtags").map(|v| v.into_iter().map(|h| h.trim_start_matches('#').to_string()).collect()),
         urls: list("urls"),
         mentions: list("user_mentions"),
         reply_to: prefixed_opt("in_reply_to_tweetid"),

@@ -6,23 +6,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
 }
 
 fn read(path: &Path, options: &IngestOptions) -> (Vec<Record>, Vec<Reject>, InputFormat) {
     let mut records = Vec::new();
     let mut rejects = Vec::new();
-    let summary = ingest_file(
-        path,
-        &path.display().to_string(),
-        options,
-        &mut |e| match e {
-            IngestEvent::Record { record, .. } => records.push(record),
-            IngestEvent::Reject(r) => rejects.push(r),
-        },
-    )
+    let summary = ingest_file(path, &path.display().to_string(), options, &mut |e| match e {
+        IngestEvent::Record { record, .. } => records.push(record),
+        IngestEvent::Reject(r) => rejects.push(r),
+    })
     .expect("readable");
     assert_eq!(summary.records as usize, records.len());
     assert_eq!(summary.sha256.len(), 64);
@@ -30,24 +23,12 @@ fn read(path: &Path, options: &IngestOptions) -> (Vec<Record>, Vec<Reject>, Inpu
 }
 
 fn posts(records: &[Record]) -> Vec<&disrupt_records::Post> {
-    records
-        .iter()
-        .filter_map(|r| {
-            if let Record::Post(p) = r {
-                Some(p)
-            } else {
-                None
-            }
-        })
-        .collect()
+    records.iter().filter_map(|r| if let Record::Post(p) = r { Some(p) } else { None }).collect()
 }
 
 #[test]
 fn toolkit_fixtures_with_bom_crlf_and_list_urls() {
-    let (records, rejects, format) = read(
-        &shared("coordination-network-toolkit/coretweet_test_input.csv"),
-        &IngestOptions::default(),
-    );
+    let (records, rejects, format) = read(&shared("coordination-network-toolkit/coretweet_test_input.csv"), &IngestOptions::default());
     assert_eq!(format, InputFormat::ToolkitCsv);
     assert!(rejects.is_empty(), "{rejects:?}");
     let p = posts(&records);
@@ -57,69 +38,40 @@ fn toolkit_fixtures_with_bom_crlf_and_list_urls() {
     assert_eq!(p[0].repost_of.as_deref(), Some("x:rtid0"));
     assert_eq!(p[0].urls.as_deref(), Some(&[][..]));
 
-    let (records, rejects, _) = read(
-        &shared("coordination-network-toolkit/sample_data.csv"),
-        &IngestOptions::default(),
-    );
+    let (records, rejects, _) = read(&shared("coordination-network-toolkit/sample_data.csv"), &IngestOptions::default());
     assert!(rejects.is_empty());
     let p = posts(&records);
     assert_eq!(p.len(), 100);
-    assert_eq!(
-        p[1].urls.as_ref().unwrap(),
-        &vec![
-            "http://example.com/4".to_string(),
-            "http://example.com/6".to_string()
-        ]
-    );
+    assert_eq!(p[1].urls.as_ref().unwrap(), &vec!["http://example.com/4".to_string(), "http://example.com/6".to_string()]);
     assert_eq!(p[0].created_at, 1_606_451_170_518);
 }
 
 #[test]
 fn twitter_io_archive_rows() {
-    let (records, rejects, format) = read(
-        &shared("twitter-io-archive-sample/ira_2018_tweets_2rows.csv"),
-        &IngestOptions::default(),
-    );
+    let (records, rejects, format) = read(&shared("twitter-io-archive-sample/ira_2018_tweets_2rows.csv"), &IngestOptions::default());
     assert_eq!(format, InputFormat::TwitterIoTweets);
     assert!(rejects.is_empty(), "{rejects:?}");
     let p = posts(&records);
     assert_eq!(p.len(), 2);
     assert_eq!(p[0].repost_of.as_deref(), Some("x:877917212119416832"));
-    assert_eq!(
-        p[0].urls.as_ref().unwrap()[0],
-        "http://ru-open.livejournal.com/374284.html"
-    );
+    assert_eq!(p[0].urls.as_ref().unwrap()[0], "http://ru-open.livejournal.com/374284.html");
     assert_eq!(p[0].lang.as_deref(), Some("ru"));
     assert!(p[0].text.contains("\"Если бы"));
-    let accounts = records
-        .iter()
-        .filter(|r| r.kind() == RecordKind::Account)
-        .count();
+    let accounts = records.iter().filter(|r| r.kind() == RecordKind::Account).count();
     assert_eq!(accounts, 2);
-    let (records, _, format) = read(
-        &shared("twitter-io-archive-sample/ira_2018_users_2rows.csv"),
-        &IngestOptions::default(),
-    );
+    let (records, _, format) = read(&shared("twitter-io-archive-sample/ira_2018_users_2rows.csv"), &IngestOptions::default());
     assert_eq!(format, InputFormat::TwitterIoUsers);
-    let Record::Account(a) = &records[0] else {
-        panic!()
-    };
+    let Record::Account(a) = &records[0] else { panic!() };
     assert_eq!(a.followers, Some(1541));
 }
 
 #[test]
 fn mapped_csv_reads_the_airline_tweets() {
     let options = IngestOptions {
-        columns: Some(
-            ColumnMap::parse("id=tweet_id,account=user_name,text=text,created_at=created_at")
-                .unwrap(),
-        ),
+        columns: Some(ColumnMap::parse("id=tweet_id,account=user_name,text=text,created_at=created_at").unwrap()),
         ..IngestOptions::default()
     };
-    let (records, rejects, format) = read(
-        &shared("organic-airline-tweets/airline_tweets.csv"),
-        &options,
-    );
+    let (records, rejects, format) = read(&shared("organic-airline-tweets/airline_tweets.csv"), &options);
     assert_eq!(format, InputFormat::MappedCsv);
     assert!(rejects.is_empty(), "{:?}", &rejects[..rejects.len().min(3)]);
     assert_eq!(posts(&records).len(), 14_640);
@@ -139,11 +91,15 @@ fn broken_records_are_rejected_with_file_and_line_and_the_run_goes_on() {
     content.extend_from_slice(b"{not json\n");
     content.extend_from_slice(b"\n");
     content.extend_from_slice(b"{\"kind\":\"post\",\"id\":\"2\",\"platform\":\"x\",\"created_at\":0,\"text\":\"no account\"}\n");
-    content.extend_from_slice(b"{\"kind\":\"post\",\"id\":\"3\",\"account\":\"x:a\",\"platform\":\"x\",\"created_at\":0,\"text\":\"\xff\xfe\"}\n");
+    content.extend_from_slice(
+        b"{\"kind\":\"post\",\"id\":\"3\",\"account\":\"x:a\",\"platform\":\"x\",\"created_at\":0,\"text\":\"\xff\xfe\"}\n",
+    );
     content.extend_from_slice(b"{\"kind\":\"post\",\"id\":\"4\",\"account\":\"x:a\",\"platform\":\"x\",\"created_at\":0,\"text\":\"");
     content.extend(std::iter::repeat_n(b'a', 50 << 20));
     content.extend_from_slice(b"\"}\n");
-    content.extend_from_slice(b"{\"kind\":\"post\",\"id\":\"5\",\"account\":\"x:b\",\"platform\":\"x\",\"created_at\":1,\"text\":\"still read\"}");
+    content.extend_from_slice(
+        b"{\"kind\":\"post\",\"id\":\"5\",\"account\":\"x:b\",\"platform\":\"x\",\"created_at\":1,\"text\":\"still read\"}",
+    );
     let f = write_temp(&content, ".jsonl");
     let (records, rejects, _) = read(f.path(), &IngestOptions::default());
     assert_eq!(records.len(), 2);
@@ -181,8 +137,5 @@ fn csv_rows_with_the_wrong_shape_are_rejected() {
     let f = write_temp(content.as_bytes(), ".csv");
     let (records, rejects, _) = read(f.path(), &IngestOptions::default());
     assert_eq!(posts(&records).len(), 2);
-    assert_eq!(
-        rejects.iter().map(|r| r.line).collect::<Vec<_>>(),
-        vec![3, 4]
-    );
+    assert_eq!(rejects.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4]);
 }

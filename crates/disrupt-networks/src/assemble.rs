@@ -51,12 +51,7 @@ pub struct NetworkConfig {
 
 impl Default for NetworkConfig {
     fn default() -> Self {
-        Self {
-            leiden_resolution: 1.0,
-            leiden_seed: 42,
-            max_examples: 5,
-            max_records: 2000,
-        }
+        Self { leiden_resolution: 1.0, leiden_seed: 42, max_examples: 5, max_records: 2000 }
     }
 }
 
@@ -117,19 +112,12 @@ pub fn assemble_networks(
     // Edge weight: the fused rarity-weighted co-actions; significance from any test.
     let mut edge_weight: HashMap<(u32, u32), f64> = HashMap::new();
     let mut edge_strength: HashMap<(u32, u32), f64> = HashMap::new();
-    let fused_by_pair: HashMap<(u32, u32), &PairEvidence> = detection
-        .fused
-        .pairs
-        .iter()
-        .map(|p| ((p.a, p.b), p))
-        .collect();
+    let fused_by_pair: HashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
     let mut note = |p: &PairEvidence| {
         if !p.significant {
             return;
         }
-        let fused_weight = fused_by_pair
-            .get(&(p.a, p.b))
-            .map_or(p.weight, |f| f.weight.max(p.weight));
+        let fused_weight = fused_by_pair.get(&(p.a, p.b)).map_or(p.weight, |f| f.weight.max(p.weight));
         let w = edge_weight.entry((p.a, p.b)).or_insert(0.0);
         *w = w.max(fused_weight);
         let s = edge_strength.entry((p.a, p.b)).or_insert(0.0);
@@ -139,32 +127,16 @@ pub fn assemble_networks(
     for (_, report) in &detection.signals {
         report.pairs.iter().for_each(&mut note);
     }
-    let mut nodes: Vec<u32> = edge_weight
-        .keys()
-        .flat_map(|(a, b)| [*a, *b])
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let mut nodes: Vec<u32> = edge_weight.keys().flat_map(|(a, b)| [*a, *b]).collect::<BTreeSet<_>>().into_iter().collect();
     nodes.sort_unstable();
-    let index: HashMap<u32, u32> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (*a, i as u32))
-        .collect();
+    let index: HashMap<u32, u32> = nodes.iter().enumerate().map(|(i, a)| (*a, i as u32)).collect();
     let mut graph = Graph::new(nodes.len());
     let mut sorted_edges: Vec<(&(u32, u32), &f64)> = edge_weight.iter().collect();
     sorted_edges.sort_by_key(|(k, _)| **k);
     for ((a, b), w) in sorted_edges {
         graph.add_edge(index[a], index[b], *w);
     }
-    let membership = leiden(
-        &graph,
-        &LeidenConfig {
-            resolution: config.leiden_resolution,
-            seed: config.leiden_seed,
-            max_levels: 50,
-        },
-    );
+    let membership = leiden(&graph, &LeidenConfig { resolution: config.leiden_resolution, seed: config.leiden_seed, max_levels: 50 });
     let mut communities: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (i, c) in membership.iter().enumerate() {
         communities.entry(*c).or_default().push(nodes[i]);
@@ -172,16 +144,7 @@ pub fn assemble_networks(
     let mut networks: Vec<Network> = communities
         .into_values()
         .filter(|m| m.len() >= 2)
-        .map(|members| {
-            describe(
-                &members,
-                detection,
-                inputs,
-                detect_config,
-                config,
-                &edge_strength,
-            )
-        })
+        .map(|members| describe(&members, detection, inputs, detect_config, config, &edge_strength))
         .collect();
     networks.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
     networks
@@ -190,10 +153,7 @@ pub fn assemble_networks(
 /// Stable network id from the sorted member list.
 pub fn network_id(sorted_members: &[String]) -> String {
     let joined = sorted_members.join("\n");
-    format!(
-        "n-{:08x}",
-        xxhash_rust::xxh3::xxh3_64(joined.as_bytes()) >> 32
-    )
+    format!("n-{:08x}", xxhash_rust::xxh3::xxh3_64(joined.as_bytes()) >> 32)
 }
 
 fn describe(
@@ -205,24 +165,11 @@ fn describe(
     edge_strength: &HashMap<(u32, u32), f64>,
 ) -> Network {
     let member_set: BTreeSet<u32> = members.iter().copied().collect();
-    let mut account_ids: Vec<String> = members
-        .iter()
-        .map(|&a| inputs.accounts[a as usize].id.clone())
-        .collect();
+    let mut account_ids: Vec<String> = members.iter().map(|&a| inputs.accounts[a as usize].id.clone()).collect();
     account_ids.sort();
-    let platforms: Vec<String> = members
-        .iter()
-        .map(|&a| inputs.accounts[a as usize].platform.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let fused_significant: BTreeSet<(u32, u32)> = detection
-        .fused
-        .pairs
-        .iter()
-        .filter(|p| p.significant)
-        .map(|p| (p.a, p.b))
-        .collect();
+    let platforms: Vec<String> =
+        members.iter().map(|&a| inputs.accounts[a as usize].platform.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let fused_significant: BTreeSet<(u32, u32)> = detection.fused.pairs.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
 
     let mut signals = BTreeMap::new();
     let mut evidence = Vec::new();
@@ -232,9 +179,7 @@ fn describe(
             .pairs
             .iter()
             .filter(|p| {
-                member_set.contains(&p.a)
-                    && member_set.contains(&p.b)
-                    && (p.significant || fused_significant.contains(&(p.a, p.b)))
+                member_set.contains(&p.a) && member_set.contains(&p.b) && (p.significant || fused_significant.contains(&(p.a, p.b)))
             })
             .collect();
         if inside.is_empty() {
@@ -248,19 +193,11 @@ fn describe(
     }
     // Strongest evidence first.
     let mut order: Vec<usize> = (0..evidence.len()).collect();
-    order.sort_by(|&x, &y| {
-        summaries[y]
-            .co_actions
-            .cmp(&summaries[x].co_actions)
-            .then(x.cmp(&y))
-    });
+    order.sort_by(|&x, &y| summaries[y].co_actions.cmp(&summaries[x].co_actions).then(x.cmp(&y)));
     let evidence: Vec<EvidenceItem> = order.iter().map(|&i| evidence[i].clone()).collect();
     let summaries: Vec<SignalSummary> = order.iter().map(|&i| summaries[i].clone()).collect();
 
-    let member_accounts: Vec<&AccountInfo> = members
-        .iter()
-        .map(|&a| &inputs.accounts[a as usize])
-        .collect();
+    let member_accounts: Vec<&AccountInfo> = members.iter().map(|&a| &inputs.accounts[a as usize]).collect();
     let traits = actor_traits(&member_accounts);
     let mut best_per_member: HashMap<u32, f64> = HashMap::new();
     let mut internal_edges = 0usize;
@@ -285,17 +222,8 @@ fn describe(
         .pairs
         .iter()
         .filter(|p| p.significant && member_set.contains(&p.a) && member_set.contains(&p.b))
-        .min_by(|x, y| {
-            x.p_value
-                .total_cmp(&y.p_value)
-                .then(y.co_actions.cmp(&x.co_actions))
-        });
-    let explanation = explain(
-        n,
-        &summaries,
-        strongest.map(|p| (p.co_actions, p.expected, p.p_value)),
-        &traits,
-    );
+        .min_by(|x, y| x.p_value.total_cmp(&y.p_value).then(y.co_actions.cmp(&x.co_actions)));
+    let explanation = explain(n, &summaries, strongest.map(|p| (p.co_actions, p.expected, p.p_value)), &traits);
     Network {
         id: network_id(&account_ids),
         network_type: guess_type(&summaries),
@@ -305,13 +233,7 @@ fn describe(
         signals,
         evidence,
         explanation,
-        features: NetworkFeatures {
-            evidence_strength,
-            density,
-            signals_present: summaries.len(),
-            traits,
-            traits_strength,
-        },
+        features: NetworkFeatures { evidence_strength, density, signals_present: summaries.len(), traits, traits_strength },
         edges: internal_edges,
     }
 }
@@ -332,20 +254,9 @@ fn guess_type(summaries: &[SignalSummary]) -> &'static str {
         return "unknown";
     }
     let share = |signals: &[Signal]| {
-        summaries
-            .iter()
-            .filter(|s| signals.contains(&s.signal))
-            .map(|s| s.co_actions)
-            .sum::<usize>() as f64
-            / total as f64
+        summaries.iter().filter(|s| signals.contains(&s.signal)).map(|s| s.co_actions).sum::<usize>() as f64 / total as f64
     };
-    let text = share(&[
-        Signal::CoPost,
-        Signal::NearDuplicate,
-        Signal::CoHashtag,
-        Signal::CoRepost,
-        Signal::CoReply,
-    ]);
+    let text = share(&[Signal::CoPost, Signal::NearDuplicate, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply]);
     let links = share(&[Signal::CoLink]);
     if links >= 0.6 && text < 0.4 {
         "spam"
@@ -374,14 +285,10 @@ fn signal_evidence(
         for &(x, y) in &p.matches {
             post_ids.insert(x);
             post_ids.insert(y);
-            max_gap =
-                max_gap.max((inputs.posts[x as usize].time - inputs.posts[y as usize].time).abs());
+            max_gap = max_gap.max((inputs.posts[x as usize].time - inputs.posts[y as usize].time).abs());
         }
     }
-    let mut times: Vec<(i64, u32)> = post_ids
-        .iter()
-        .map(|&p| (inputs.posts[p as usize].time, p))
-        .collect();
+    let mut times: Vec<(i64, u32)> = post_ids.iter().map(|&p| (inputs.posts[p as usize].time, p)).collect();
     times.sort_unstable();
     // Occasions: bursts of matched posts separated by more than the window.
     let mut occasions = 0usize;
@@ -412,27 +319,14 @@ fn signal_evidence(
             });
         }
     }
-    let mut records: Vec<String> = post_ids
-        .iter()
-        .map(|&p| inputs.posts[p as usize].id.clone())
-        .collect();
+    let mut records: Vec<String> = post_ids.iter().map(|&p| inputs.posts[p as usize].id.clone()).collect();
     records.sort();
     let record_count = records.len();
     records.truncate(config.max_records);
-    let mut account_ids: Vec<String> = accounts
-        .iter()
-        .map(|&a| inputs.accounts[a as usize].id.clone())
-        .collect();
+    let mut account_ids: Vec<String> = accounts.iter().map(|&a| inputs.accounts[a as usize].id.clone()).collect();
     account_ids.sort();
-    let summary = SignalSummary {
-        signal,
-        accounts: accounts.len(),
-        posts: record_count,
-        co_actions,
-        occasions,
-        max_gap_ms: max_gap,
-        shared,
-    };
+    let summary =
+        SignalSummary { signal, accounts: accounts.len(), posts: record_count, co_actions, occasions, max_gap_ms: max_gap, shared };
     let detail = format!(
         "{} accounts, {} records, {} co-actions on {} occasions, at most {} apart",
         summary.accounts,
@@ -441,53 +335,23 @@ fn signal_evidence(
         summary.occasions,
         format_duration(max_gap)
     );
-    (
-        EvidenceItem {
-            signal: signal.as_str(),
-            accounts: account_ids,
-            records,
-            record_count,
-            detail,
-            examples,
-        },
-        summary,
-    )
+    (EvidenceItem { signal: signal.as_str(), accounts: account_ids, records, record_count, detail, examples }, summary)
 }
 
 /// The links, hashtags or target posts the network shared, most shared first.
-fn shared_items(
-    signal: Signal,
-    posts: &BTreeSet<u32>,
-    inputs: &NetworkInputs<'_>,
-) -> Vec<(String, usize)> {
+fn shared_items(signal: Signal, posts: &BTreeSet<u32>, inputs: &NetworkInputs<'_>) -> Vec<(String, usize)> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for &p in posts {
         let post = &inputs.posts[p as usize];
         match signal {
-            Signal::CoLink => post
-                .urls
-                .iter()
-                .for_each(|u| *counts.entry(u.as_str()).or_default() += 1),
-            Signal::CoHashtag => post
-                .hashtags
-                .iter()
-                .for_each(|h| *counts.entry(h.as_str()).or_default() += 1),
-            Signal::CoRepost => post
-                .repost_of
-                .iter()
-                .for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
-            Signal::CoReply => post
-                .reply_to
-                .iter()
-                .for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
+            Signal::CoLink => post.urls.iter().for_each(|u| *counts.entry(u.as_str()).or_default() += 1),
+            Signal::CoHashtag => post.hashtags.iter().for_each(|h| *counts.entry(h.as_str()).or_default() += 1),
+            Signal::CoRepost => post.repost_of.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
+            Signal::CoReply => post.reply_to.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
             Signal::CoPost | Signal::NearDuplicate => {}
         }
     }
-    let mut items: Vec<(String, usize)> = counts
-        .into_iter()
-        .filter(|(_, c)| *c >= 2)
-        .map(|(k, c)| (k.to_string(), c))
-        .collect();
+    let mut items: Vec<(String, usize)> = counts.into_iter().filter(|(_, c)| *c >= 2).map(|(k, c)| (k.to_string(), c)).collect();
     items.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
     items
 }

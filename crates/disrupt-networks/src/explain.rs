@@ -34,11 +34,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn listed(items: &[(String, usize)], prefix: &str, max: usize) -> String {
-    let names: Vec<String> = items
-        .iter()
-        .take(max)
-        .map(|(k, _)| format!("{prefix}{k}"))
-        .collect();
+    let names: Vec<String> = items.iter().take(max).map(|(k, _)| format!("{prefix}{k}")).collect();
     if names.is_empty() {
         String::new()
     } else if items.len() > max {
@@ -49,11 +45,7 @@ fn listed(items: &[(String, usize)], prefix: &str, max: usize) -> String {
 }
 
 fn phrase(s: &SignalSummary) -> String {
-    let when = format!(
-        "within {} of each other on {}",
-        format_duration(s.max_gap_ms),
-        plural(s.occasions, "occasion", "occasions")
-    );
+    let when = format!("within {} of each other on {}", format_duration(s.max_gap_ms), plural(s.occasions, "occasion", "occasions"));
     match s.signal {
         Signal::CoPost => format!("posted {} identical texts {when}", s.posts),
         Signal::NearDuplicate => format!("posted {} near-identical texts {when}", s.posts),
@@ -69,14 +61,8 @@ fn phrase(s: &SignalSummary) -> String {
             listed(&s.shared, "#", 3),
             s.posts
         ),
-        Signal::CoRepost => format!(
-            "reposted the same {} {when}",
-            plural(s.shared.len().max(1), "post", "posts")
-        ),
-        Signal::CoReply => format!(
-            "replied to the same {} {when}",
-            plural(s.shared.len().max(1), "post", "posts")
-        ),
+        Signal::CoRepost => format!("reposted the same {} {when}", plural(s.shared.len().max(1), "post", "posts")),
+        Signal::CoReply => format!("replied to the same {} {when}", plural(s.shared.len().max(1), "post", "posts")),
     }
 }
 
@@ -91,12 +77,7 @@ fn format_p(p: f64) -> String {
 }
 
 /// The explanation of a network of `members` accounts.
-pub fn explain(
-    members: usize,
-    summaries: &[SignalSummary],
-    strongest: Option<(u32, f64, f64)>,
-    traits: &ActorTraits,
-) -> String {
+pub fn explain(members: usize, summaries: &[SignalSummary], strongest: Option<(u32, f64, f64)>, traits: &ActorTraits) -> String {
     let mut parts = Vec::new();
     for (i, s) in summaries.iter().enumerate() {
         let who = if i == 0 && s.accounts == members {
@@ -123,10 +104,7 @@ pub fn explain(
             format_p(p)
         ));
     }
-    if traits.created_known >= 3
-        && traits.created_in_burst >= 3
-        && traits.created_in_burst * 2 >= traits.created_known
-    {
+    if traits.created_known >= 3 && traits.created_in_burst >= 3 && traits.created_in_burst * 2 >= traits.created_known {
         text.push_str(&format!(
             " {} of the {} accounts with a known creation date were created within {:.0} days of each other.",
             traits.created_in_burst,
@@ -135,11 +113,7 @@ pub fn explain(
         ));
     }
     if traits.lookalike_handles >= 2 {
-        text.push_str(&format!(
-            " {} have look-alike handles (e.g. {}).",
-            traits.lookalike_handles,
-            traits.lookalike_examples.join(", ")
-        ));
+        text.push_str(&format!(" {} have look-alike handles (e.g. {}).", traits.lookalike_handles, traits.lookalike_examples.join(", ")));
     }
     if traits.ratio_known >= 3 && traits.low_follower_ratio * 2 >= traits.ratio_known {
         text.push_str(&format!(
@@ -178,10 +152,7 @@ mod tests {
         ];
         let text = explain(31, &s, Some((14, 0.2, 3e-15)), &ActorTraits::default());
         assert!(text.starts_with("31 accounts posted 212 near-identical texts within 90 s of each other on 9 occasions; 12 of them shared the same 1 link (ex.com/a)"), "{text}");
-        assert!(
-            text.contains("co-acted 14 times where chance predicts 0.20 (p = 3e-15)"),
-            "{text}"
-        );
+        assert!(text.contains("co-acted 14 times where chance predicts 0.20 (p = 3e-15)"), "{text}");
     }
 
     #[test]

@@ -19,9 +19,7 @@ pub struct Graph {
 
 impl Graph {
     pub fn new(nodes: usize) -> Self {
-        Self {
-            adjacency: vec![Vec::new(); nodes],
-        }
+        Self { adjacency: vec![Vec::new(); nodes] }
     }
 
     /// Adds an undirected edge (weights of repeated edges add up).
@@ -67,11 +65,7 @@ pub fn modularity(graph: &Graph, membership: &[u32], gamma: f64) -> f64 {
     if two_m == 0.0 {
         return 0.0;
     }
-    let communities = membership
-        .iter()
-        .copied()
-        .max()
-        .map_or(0, |m| m as usize + 1);
+    let communities = membership.iter().copied().max().map_or(0, |m| m as usize + 1);
     let mut internal = vec![0.0; communities];
     let mut total = vec![0.0; communities];
     for v in 0..graph.nodes() as u32 {
@@ -83,10 +77,7 @@ pub fn modularity(graph: &Graph, membership: &[u32], gamma: f64) -> f64 {
             }
         }
     }
-    (0..communities)
-        .map(|c| internal[c] - gamma * total[c] * total[c] / two_m)
-        .sum::<f64>()
-        / two_m
+    (0..communities).map(|c| internal[c] - gamma * total[c] * total[c] / two_m).sum::<f64>() / two_m
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,11 +89,7 @@ pub struct LeidenConfig {
 
 impl Default for LeidenConfig {
     fn default() -> Self {
-        Self {
-            resolution: 1.0,
-            seed: 42,
-            max_levels: 50,
-        }
+        Self { resolution: 1.0, seed: 42, max_levels: 50 }
     }
 }
 
@@ -134,13 +121,7 @@ pub fn leiden(graph: &Graph, config: &LeidenConfig) -> Vec<u32> {
     membership
 }
 
-fn leiden_pass(
-    graph: &Graph,
-    initial: Vec<u32>,
-    config: &LeidenConfig,
-    two_m: f64,
-    rng: &mut ChaCha8Rng,
-) -> Vec<u32> {
+fn leiden_pass(graph: &Graph, initial: Vec<u32>, config: &LeidenConfig, two_m: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
     let n = graph.nodes();
     // `node_of[v]`: which aggregate node original node v sits in.
     let mut node_of: Vec<u32> = (0..n as u32).collect();
@@ -176,11 +157,7 @@ fn leiden_pass(
 }
 
 fn renumber(membership: &mut [u32]) -> usize {
-    let mut map: Vec<u32> =
-        vec![
-            u32::MAX;
-            membership.len().max(1) + membership.iter().copied().max().unwrap_or(0) as usize + 1
-        ];
+    let mut map: Vec<u32> = vec![u32::MAX; membership.len().max(1) + membership.iter().copied().max().unwrap_or(0) as usize + 1];
     let mut next = 0u32;
     for m in membership.iter_mut() {
         let slot = &mut map[*m as usize];
@@ -194,13 +171,7 @@ fn renumber(membership: &mut [u32]) -> usize {
 }
 
 /// Local moving with a queue: only nodes whose neighbourhood changed are revisited.
-fn move_nodes_fast(
-    graph: &Graph,
-    membership: &mut [u32],
-    gamma: f64,
-    two_m: f64,
-    rng: &mut ChaCha8Rng,
-) -> bool {
+fn move_nodes_fast(graph: &Graph, membership: &mut [u32], gamma: f64, two_m: f64, rng: &mut ChaCha8Rng) -> bool {
     let n = graph.nodes();
     let mut total = vec![0.0; n];
     let mut size = vec![0u32; n];
@@ -275,13 +246,7 @@ fn move_nodes_fast(
 }
 
 /// Splits each community into well-connected sub-communities (the Leiden refinement).
-fn refine(
-    graph: &Graph,
-    membership: &[u32],
-    gamma: f64,
-    two_m: f64,
-    rng: &mut ChaCha8Rng,
-) -> Vec<u32> {
+fn refine(graph: &Graph, membership: &[u32], gamma: f64, two_m: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
     let n = graph.nodes();
     let strength: Vec<f64> = (0..n as u32).map(|v| graph.strength(v)).collect();
     let mut community_total = vec![0.0; n];
@@ -410,9 +375,6 @@ mod tests {
     #[test]
     fn empty_and_edgeless_graphs() {
         assert!(leiden(&Graph::new(0), &LeidenConfig::default()).is_empty());
-        assert_eq!(
-            leiden(&Graph::new(3), &LeidenConfig::default()),
-            vec![0, 1, 2]
-        );
+        assert_eq!(leiden(&Graph::new(3), &LeidenConfig::default()), vec![0, 1, 2]);
     }
 }

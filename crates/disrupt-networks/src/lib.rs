@@ -9,8 +9,5 @@ pub mod traits;
 
 pub mod leiden;
 
-pub use assemble::{
-    assemble_networks, network_id, AccountInfo, EvidenceItem, Example, Network, NetworkConfig,
-    NetworkInputs, PostInfo,
-};
+pub use assemble::{assemble_networks, network_id, AccountInfo, EvidenceItem, Example, Network, NetworkConfig, NetworkInputs, PostInfo};
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};

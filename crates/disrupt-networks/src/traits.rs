@@ -38,27 +38,15 @@ impl ActorTraits {
         } else {
             0.0
         };
-        let lookalike = if members > 0 {
-            self.lookalike_handles as f64 / members as f64
-        } else {
-            0.0
-        };
-        let ratio = if self.ratio_known >= 3 {
-            self.low_follower_ratio as f64 / self.ratio_known as f64
-        } else {
-            0.0
-        };
+        let lookalike = if members > 0 { self.lookalike_handles as f64 / members as f64 } else { 0.0 };
+        let ratio = if self.ratio_known >= 3 { self.low_follower_ratio as f64 / self.ratio_known as f64 } else { 0.0 };
         (burst + lookalike + ratio) / 3.0
     }
 }
 
 /// The stem of a handle: lower-case letters only, so `Anna_K1990` and `anna.k_77` share `annak`.
 pub fn handle_stem(handle: &str) -> String {
-    handle
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect()
+    handle.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect()
 }
 
 pub fn actor_traits(members: &[&AccountInfo]) -> ActorTraits {
@@ -114,12 +102,7 @@ pub fn actor_traits(members: &[&AccountInfo]) -> ActorTraits {
 mod tests {
     use super::*;
 
-    fn acct(
-        handle: &str,
-        created_day: Option<i64>,
-        followers: Option<u64>,
-        following: Option<u64>,
-    ) -> AccountInfo {
+    fn acct(handle: &str, created_day: Option<i64>, followers: Option<u64>, following: Option<u64>) -> AccountInfo {
         AccountInfo {
             id: format!("x:{handle}"),
             platform: "x".into(),
@@ -144,10 +127,7 @@ mod tests {
         assert_eq!(t.lookalike_handles, 3);
         assert_eq!(t.low_follower_ratio, 3);
         assert!(t.strength(4) > 0.7);
-        let organic = [
-            acct("carol", Some(1), None, None),
-            acct("dave", Some(500), None, None),
-        ];
+        let organic = [acct("carol", Some(1), None, None), acct("dave", Some(500), None, None)];
         let refs: Vec<&AccountInfo> = organic.iter().collect();
         assert_eq!(actor_traits(&refs).strength(2), 0.0);
     }

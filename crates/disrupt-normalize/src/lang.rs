@@ -92,20 +92,8 @@ mod tests {
 
     #[test]
     fn detects_common_languages() {
-        assert_eq!(
-            detect_language(
-                "I am going to the store today to buy some bread and milk for breakfast"
-            )
-            .as_deref(),
-            Some("en")
-        );
-        assert_eq!(
-            detect_language("Saya sangat senang bertemu dengan kamu hari ini di rumah").as_deref(),
-            Some("id")
-        );
-        assert_eq!(
-            detect_language("Der schnelle braune Fuchs springt über den faulen Hund").as_deref(),
-            Some("de")
-        );
+        assert_eq!(detect_language("I am going to the store today to buy some bread and milk for breakfast").as_deref(), Some("en"));
+        assert_eq!(detect_language("Saya sangat senang bertemu dengan kamu hari ini di rumah").as_deref(), Some("id"));
+        assert_eq!(detect_language("Der schnelle braune Fuchs springt über den faulen Hund").as_deref(), Some("de"));
     }
 }

@@ -36,34 +36,14 @@ enum TokenClass {
 }
 
 fn classify(token: &str) -> TokenClass {
-    let lower_start = token
-        .get(..8)
-        .map(|s| s.to_ascii_lowercase())
-        .unwrap_or_else(|| token.to_ascii_lowercase());
-    if lower_start.starts_with("http://")
-        || lower_start.starts_with("https://")
-        || lower_start.starts_with("www.")
-    {
+    let lower_start = token.get(..8).map(|s| s.to_ascii_lowercase()).unwrap_or_else(|| token.to_ascii_lowercase());
+    if lower_start.starts_with("http://") || lower_start.starts_with("https://") || lower_start.starts_with("www.") {
         return TokenClass::Url;
     }
     let mut chars = token.chars();
     match chars.next() {
-        Some('#') | Some('＃')
-            if chars
-                .clone()
-                .next()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_') =>
-        {
-            TokenClass::Hashtag
-        }
-        Some('@') | Some('＠')
-            if chars
-                .clone()
-                .next()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_') =>
-        {
-            TokenClass::Mention
-        }
+        Some('#') | Some('＃') if chars.clone().next().is_some_and(|c| c.is_alphanumeric() || c == '_') => TokenClass::Hashtag,
+        Some('@') | Some('＠') if chars.clone().next().is_some_and(|c| c.is_alphanumeric() || c == '_') => TokenClass::Mention,
         _ => {
             if token.chars().any(is_word_char) {
                 TokenClass::Word
@@ -86,9 +66,7 @@ fn push_folded(c: char, out: &mut String) {
     }
     SKELETON_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let folded = cache
-            .entry(c)
-            .or_insert_with(|| fold_char_slow(c).into_boxed_str());
+        let folded = cache.entry(c).or_insert_with(|| fold_char_slow(c).into_boxed_str());
         out.push_str(folded);
     });
 }
@@ -98,16 +76,8 @@ fn push_folded(c: char, out: &mut String) {
 fn fold_char_slow(c: char) -> String {
     let mut current = fold_once(c);
     for _ in 0..4 {
-        let next: String = current
-            .chars()
-            .map(|k| {
-                if k.is_ascii() {
-                    (ASCII_FOLD[k as usize] as char).to_string()
-                } else {
-                    fold_once(k)
-                }
-            })
-            .collect();
+        let next: String =
+            current.chars().map(|k| if k.is_ascii() { (ASCII_FOLD[k as usize] as char).to_string() } else { fold_once(k) }).collect();
         if next == current {
             break;
         }
@@ -184,12 +154,7 @@ pub fn matching_text(raw: &str) -> String {
     if tokens.len() >= 2 && tokens[0] == "RT" && classes[1] == TokenClass::Mention {
         start = 2;
     }
-    let is_frame = |c: TokenClass| {
-        matches!(
-            c,
-            TokenClass::Hashtag | TokenClass::Mention | TokenClass::Url | TokenClass::Decoration
-        )
-    };
+    let is_frame = |c: TokenClass| matches!(c, TokenClass::Hashtag | TokenClass::Mention | TokenClass::Url | TokenClass::Decoration);
     while start < tokens.len() && is_frame(classes[start]) {
         start += 1;
     }
@@ -245,11 +210,7 @@ pub fn text_hash(matching: &str) -> Option<u64> {
 pub fn fold_hashtag(tag: &str) -> String {
     let t = tag.trim().trim_start_matches(['#', '＃']);
     let mut out = String::with_capacity(t.len());
-    for c in t
-        .nfkc()
-        .filter(|c| !is_invisible(*c))
-        .flat_map(char::to_lowercase)
-    {
+    for c in t.nfkc().filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase) {
         if is_word_char(c) {
             push_folded(c, &mut out);
         }
@@ -267,28 +228,16 @@ mod tests {
         let base = matching_text("Vote for change in the city council, friends!");
         assert_eq!(base, "vote for change in the city council friends");
         // Cyrillic о and е, a zero-width space, fullwidth letters, an emoji, a trailing hashtag.
-        assert_eq!(
-            matching_text("Vоtе for ch\u{200B}ange in the city council, friends!! 🔥 #Vote"),
-            base
-        );
-        assert_eq!(
-            matching_text("ＶＯＴＥ for change in the city council friends"),
-            base
-        );
+        assert_eq!(matching_text("Vоtе for ch\u{200B}ange in the city council, friends!! 🔥 #Vote"), base);
+        assert_eq!(matching_text("ＶＯＴＥ for change in the city council friends"), base);
         // Greek omicron and a soft hyphen.
         assert_eq!(matching_text("#Vote Vote fοr chan\u{00AD}ge in the city council friends https://x.co/a?utm_source=t"), base);
-        assert_eq!(
-            matching_text("RT @someone: Vote for change in the city council, friends!"),
-            base
-        );
+        assert_eq!(matching_text("RT @someone: Vote for change in the city council, friends!"), base);
     }
 
     #[test]
     fn inline_hashtags_keep_their_word_and_mentions_go() {
-        assert_eq!(
-            matching_text("I love #Paris in @bob spring"),
-            "i love paris in spring"
-        );
+        assert_eq!(matching_text("I love #Paris in @bob spring"), "i love paris in spring");
     }
 
     #[test]

@@ -54,10 +54,7 @@ impl Default for UrlPolicy {
             .into_iter()
             .map(String::from)
             .collect(),
-            drop_prefixes: ["utm_", "pk_", "mtm_", "hsa_"]
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            drop_prefixes: ["utm_", "pk_", "mtm_", "hsa_"].into_iter().map(String::from).collect(),
         }
     }
 }
@@ -65,20 +62,13 @@ impl Default for UrlPolicy {
 impl UrlPolicy {
     fn is_tracking(&self, name: &str) -> bool {
         let lower = name.to_ascii_lowercase();
-        self.drop_params.iter().any(|p| *p == lower)
-            || self
-                .drop_prefixes
-                .iter()
-                .any(|p| lower.starts_with(p.as_str()))
+        self.drop_params.iter().any(|p| *p == lower) || self.drop_prefixes.iter().any(|p| lower.starts_with(p.as_str()))
     }
 }
 
 /// The canonical form of a URL, or `None` when there is nothing to match on.
 pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
-    let trimmed = raw
-        .trim()
-        .trim_end_matches(['.', ',', ';', ')', '…', '"', '\''])
-        .trim_start_matches(['(', '"', '\'']);
+    let trimmed = raw.trim().trim_end_matches(['.', ',', ';', ')', '…', '"', '\'']).trim_start_matches(['(', '"', '\'']);
     if trimmed.is_empty() {
         return None;
     }
@@ -93,10 +83,7 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
         return Some(trimmed.to_lowercase());
     };
     let parsed = url::Url::parse(candidate).ok()?;
-    let host = parsed
-        .host_str()?
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
+    let host = parsed.host_str()?.trim_end_matches('.').to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     if host.is_empty() {
         return None;
@@ -109,11 +96,8 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
     }
     let path = parsed.path().trim_end_matches('/');
     out.push_str(path);
-    let mut params: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter(|(k, _)| !policy.is_tracking(k))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let mut params: Vec<(String, String)> =
+        parsed.query_pairs().filter(|(k, _)| !policy.is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     if !params.is_empty() {
         params.sort();
         out.push('?');
@@ -156,18 +140,9 @@ mod tests {
 
     #[test]
     fn meaningful_differences_stay() {
-        assert_ne!(
-            canon("https://example.com/watch?v=1"),
-            canon("https://example.com/watch?v=2")
-        );
-        assert_eq!(
-            canon("https://example.com/p?b=2&a=1").unwrap(),
-            "example.com/p?a=1&b=2"
-        );
-        assert_eq!(
-            canon("https://example.com:8080/").unwrap(),
-            "example.com:8080"
-        );
+        assert_ne!(canon("https://example.com/watch?v=1"), canon("https://example.com/watch?v=2"));
+        assert_eq!(canon("https://example.com/p?b=2&a=1").unwrap(), "example.com/p?a=1&b=2");
+        assert_eq!(canon("https://example.com:8080/").unwrap(), "example.com:8080");
     }
 
     #[test]

@@ -13,18 +13,10 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(target: &Path) -> io::Result<Self> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out".into());
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
         let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
         let file = File::create(&temp)?;
-        Ok(Self {
-            target: target.to_path_buf(),
-            temp,
-            writer: Some(BufWriter::with_capacity(1 << 20, file)),
-            committed: false,
-        })
+        Ok(Self { target: target.to_path_buf(), temp, writer: Some(BufWriter::with_capacity(1 << 20, file)), committed: false })
     }
 
     pub fn writer(&mut self) -> &mut BufWriter<File> {
@@ -41,11 +33,7 @@ impl AtomicFile {
         self.committed = true;
         if let Some(dir) = self.target.parent() {
             // Persist the rename itself; not every platform can open a directory.
-            if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            }) {
+            if let Ok(d) = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
                 let _ = d.sync_all();
             }
         }

@@ -27,12 +27,7 @@ pub struct EdgeRow<'a> {
 }
 
 pub fn edge_rows<'a>(detection: &'a Detection, accounts: &'a [AccountInfo]) -> Vec<EdgeRow<'a>> {
-    let fused: HashMap<(u32, u32), &PairEvidence> = detection
-        .fused
-        .pairs
-        .iter()
-        .map(|p| ((p.a, p.b), p))
-        .collect();
+    let fused: HashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
     let mut rows = Vec::new();
     for (signal, report) in &detection.signals {
         for p in &report.pairs {
@@ -41,20 +36,10 @@ pub fn edge_rows<'a>(detection: &'a Detection, accounts: &'a [AccountInfo]) -> V
             if !(p.significant || pair_significant) {
                 continue;
             }
-            let (x, y) = (
-                accounts[p.a as usize].id.as_str(),
-                accounts[p.b as usize].id.as_str(),
-            );
+            let (x, y) = (accounts[p.a as usize].id.as_str(), accounts[p.b as usize].id.as_str());
             let a_is_source = x < y;
             let (source, target) = if a_is_source { (x, y) } else { (y, x) };
-            rows.push(EdgeRow {
-                source,
-                target,
-                signal: *signal,
-                evidence: p,
-                pair_p_value: pair.map_or(1.0, |f| f.p_value),
-                a_is_source,
-            });
+            rows.push(EdgeRow { source, target, signal: *signal, evidence: p, pair_p_value: pair.map_or(1.0, |f| f.p_value), a_is_source });
         }
     }
     rows.sort_by(|x, y| (x.source, x.target, x.signal).cmp(&(y.source, y.target, y.signal)));
@@ -88,24 +73,11 @@ pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io:
         ])?;
         for row in rows {
             let e = row.evidence;
-            let mut ids: Vec<&str> = e
-                .matches
-                .iter()
-                .flat_map(|(x, y)| {
-                    [
-                        posts[*x as usize].id.as_str(),
-                        posts[*y as usize].id.as_str(),
-                    ]
-                })
-                .collect();
+            let mut ids: Vec<&str> =
+                e.matches.iter().flat_map(|(x, y)| [posts[*x as usize].id.as_str(), posts[*y as usize].id.as_str()]).collect();
             ids.sort_unstable();
             ids.dedup();
-            let mut records = ids
-                .iter()
-                .take(RECORDS_IN_CSV)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(";");
+            let mut records = ids.iter().take(RECORDS_IN_CSV).copied().collect::<Vec<_>>().join(";");
             if ids.len() > RECORDS_IN_CSV {
                 records.push_str(&format!(";...(+{})", ids.len() - RECORDS_IN_CSV));
             }

@@ -13,10 +13,8 @@ pub enum ExplainError {
 }
 
 fn read_json(path: &Path) -> Result<Value, ExplainError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ExplainError::Read(path.display().to_string(), e.to_string()))?;
-    serde_json::from_str(&text)
-        .map_err(|e| ExplainError::Read(path.display().to_string(), e.to_string()))
+    let text = std::fs::read_to_string(path).map_err(|e| ExplainError::Read(path.display().to_string(), e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| ExplainError::Read(path.display().to_string(), e.to_string()))
 }
 
 /// The explanation as text for a terminal.
@@ -24,11 +22,7 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
     let doc = read_json(&dir.join("networks.json"))?;
     let mut out = String::new();
     let networks = doc["networks"].as_array().cloned().unwrap_or_default();
-    let network = networks.iter().find(|n| {
-        n["accounts"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x == account))
-    });
+    let network = networks.iter().find(|n| n["accounts"].as_array().is_some_and(|a| a.iter().any(|x| x == account)));
     match network {
         Some(n) => {
             let _ = writeln!(
@@ -38,71 +32,32 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
                 n["type"].as_str().unwrap_or("unknown"),
                 n["score"],
                 n["accounts"].as_array().map_or(0, Vec::len),
-                n["platforms"]
-                    .as_array()
-                    .map(|p| p
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", "))
-                    .unwrap_or_default()
+                n["platforms"].as_array().map(|p| p.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()
             );
-            let _ = writeln!(
-                out,
-                "\nThe network: {}",
-                n["explanation"].as_str().unwrap_or("")
-            );
+            let _ = writeln!(out, "\nThe network: {}", n["explanation"].as_str().unwrap_or(""));
         }
         None => {
-            let _ = writeln!(
-                out,
-                "{account} is not a member of any network in {}.",
-                dir.display()
-            );
+            let _ = writeln!(out, "{account} is not a member of any network in {}.", dir.display());
         }
     }
     let evidence_path = dir.join("evidence.jsonl");
-    let file = std::fs::File::open(&evidence_path)
-        .map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
+    let file = std::fs::File::open(&evidence_path).map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
     let mut edges = Vec::new();
     for line in std::io::BufReader::new(file).lines() {
-        let line = line
-            .map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
-        let v: Value = serde_json::from_str(&line)
-            .map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
+        let line = line.map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
+        let v: Value = serde_json::from_str(&line).map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
         if v["source"] == account || v["target"] == account {
             edges.push(v);
         }
     }
     if edges.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nNo co-action of {account} with another account beat chance: it is not flagged."
-        );
+        let _ = writeln!(out, "\nNo co-action of {account} with another account beat chance: it is not flagged.");
         return Ok(out);
     }
-    edges.sort_by(|x, y| {
-        x["p_value"]
-            .as_f64()
-            .unwrap_or(1.0)
-            .total_cmp(&y["p_value"].as_f64().unwrap_or(1.0))
-    });
-    let partners: std::collections::BTreeSet<&str> = edges
-        .iter()
-        .filter_map(|e| {
-            if e["source"] == account {
-                e["target"].as_str()
-            } else {
-                e["source"].as_str()
-            }
-        })
-        .collect();
-    let _ = writeln!(
-        out,
-        "\nIts own evidence: {} edges with {} accounts, strongest first.",
-        edges.len(),
-        partners.len()
-    );
+    edges.sort_by(|x, y| x["p_value"].as_f64().unwrap_or(1.0).total_cmp(&y["p_value"].as_f64().unwrap_or(1.0)));
+    let partners: std::collections::BTreeSet<&str> =
+        edges.iter().filter_map(|e| if e["source"] == account { e["target"].as_str() } else { e["source"].as_str() }).collect();
+    let _ = writeln!(out, "\nIts own evidence: {} edges with {} accounts, strongest first.", edges.len(), partners.len());
     for e in &edges {
         let outgoing = e["source"] == account;
         let other = if outgoing { &e["target"] } else { &e["source"] };
@@ -114,18 +69,10 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
             e["co_actions"],
             e["expected"].as_f64().unwrap_or(0.0),
             e["p_value"].as_f64().unwrap_or(1.0),
-            if e["significant"].as_bool() == Some(true) {
-                ""
-            } else {
-                "; significant only with the pair's other signals"
-            }
+            if e["significant"].as_bool() == Some(true) { "" } else { "; significant only with the pair's other signals" }
         );
         for m in e["matches"].as_array().into_iter().flatten() {
-            let (mine, theirs) = if outgoing {
-                ("source", "target")
-            } else {
-                ("target", "source")
-            };
+            let (mine, theirs) = if outgoing { ("source", "target") } else { ("target", "source") };
             let gap = m["gap_seconds"].as_f64().unwrap_or(0.0) * if outgoing { 1.0 } else { -1.0 };
             let _ = writeln!(
                 out,

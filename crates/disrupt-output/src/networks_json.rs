@@ -38,13 +38,10 @@ pub fn networks_document(result: &ScanResult, generated_at: &str) -> Value {
             network_of.insert(a.as_str(), i);
         }
     }
-    let mut langs: Vec<std::collections::BTreeMap<String, usize>> =
-        vec![Default::default(); result.networks.len()];
+    let mut langs: Vec<std::collections::BTreeMap<String, usize>> = vec![Default::default(); result.networks.len()];
     for (post, lang) in result.posts.iter().zip(&result.post_langs) {
         if let Some(&i) = network_of.get(result.accounts[post.account as usize].id.as_str()) {
-            *langs[i]
-                .entry(lang.clone().unwrap_or_else(|| "und".into()))
-                .or_default() += 1;
+            *langs[i].entry(lang.clone().unwrap_or_else(|| "und".into())).or_default() += 1;
         }
     }
     let networks: Vec<Value> = result

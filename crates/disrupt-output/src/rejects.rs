@@ -13,10 +13,7 @@ pub struct RejectWriter {
 
 impl RejectWriter {
     pub fn create(path: &Path) -> io::Result<Self> {
-        Ok(Self {
-            file: AtomicFile::create(path)?,
-            count: 0,
-        })
+        Ok(Self { file: AtomicFile::create(path)?, count: 0 })
     }
 
     pub fn write(&mut self, reject: &Reject) -> io::Result<()> {

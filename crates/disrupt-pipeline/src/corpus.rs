@@ -92,21 +92,11 @@ mod tests {
     fn first_record_wins_and_duplicates_are_counted() {
         let mut c = Corpus::default();
         let post = |id: &str, text: &str| {
-            Record::Post(Post {
-                id: id.into(),
-                account: "x:1".into(),
-                platform: "x".into(),
-                text: text.into(),
-                ..Post::default()
-            })
+            Record::Post(Post { id: id.into(), account: "x:1".into(), platform: "x".into(), text: text.into(), ..Post::default() })
         };
         assert!(c.add(post("p1", "first")));
         assert!(!c.add(post("p1", "second")));
-        assert!(c.add(Record::Account(Account {
-            id: "p1".into(),
-            platform: "x".into(),
-            ..Account::default()
-        })));
+        assert!(c.add(Record::Account(Account { id: "p1".into(), platform: "x".into(), ..Account::default() })));
         assert_eq!(c.posts.len(), 1);
         assert_eq!(c.posts[0].text, "first");
         assert_eq!(c.stats.duplicates, 1);

@@ -3,8 +3,7 @@
 use disrupt_detect::PostFeatures;
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
-    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text,
-    matching_tokens, text_hash, UrlPolicy,
+    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, matching_tokens, text_hash, UrlPolicy,
 };
 use disrupt_records::Post;
 use rayon::prelude::*;
@@ -21,41 +20,23 @@ fn hash_str(s: &str) -> u64 {
     xxh3_64(s.as_bytes())
 }
 
-pub fn normalize_post(
-    post: &Post,
-    account: u32,
-    policy: &UrlPolicy,
-    detect_lang: bool,
-) -> NormalizedPost {
-    let matching = if post.repost_of.is_some() {
-        String::new()
-    } else {
-        matching_text(&post.text)
-    };
-    let mut tokens: Vec<u32> = matching_tokens(&matching)
-        .map(|t| (xxh3_64(t.as_bytes()) >> 32) as u32)
-        .collect();
+pub fn normalize_post(post: &Post, account: u32, policy: &UrlPolicy, detect_lang: bool) -> NormalizedPost {
+    let matching = if post.repost_of.is_some() { String::new() } else { matching_text(&post.text) };
+    let mut tokens: Vec<u32> = matching_tokens(&matching).map(|t| (xxh3_64(t.as_bytes()) >> 32) as u32).collect();
     tokens.sort_unstable();
     tokens.dedup();
     let raw_urls = match &post.urls {
         Some(u) => u.clone(),
         None => extract_urls(&post.text),
     };
-    let mut urls: Vec<String> = raw_urls
-        .iter()
-        .filter_map(|u| canonical_url(u, policy))
-        .collect();
+    let mut urls: Vec<String> = raw_urls.iter().filter_map(|u| canonical_url(u, policy)).collect();
     urls.sort();
     urls.dedup();
     let raw_tags = match &post.hashtags {
         Some(h) => h.clone(),
         None => extract_hashtags(&post.text),
     };
-    let mut hashtags: Vec<String> = raw_tags
-        .iter()
-        .map(|h| fold_hashtag(h))
-        .filter(|h| !h.is_empty())
-        .collect();
+    let mut hashtags: Vec<String> = raw_tags.iter().map(|h| fold_hashtag(h)).filter(|h| !h.is_empty()).collect();
     hashtags.sort();
     hashtags.dedup();
     let lang = match &post.lang {
@@ -83,22 +64,9 @@ pub fn normalize_post(
         repost_of: post.repost_of.clone(),
         reply_to: post.reply_to.clone(),
     };
-    NormalizedPost {
-        features,
-        info,
-        lang,
-    }
+    NormalizedPost { features, info, lang }
 }
 
-pub fn normalize_all(
-    posts: &[Post],
-    accounts: &[u32],
-    policy: &UrlPolicy,
-    detect_lang: bool,
-) -> Vec<NormalizedPost> {
-    posts
-        .par_iter()
-        .zip(accounts.par_iter())
-        .map(|(p, a)| normalize_post(p, *a, policy, detect_lang))
-        .collect()
+pub fn normalize_all(posts: &[Post], accounts: &[u32], policy: &UrlPolicy, detect_lang: bool) -> Vec<NormalizedPost> {
+    posts.par_iter().zip(accounts.par_iter()).map(|(p, a)| normalize_post(p, *a, policy, detect_lang)).collect()
 }

@@ -4,9 +4,7 @@ use crate::corpus::Corpus;
 use crate::features::normalize_all;
 use disrupt_detect::{detect, DetectConfig, DetectInput, Detection};
 use disrupt_ingest::{ingest_file, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
-use disrupt_networks::{
-    assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostInfo,
-};
+use disrupt_networks::{assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostInfo};
 use disrupt_normalize::UrlPolicy;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -94,8 +92,7 @@ pub fn collect_input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError
         if input.is_file() {
             out.push(input.clone());
         } else if input.is_dir() {
-            walk(input, &mut out)
-                .map_err(|e| ScanError::Io(format!("{}: {e}", input.display())))?;
+            walk(input, &mut out).map_err(|e| ScanError::Io(format!("{}: {e}", input.display())))?;
         } else {
             return Err(ScanError::Missing(input.display().to_string()));
         }
@@ -104,25 +101,16 @@ pub fn collect_input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
         if path.is_dir() {
             walk(&path, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| INPUT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| INPUT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
             out.push(path);
         }
     }
@@ -130,21 +118,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Runs the pipeline over `inputs`.
-pub fn scan(
-    inputs: &[PathBuf],
-    config: &ScanConfig,
-    observer: &mut dyn ScanObserver,
-) -> Result<ScanResult, ScanError> {
+pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
     let files = collect_input_files(inputs)?;
     let mut timings = Vec::new();
-    let stage = |observer: &mut dyn ScanObserver,
-                 timings: &mut Vec<StageTiming>,
-                 name: &'static str,
-                 started: Instant| {
-        let t = StageTiming {
-            stage: name,
-            seconds: started.elapsed().as_secs_f64(),
-        };
+    let stage = |observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>, name: &'static str, started: Instant| {
+        let t = StageTiming { stage: name, seconds: started.elapsed().as_secs_f64() };
         observer.stage(&t);
         timings.push(t);
     };
@@ -155,10 +133,7 @@ pub fn scan(
     let mut rejected = 0u64;
     for path in &files {
         let display = path.display().to_string();
-        observer.file_started(
-            &display,
-            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        );
+        observer.file_started(&display, std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
         let result = ingest_file(path, &display, &config.ingest, &mut |event| match event {
             IngestEvent::Record { record, .. } => {
                 corpus.add(record);
@@ -176,24 +151,14 @@ pub fn scan(
             Err(e) => {
                 // A file that cannot be read or recognised is one rejection; the run goes on.
                 rejected += 1;
-                observer.reject(&Reject {
-                    file: display,
-                    line: 0,
-                    error: e.to_string(),
-                    record: String::new(),
-                });
+                observer.reject(&Reject { file: display, line: 0, error: e.to_string(), record: String::new() });
             }
         }
     }
     stage(observer, &mut timings, "ingest", started);
 
     let started = Instant::now();
-    let normalized = normalize_all(
-        &corpus.posts,
-        &corpus.post_accounts,
-        &config.url_policy,
-        config.detect_language,
-    );
+    let normalized = normalize_all(&corpus.posts, &corpus.post_accounts, &config.url_policy, config.detect_language);
     let mut features = Vec::with_capacity(normalized.len());
     let mut posts = Vec::with_capacity(normalized.len());
     let mut post_langs = Vec::with_capacity(normalized.len());
@@ -218,23 +183,12 @@ pub fn scan(
     stage(observer, &mut timings, "normalize", started);
 
     let started = Instant::now();
-    let input = DetectInput {
-        posts: features,
-        account_count: corpus.account_ids.len(),
-    };
+    let input = DetectInput { posts: features, account_count: corpus.account_ids.len() };
     let detection = detect(&input, &config.detect);
     stage(observer, &mut timings, "detect", started);
 
     let started = Instant::now();
-    let networks = assemble_networks(
-        &detection,
-        &NetworkInputs {
-            accounts: &accounts,
-            posts: &posts,
-        },
-        &config.detect,
-        &config.networks,
-    );
+    let networks = assemble_networks(&detection, &NetworkInputs { accounts: &accounts, posts: &posts }, &config.detect, &config.networks);
     stage(observer, &mut timings, "networks", started);
 
     Ok(ScanResult {

@@ -8,8 +8,6 @@ mod record;
 mod time;
 mod validate;
 
-pub use record::{
-    Account, Generation, Label, LabelType, Message, MessageRole, Metrics, Post, Record, RecordKind,
-};
+pub use record::{Account, Generation, Label, LabelType, Message, MessageRole, Metrics, Post, Record, RecordKind};
 pub use time::{format_rfc3339, parse_time_str, parse_time_value, TimeZoneSetting, Timestamp};
 pub use validate::{normalize_lang_tag, record_from_json, RecordError};

@@ -14,13 +14,8 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
-        RecordKind::Account,
-        RecordKind::Post,
-        RecordKind::Generation,
-        RecordKind::Message,
-        RecordKind::Label,
-    ];
+    pub const ALL: [RecordKind; 5] =
+        [RecordKind::Account, RecordKind::Post, RecordKind::Generation, RecordKind::Message, RecordKind::Label];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -157,10 +152,7 @@ pub struct Label {
 impl Label {
     /// A string-valued extra field, e.g. `trap` or `perturbation`.
     pub fn extra(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .as_ref()
-            .and_then(|m| m.get(name))
-            .and_then(Value::as_str)
+        self.attributes.as_ref().and_then(|m| m.get(name)).and_then(Value::as_str)
     }
 }
 

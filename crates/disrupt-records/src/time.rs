@@ -29,33 +29,22 @@ impl TimeZoneSetting {
         let (sign, rest) = match t.as_bytes().first() {
             Some(b'+') => (1, &t[1..]),
             Some(b'-') => (-1, &t[1..]),
-            _ => {
-                return Err(format!(
-                    "time zone `{text}`: expected UTC or an offset such as +08:00"
-                ))
-            }
+            _ => return Err(format!("time zone `{text}`: expected UTC or an offset such as +08:00")),
         };
         let digits: String = rest.chars().filter(|c| *c != ':').collect();
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 4 {
-            return Err(format!(
-                "time zone `{text}`: expected UTC or an offset such as +08:00"
-            ));
+            return Err(format!("time zone `{text}`: expected UTC or an offset such as +08:00"));
         }
         let (hours, minutes) = if digits.len() <= 2 {
             (digits.parse::<i32>().unwrap_or(0), 0)
         } else {
             let split = digits.len() - 2;
-            (
-                digits[..split].parse::<i32>().unwrap_or(0),
-                digits[split..].parse::<i32>().unwrap_or(0),
-            )
+            (digits[..split].parse::<i32>().unwrap_or(0), digits[split..].parse::<i32>().unwrap_or(0))
         };
         if hours > 14 || minutes > 59 {
             return Err(format!("time zone `{text}`: offset out of range"));
         }
-        Ok(Self {
-            offset_seconds: sign * (hours * 3600 + minutes * 60),
-        })
+        Ok(Self { offset_seconds: sign * (hours * 3600 + minutes * 60) })
     }
 
     pub fn offset_seconds(&self) -> i32 {
@@ -63,8 +52,7 @@ impl TimeZoneSetting {
     }
 
     fn offset(&self) -> FixedOffset {
-        FixedOffset::east_opt(self.offset_seconds)
-            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+        FixedOffset::east_opt(self.offset_seconds).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
     }
 }
 
@@ -90,9 +78,8 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, St
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.timestamp_millis());
     }
-    if t.bytes().all(|b| {
-        b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'e' || b == b'E' || b == b'+'
-    }) && t.bytes().any(|b| b.is_ascii_digit())
+    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'e' || b == b'E' || b == b'+')
+        && t.bytes().any(|b| b.is_ascii_digit())
         && !t.contains("--")
         && t.matches('-').count() <= 1
     {
@@ -101,13 +88,9 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, St
         }
     }
     // Offsets without a colon (`+0000`) and a space instead of `T` occur in exports.
-    for format in [
-        "%Y-%m-%d %H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%d %H:%M%z",
-        "%a %b %d %H:%M:%S %z %Y",
-        "%a, %d %b %Y %H:%M:%S %z",
-    ] {
+    for format in
+        ["%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z", "%a %b %d %H:%M:%S %z %Y", "%a, %d %b %Y %H:%M:%S %z"]
+    {
         if let Ok(dt) = DateTime::parse_from_str(t, format) {
             return Ok(dt.timestamp_millis());
         }
@@ -131,25 +114,15 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, St
         let naive = date.and_hms_opt(0, 0, 0).ok_or("invalid date")?;
         return local_to_ms(naive, zone_offset);
     }
-    Err(format!(
-        "`{}` is not an RFC 3339 time or Unix seconds",
-        excerpt(t)
-    ))
+    Err(format!("`{}` is not an RFC 3339 time or Unix seconds", excerpt(t)))
 }
 
 fn local_to_ms(naive: NaiveDateTime, offset: FixedOffset) -> Result<Timestamp, String> {
-    offset
-        .from_local_datetime(&naive)
-        .single()
-        .map(|dt| dt.timestamp_millis())
-        .ok_or_else(|| "ambiguous local time".to_string())
+    offset.from_local_datetime(&naive).single().map(|dt| dt.timestamp_millis()).ok_or_else(|| "ambiguous local time".to_string())
 }
 
 /// Parses a JSON time value: a string, or integer Unix seconds.
-pub fn parse_time_value(
-    value: &serde_json::Value,
-    zone: TimeZoneSetting,
-) -> Result<Timestamp, String> {
+pub fn parse_time_value(value: &serde_json::Value, zone: TimeZoneSetting) -> Result<Timestamp, String> {
     match value {
         serde_json::Value::String(s) => parse_time_str(s, zone),
         serde_json::Value::Number(n) => {
@@ -164,10 +137,7 @@ pub fn parse_time_value(
                 Err("time is not a number".into())
             }
         }
-        other => Err(format!(
-            "expected an RFC 3339 time or Unix seconds, got {}",
-            json_type(other)
-        )),
+        other => Err(format!("expected an RFC 3339 time or Unix seconds, got {}", json_type(other))),
     }
 }
 
@@ -212,30 +182,12 @@ mod tests {
     #[test]
     fn parses_the_forms_real_exports_use() {
         let utc = TimeZoneSetting::default();
-        assert_eq!(
-            parse_time_str("2026-02-03T10:15:00Z", utc).unwrap(),
-            1_770_113_700_000
-        );
-        assert_eq!(
-            parse_time_str("2026-02-03T12:15:00+02:00", utc).unwrap(),
-            1_770_113_700_000
-        );
-        assert_eq!(
-            parse_time_str("1770113700", utc).unwrap(),
-            1_770_113_700_000
-        );
-        assert_eq!(
-            parse_time_str("1606451170.518101", utc).unwrap(),
-            1_606_451_170_518
-        );
-        assert_eq!(
-            parse_time_str("2017-06-22 16:03", utc).unwrap(),
-            parse_time_str("2017-06-22T16:03:00Z", utc).unwrap()
-        );
-        assert_eq!(
-            parse_time_str("2015-02-24 11:35:52 -0800", utc).unwrap(),
-            parse_time_str("2015-02-24T19:35:52Z", utc).unwrap()
-        );
+        assert_eq!(parse_time_str("2026-02-03T10:15:00Z", utc).unwrap(), 1_770_113_700_000);
+        assert_eq!(parse_time_str("2026-02-03T12:15:00+02:00", utc).unwrap(), 1_770_113_700_000);
+        assert_eq!(parse_time_str("1770113700", utc).unwrap(), 1_770_113_700_000);
+        assert_eq!(parse_time_str("1606451170.518101", utc).unwrap(), 1_606_451_170_518);
+        assert_eq!(parse_time_str("2017-06-22 16:03", utc).unwrap(), parse_time_str("2017-06-22T16:03:00Z", utc).unwrap());
+        assert_eq!(parse_time_str("2015-02-24 11:35:52 -0800", utc).unwrap(), parse_time_str("2015-02-24T19:35:52Z", utc).unwrap());
         assert!(parse_time_str("yesterday", utc).is_err());
         assert!(parse_time_str("1e300", utc).is_err());
     }
@@ -247,19 +199,13 @@ mod tests {
             parse_time_str("2015-02-24 11:53", pst).unwrap(),
             parse_time_str("2015-02-24T19:53:00Z", TimeZoneSetting::default()).unwrap()
         );
-        assert_eq!(
-            TimeZoneSetting::parse("+0530").unwrap().offset_seconds(),
-            19800
-        );
+        assert_eq!(TimeZoneSetting::parse("+0530").unwrap().offset_seconds(), 19800);
         assert!(TimeZoneSetting::parse("Mars/Olympus").is_err());
     }
 
     #[test]
     fn formats_round_trip() {
         assert_eq!(format_rfc3339(1_770_113_700_000), "2026-02-03T10:15:00Z");
-        assert_eq!(
-            format_rfc3339(1_606_451_170_518),
-            "2020-11-27T04:26:10.518Z"
-        );
+        assert_eq!(format_rfc3339(1_606_451_170_518), "2020-11-27T04:26:10.518Z");
     }
 }

@@ -44,20 +44,14 @@ impl Fields {
             None => Ok(None),
             Some(Value::String(s)) => Ok(if s.is_empty() { None } else { Some(s) }),
             Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
-            Some(other) => err(format!(
-                "field `{name}`: expected a string identifier, got {}",
-                json_type(&other)
-            )),
+            Some(other) => err(format!("field `{name}`: expected a string identifier, got {}", json_type(&other))),
         }
     }
 
     fn required_string(&mut self, name: &str) -> Result<String, RecordError> {
         match self.take(name) {
             Some(Value::String(s)) => Ok(s),
-            Some(other) => err(format!(
-                "field `{name}`: expected a string, got {}",
-                json_type(&other)
-            )),
+            Some(other) => err(format!("field `{name}`: expected a string, got {}", json_type(&other))),
             None => err(format!("missing required field `{name}`")),
         }
     }
@@ -66,32 +60,24 @@ impl Fields {
         match self.take(name) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => err(format!(
-                "field `{name}`: expected a string, got {}",
-                json_type(&other)
-            )),
+            Some(other) => err(format!("field `{name}`: expected a string, got {}", json_type(&other))),
         }
     }
 
     fn optional_lang(&mut self, name: &str) -> Result<Option<String>, RecordError> {
-        Ok(self
-            .optional_string(name)?
-            .and_then(|s| normalize_lang_tag(&s)))
+        Ok(self.optional_string(name)?.and_then(|s| normalize_lang_tag(&s)))
     }
 
     fn required_time(&mut self, name: &str) -> Result<i64, RecordError> {
         match self.take(name) {
-            Some(v) => parse_time_value(&v, self.zone)
-                .map_err(|e| RecordError(format!("field `{name}`: {e}"))),
+            Some(v) => parse_time_value(&v, self.zone).map_err(|e| RecordError(format!("field `{name}`: {e}"))),
             None => err(format!("missing required field `{name}`")),
         }
     }
 
     fn optional_time(&mut self, name: &str) -> Result<Option<i64>, RecordError> {
         match self.take(name) {
-            Some(v) => parse_time_value(&v, self.zone)
-                .map(Some)
-                .map_err(|e| RecordError(format!("field `{name}`: {e}"))),
+            Some(v) => parse_time_value(&v, self.zone).map(Some).map_err(|e| RecordError(format!("field `{name}`: {e}"))),
             None => Ok(None),
         }
     }
@@ -99,9 +85,7 @@ impl Fields {
     fn optional_count(&mut self, name: &str) -> Result<Option<u64>, RecordError> {
         match self.take(name) {
             None => Ok(None),
-            Some(v) => count(&v)
-                .map(Some)
-                .map_err(|e| RecordError(format!("field `{name}`: {e}"))),
+            Some(v) => count(&v).map(Some).map_err(|e| RecordError(format!("field `{name}`: {e}"))),
         }
     }
 
@@ -109,18 +93,11 @@ impl Fields {
         match self.take(name) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(b)),
-            Some(other) => err(format!(
-                "field `{name}`: expected true or false, got {}",
-                json_type(&other)
-            )),
+            Some(other) => err(format!("field `{name}`: expected true or false, got {}", json_type(&other))),
         }
     }
 
-    fn optional_strings(
-        &mut self,
-        name: &str,
-        strip_sign: Option<char>,
-    ) -> Result<Option<Vec<String>>, RecordError> {
+    fn optional_strings(&mut self, name: &str, strip_sign: Option<char>) -> Result<Option<Vec<String>>, RecordError> {
         match self.take(name) {
             None => Ok(None),
             Some(Value::Array(items)) => {
@@ -136,20 +113,12 @@ impl Fields {
                                 out.push(s);
                             }
                         }
-                        other => {
-                            return err(format!(
-                                "field `{name}`[{i}]: expected a string, got {}",
-                                json_type(&other)
-                            ))
-                        }
+                        other => return err(format!("field `{name}`[{i}]: expected a string, got {}", json_type(&other))),
                     }
                 }
                 Ok(Some(out))
             }
-            Some(other) => err(format!(
-                "field `{name}`: expected an array of strings, got {}",
-                json_type(&other)
-            )),
+            Some(other) => err(format!("field `{name}`: expected an array of strings, got {}", json_type(&other))),
         }
     }
 
@@ -173,10 +142,7 @@ fn count(v: &Value) -> Result<u64, String> {
                 Err(format!("expected an integer >= 0, got {n}"))
             }
         }
-        other => Err(format!(
-            "expected an integer >= 0, got {}",
-            json_type(other)
-        )),
+        other => Err(format!("expected an integer >= 0, got {}", json_type(other))),
     }
 }
 
@@ -213,28 +179,16 @@ pub fn record_from_json(value: Value, zone: TimeZoneSetting) -> Result<Record, R
     let kind = match f.take("kind") {
         Some(Value::String(k)) => match RecordKind::parse(&k) {
             Some(kind) => kind,
-            None => {
-                return err(format!(
-                    "unknown kind `{}` (expected account, post, generation, message or label)",
-                    excerpt(&k)
-                ))
-            }
+            None => return err(format!("unknown kind `{}` (expected account, post, generation, message or label)", excerpt(&k))),
         },
-        Some(other) => {
-            return err(format!(
-                "field `kind`: expected a string, got {}",
-                json_type(&other)
-            ))
-        }
+        Some(other) => return err(format!("field `kind`: expected a string, got {}", json_type(&other))),
         None => return err("missing required field `kind`"),
     };
     Ok(match kind {
         RecordKind::Account => Record::Account(Account {
             id: f.required_id("id")?,
             platform: f.required_string("platform")?,
-            handle: f
-                .optional_string("handle")?
-                .map(|h| h.trim_start_matches('@').to_string()),
+            handle: f.optional_string("handle")?.map(|h| h.trim_start_matches('@').to_string()),
             display_name: f.optional_string("display_name")?,
             bio: f.optional_string("bio")?,
             lang: f.optional_lang("lang")?,
@@ -264,12 +218,7 @@ pub fn record_from_json(value: Value, zone: TimeZoneSetting) -> Result<Record, R
             post.metrics = match f.take("metrics") {
                 None => None,
                 Some(Value::Object(m)) => Some(metrics(m)?),
-                Some(other) => {
-                    return err(format!(
-                        "field `metrics`: expected an object, got {}",
-                        json_type(&other)
-                    ))
-                }
+                Some(other) => return err(format!("field `metrics`: expected an object, got {}", json_type(&other))),
             };
             post.attributes = f.attributes();
             return Ok(Record::Post(post));
@@ -280,9 +229,7 @@ pub fn record_from_json(value: Value, zone: TimeZoneSetting) -> Result<Record, R
                 account: f.required_id("account")?,
                 created_at: f.required_time("created_at")?,
                 prompt: f.required_string("prompt")?,
-                outputs: f
-                    .optional_strings("outputs", None)?
-                    .ok_or_else(|| RecordError("missing required field `outputs`".into()))?,
+                outputs: f.optional_strings("outputs", None)?.ok_or_else(|| RecordError("missing required field `outputs`".into()))?,
                 model: f.optional_string("model")?,
                 refused: f.optional_bool("refused")?,
                 ip: f.optional_id("ip")?,
@@ -307,12 +254,7 @@ pub fn record_from_json(value: Value, zone: TimeZoneSetting) -> Result<Record, R
                     None => None,
                     Some("operator") => Some(MessageRole::Operator),
                     Some("target") => Some(MessageRole::Target),
-                    Some(other) => {
-                        return err(format!(
-                            "field `role`: expected operator or target, got `{}`",
-                            excerpt(other)
-                        ))
-                    }
+                    Some(other) => return err(format!("field `role`: expected operator or target, got `{}`", excerpt(other))),
                 },
                 attributes: None,
             };
@@ -324,19 +266,11 @@ pub fn record_from_json(value: Value, zone: TimeZoneSetting) -> Result<Record, R
             let operation = f.required_id("operation")?;
             let label_type = match f.optional_string("type")? {
                 Some(t) => LabelType::parse(&t).ok_or_else(|| {
-                    RecordError(format!(
-                        "field `type`: expected influence, scam, spam or organic, got `{}`",
-                        excerpt(&t)
-                    ))
+                    RecordError(format!("field `type`: expected influence, scam, spam or organic, got `{}`", excerpt(&t)))
                 })?,
                 None => return err("missing required field `type`"),
             };
-            return Ok(Record::Label(Label {
-                account,
-                operation,
-                label_type,
-                attributes: f.attributes(),
-            }));
+            return Ok(Record::Label(Label { account, operation, label_type, attributes: f.attributes() }));
         }
     })
     .map(|mut r| {
@@ -360,8 +294,7 @@ fn metrics(map: Map<String, Value>) -> Result<Metrics, RecordError> {
             "comments" => &mut m.comments,
             _ => continue,
         };
-        *slot =
-            Some(count(&value).map_err(|e| RecordError(format!("field `metrics.{key}`: {e}")))?);
+        *slot = Some(count(&value).map_err(|e| RecordError(format!("field `metrics.{key}`: {e}")))?);
     }
     Ok(m)
 }
@@ -380,9 +313,7 @@ mod tests {
         let r = parse(json!({"kind":"post","id":123,"account":"x:1","platform":"x","created_at":"2026-02-03T10:15:00Z",
             "text":"hi","hashtags":["#Vote"],"mentions":["@bob"],"lang":"in","metrics":{"likes":3},"extra":"kept"}))
         .unwrap();
-        let Record::Post(p) = r else {
-            panic!("not a post")
-        };
+        let Record::Post(p) = r else { panic!("not a post") };
         assert_eq!(p.id, "123");
         assert_eq!(p.hashtags.unwrap(), vec!["Vote"]);
         assert_eq!(p.mentions.unwrap(), vec!["bob"]);
@@ -394,28 +325,13 @@ mod tests {
     #[test]
     fn contract_breaks_are_named() {
         let cases = [
-            (
-                json!({"kind":"post","account":"x:1","platform":"x","created_at":0,"text":""}),
-                "missing required field `id`",
-            ),
-            (
-                json!({"kind":"post","id":"1","account":"x:1","platform":"x","created_at":"soon","text":""}),
-                "field `created_at`",
-            ),
-            (
-                json!({"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":5}),
-                "field `text`: expected a string",
-            ),
-            (
-                json!({"kind":"account","id":"x:1","platform":"x","followers":-3}),
-                "field `followers`",
-            ),
+            (json!({"kind":"post","account":"x:1","platform":"x","created_at":0,"text":""}), "missing required field `id`"),
+            (json!({"kind":"post","id":"1","account":"x:1","platform":"x","created_at":"soon","text":""}), "field `created_at`"),
+            (json!({"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":5}), "field `text`: expected a string"),
+            (json!({"kind":"account","id":"x:1","platform":"x","followers":-3}), "field `followers`"),
             (json!({"kind":"tweet","id":"1"}), "unknown kind"),
             (json!([1, 2]), "expected a JSON object"),
-            (
-                json!({"kind":"label","account":"x:1","operation":"op","type":"evil"}),
-                "field `type`",
-            ),
+            (json!({"kind":"label","account":"x:1","operation":"op","type":"evil"}), "field `type`"),
         ];
         for (value, expected) in cases {
             let e = parse(value).unwrap_err();

@@ -291,10 +291,8 @@ pub const WORDS: &[&str] = &[
     "also",
 ];
 
-pub const FUNCTION_WORDS: &[&str] = &[
-    "the", "a", "and", "to", "of", "in", "for", "is", "on", "with", "at", "it", "be", "not", "are",
-    "was", "by", "from",
-];
+pub const FUNCTION_WORDS: &[&str] =
+    &["the", "a", "and", "to", "of", "in", "for", "is", "on", "with", "at", "it", "be", "not", "are", "was", "by", "from"];
 
 /// A sentence of `len` words, roughly a third of them function words.
 pub fn sentence(rng: &mut ChaCha8Rng, len: usize) -> String {
@@ -319,25 +317,11 @@ pub fn sentence(rng: &mut ChaCha8Rng, len: usize) -> String {
 /// Syllables of the pseudo-languages used for translated copies.
 fn syllables(lang: &str) -> &'static [&'static str] {
     match lang {
-        "es" => &[
-            "ra", "lo", "ción", "de", "la", "mos", "ter", "pa", "ble", "cia", "gue", "ño", "men",
-            "tes", "dad",
-        ],
-        "de" => &[
-            "ung", "ber", "schaft", "ein", "zu", "gen", "lich", "keit", "stadt", "wer", "ach",
-            "ten", "über", "heit",
-        ],
-        "id" => &[
-            "ka", "kan", "nya", "ber", "ang", "meng", "ra", "si", "ta", "lah", "ini", "pe", "ru",
-            "da", "pun",
-        ],
-        "fr" => &[
-            "eau", "ment", "que", "tion", "re", "les", "oir", "ai", "té", "eur", "ille", "on",
-            "par", "nous",
-        ],
-        "ru" => &[
-            "ов", "ра", "ст", "ни", "ко", "ть", "ли", "про", "на", "ве", "го", "мы", "да", "ет",
-        ],
+        "es" => &["ra", "lo", "ción", "de", "la", "mos", "ter", "pa", "ble", "cia", "gue", "ño", "men", "tes", "dad"],
+        "de" => &["ung", "ber", "schaft", "ein", "zu", "gen", "lich", "keit", "stadt", "wer", "ach", "ten", "über", "heit"],
+        "id" => &["ka", "kan", "nya", "ber", "ang", "meng", "ra", "si", "ta", "lah", "ini", "pe", "ru", "da", "pun"],
+        "fr" => &["eau", "ment", "que", "tion", "re", "les", "oir", "ai", "té", "eur", "ille", "on", "par", "nous"],
+        "ru" => &["ов", "ра", "ст", "ни", "ко", "ть", "ли", "про", "на", "ве", "го", "мы", "да", "ет"],
         _ => &["xa", "zo", "qi"],
     }
 }
@@ -349,19 +333,12 @@ pub fn translate(text: &str, lang: &str) -> String {
     let mut out = Vec::new();
     for word in text.split_whitespace() {
         let core: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
-        let trailing: String = word
-            .chars()
-            .rev()
-            .take_while(|c| !c.is_alphanumeric())
-            .collect();
+        let trailing: String = word.chars().rev().take_while(|c| !c.is_alphanumeric()).collect();
         if core.is_empty() {
             out.push(word.to_string());
             continue;
         }
-        let h = xxhash_rust::xxh3::xxh3_64_with_seed(
-            core.to_lowercase().as_bytes(),
-            lang.len() as u64 * 7919 + lang.as_bytes()[0] as u64,
-        );
+        let h = xxhash_rust::xxh3::xxh3_64_with_seed(core.to_lowercase().as_bytes(), lang.len() as u64 * 7919 + lang.as_bytes()[0] as u64);
         let n = 2 + (h % 2) as usize;
         let mut w = String::new();
         for k in 0..n {
@@ -372,29 +349,14 @@ pub fn translate(text: &str, lang: &str) -> String {
     out.join(" ")
 }
 
-const HOMOGLYPHS: &[(char, char)] = &[
-    ('a', 'а'),
-    ('e', 'е'),
-    ('o', 'о'),
-    ('p', 'р'),
-    ('c', 'с'),
-    ('x', 'х'),
-    ('y', 'у'),
-    ('i', 'і'),
-    ('o', 'ο'),
-    ('v', 'ν'),
-    ('s', 'ѕ'),
-];
+const HOMOGLYPHS: &[(char, char)] =
+    &[('a', 'а'), ('e', 'е'), ('o', 'о'), ('p', 'р'), ('c', 'с'), ('x', 'х'), ('y', 'у'), ('i', 'і'), ('o', 'ο'), ('v', 'ν'), ('s', 'ѕ')];
 
 /// Swaps a share of letters for Cyrillic or Greek lookalikes.
 pub fn homoglyphs(rng: &mut ChaCha8Rng, text: &str) -> String {
     text.chars()
         .map(|c| {
-            let options: Vec<char> = HOMOGLYPHS
-                .iter()
-                .filter(|(l, _)| *l == c)
-                .map(|(_, g)| *g)
-                .collect();
+            let options: Vec<char> = HOMOGLYPHS.iter().filter(|(l, _)| *l == c).map(|(_, g)| *g).collect();
             if !options.is_empty() && rng.gen_bool(0.4) {
                 *options.choose(rng).unwrap_or(&c)
             } else {
@@ -404,9 +366,7 @@ pub fn homoglyphs(rng: &mut ChaCha8Rng, text: &str) -> String {
         .collect()
 }
 
-const INVISIBLE: &[char] = &[
-    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
-];
+const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}'];
 
 /// Inserts zero-width and other invisible characters inside words.
 pub fn invisible(rng: &mut ChaCha8Rng, text: &str) -> String {
@@ -427,11 +387,7 @@ pub fn edit_words(rng: &mut ChaCha8Rng, text: &str) -> String {
     let mut positions: Vec<usize> = (0..words.len()).collect();
     positions.shuffle(rng);
     for &p in positions.iter().take(edits) {
-        let trailing: String = words[p]
-            .chars()
-            .rev()
-            .take_while(|c| !c.is_alphanumeric())
-            .collect();
+        let trailing: String = words[p].chars().rev().take_while(|c| !c.is_alphanumeric()).collect();
         words[p] = format!("{}{}", WORDS.choose(rng).unwrap_or(&"news"), trailing);
     }
     words.join(" ")

@@ -25,10 +25,7 @@ pub struct SimulateConfig {
 
 impl Default for SimulateConfig {
     fn default() -> Self {
-        Self {
-            organic_accounts: 5000,
-            seed: 1,
-        }
+        Self { organic_accounts: 5000, seed: 1 }
     }
 }
 
@@ -43,20 +40,11 @@ pub struct SimulationSummary {
 }
 
 /// How an operation member disguises its copies.
-pub const PERTURBATIONS: &[&str] = &[
-    "exact",
-    "edited_words",
-    "homoglyph",
-    "invisible",
-    "emoji_hashtag",
-    "tracking_params",
-    "translated",
-];
+pub const PERTURBATIONS: &[&str] = &["exact", "edited_words", "homoglyph", "invisible", "emoji_hashtag", "tracking_params", "translated"];
 
 const FIRST_NAMES: &[&str] = &[
-    "anna", "maria", "john", "david", "sarah", "li", "wei", "ahmed", "fatima", "olga", "ivan",
-    "lucas", "sofia", "mateo", "emma", "noah", "mia", "leo", "yuki", "hana", "omar", "layla",
-    "ravi", "priya", "budi", "siti", "kofi", "amara", "jonas", "elin",
+    "anna", "maria", "john", "david", "sarah", "li", "wei", "ahmed", "fatima", "olga", "ivan", "lucas", "sofia", "mateo", "emma", "noah",
+    "mia", "leo", "yuki", "hana", "omar", "layla", "ravi", "priya", "budi", "siti", "kofi", "amara", "jonas", "elin",
 ];
 const LAST_NAMES: &[&str] = &[
     "smith",
@@ -160,14 +148,7 @@ impl Gen {
         format!("x:{}{:06}", x, self.post_counter % 1_000_000)
     }
 
-    fn add_account(
-        &mut self,
-        handle: String,
-        created_at: i64,
-        followers: u64,
-        following: u64,
-        lang: &'static str,
-    ) -> usize {
+    fn add_account(&mut self, handle: String, created_at: i64, followers: u64, following: u64, lang: &'static str) -> usize {
         let id = self.new_account_id();
         self.accounts.push(Account {
             id,
@@ -219,22 +200,14 @@ impl Gen {
         self.lines.push(v.to_string());
         self.posts += 1;
         if original && repost_of.is_none() {
-            self.originals.push(Original {
-                id: id.clone(),
-                account,
-                time,
-            });
+            self.originals.push(Original { id: id.clone(), account, time });
         }
         id
     }
 
     fn diurnal_time(&mut self, day: i64) -> i64 {
         // Most posting between 07:00 and 24:00.
-        let hour = if self.rng.gen_bool(0.85) {
-            self.rng.gen_range(7..24)
-        } else {
-            self.rng.gen_range(0..7)
-        };
+        let hour = if self.rng.gen_bool(0.85) { self.rng.gen_range(7..24) } else { self.rng.gen_range(0..7) };
         START_MS + day * DAY + hour * HOUR + self.rng.gen_range(0..HOUR)
     }
 
@@ -254,9 +227,7 @@ impl Gen {
             if label.get("trap").is_none() {
                 label["trap"] = json!(value);
             }
-            let traps = label
-                .as_object_mut()
-                .map(|m| m.entry("traps").or_insert_with(|| json!([])));
+            let traps = label.as_object_mut().map(|m| m.entry("traps").or_insert_with(|| json!([])));
             if let Some(Value::Array(list)) = traps {
                 if !list.iter().any(|t| t == value) {
                     list.push(json!(value));
@@ -273,9 +244,7 @@ impl Gen {
         }
         let u: f64 = self.rng.gen();
         let idx = (u.powi(3) * self.originals.len() as f64) as usize;
-        self.originals
-            .get(idx.min(self.originals.len() - 1))
-            .cloned()
+        self.originals.get(idx.min(self.originals.len() - 1)).cloned()
     }
 }
 
@@ -299,11 +268,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
         let created = START_MS - g.rng.gen_range(30..4000) * DAY;
         let followers = (g.rng.gen::<f64>().powi(3) * 20_000.0) as u64 + g.rng.gen_range(5..300);
         let following = g.rng.gen_range(20..1500);
-        let lang = if g.rng.gen_bool(0.8) {
-            "en"
-        } else {
-            LANGS.choose(&mut g.rng).copied().unwrap_or("es")
-        };
+        let lang = if g.rng.gen_bool(0.8) { "en" } else { LANGS.choose(&mut g.rng).copied().unwrap_or("es") };
         g.add_account(handle, created, followers, following, lang);
     }
     let organic: Vec<usize> = (0..n).collect();
@@ -315,8 +280,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
             let lang = g.accounts[a].lang;
             let mut text = g.text_in(lang, 6, 24);
             if g.rng.gen_bool(0.25) {
-                let tag =
-                    POPULAR_TAGS[(g.rng.gen::<f64>().powi(2) * POPULAR_TAGS.len() as f64) as usize];
+                let tag = POPULAR_TAGS[(g.rng.gen::<f64>().powi(2) * POPULAR_TAGS.len() as f64) as usize];
                 text.push_str(&format!(" #{tag}"));
             }
             if g.rng.gen_bool(0.15) {
@@ -338,30 +302,13 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
             if target.account == a {
                 continue;
             }
-            let delay = (g.rng.gen::<f64>().powi(2) * 30.0 * HOUR as f64) as i64
-                + g.rng.gen_range(60_000..600_000);
+            let delay = (g.rng.gen::<f64>().powi(2) * 30.0 * HOUR as f64) as i64 + g.rng.gen_range(60_000..600_000);
             if g.rng.gen_bool(0.6) {
-                g.post(
-                    a,
-                    target.time + delay,
-                    String::new(),
-                    "en",
-                    Some(&target.id),
-                    None,
-                    false,
-                );
+                g.post(a, target.time + delay, String::new(), "en", Some(&target.id), None, false);
             } else {
                 let lang = g.accounts[a].lang;
                 let text = g.text_in(lang, 3, 12);
-                g.post(
-                    a,
-                    target.time + delay,
-                    text,
-                    lang,
-                    None,
-                    Some(&target.id),
-                    false,
-                );
+                g.post(a, target.time + delay, text, lang, None, Some(&target.id), false);
             }
         }
     }
@@ -402,10 +349,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
 }
 
 fn pick(g: &mut Gen, pool: &[usize], k: usize) -> Vec<usize> {
-    let mut v: Vec<usize> = pool
-        .choose_multiple(&mut g.rng, k.min(pool.len()))
-        .copied()
-        .collect();
+    let mut v: Vec<usize> = pool.choose_multiple(&mut g.rng, k.min(pool.len())).copied().collect();
     v.sort_unstable();
     v
 }
@@ -423,21 +367,10 @@ fn plant_traps(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) 
         let variant = match g.rng.gen_range(0..4) {
             0 => "https://news.example-daily.com/2026/03/03/minister-resigns".to_string(),
             1 => "https://www.news.example-daily.com/2026/03/03/minister-resigns/".to_string(),
-            2 => format!(
-                "https://news.example-daily.com/2026/03/03/minister-resigns?utm_source=share{}",
-                g.rng.gen_range(0..9)
-            ),
+            2 => format!("https://news.example-daily.com/2026/03/03/minister-resigns?utm_source=share{}", g.rng.gen_range(0..9)),
             _ => "http://news.example-daily.com/2026/03/03/minister-resigns#comments".to_string(),
         };
-        g.post(
-            a,
-            t0 + delay,
-            format!("{comment} {variant}"),
-            "en",
-            None,
-            None,
-            true,
-        );
+        g.post(a, t0 + delay, format!("{comment} {variant}"), "en", None, None, true);
         g.tag(a, "trap", "viral_link");
     }
     summary.traps.insert("viral_link".into(), viral.len());
@@ -449,37 +382,21 @@ fn plant_traps(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) 
         for _ in 0..g.rng.gen_range(1..=3) {
             let offset = ((g.rng.gen::<f64>() + g.rng.gen::<f64>()) / 2.0 * DAY as f64) as i64;
             let text = g.text_in("en", 5, 14);
-            g.post(
-                a,
-                day_start + offset,
-                format!("{text} #MarchStorm"),
-                "en",
-                None,
-                None,
-                true,
-            );
+            g.post(a, day_start + offset, format!("{text} #MarchStorm"), "en", None, None, true);
         }
         g.tag(a, "trap", "trending_hashtag");
     }
-    summary
-        .traps
-        .insert("trending_hashtag".into(), trending.len());
+    summary.traps.insert("trending_hashtag".into(), trending.len());
 
     // Stock phrases every morning.
     let greeters = pick(g, organic, count(800));
     for &a in &greeters {
-        let phrase = STOCK_PHRASES
-            .choose(&mut g.rng)
-            .copied()
-            .unwrap_or(STOCK_PHRASES[0]);
+        let phrase = STOCK_PHRASES.choose(&mut g.rng).copied().unwrap_or(STOCK_PHRASES[0]);
         for day in 0..7 {
             if g.rng.gen_bool(0.7) {
                 let t = START_MS + day * DAY + 6 * HOUR + g.rng.gen_range(0..3 * HOUR);
                 let text = if g.rng.gen_bool(0.3) {
-                    format!(
-                        "{phrase} {}",
-                        EMOJI.choose(&mut g.rng).copied().unwrap_or("")
-                    )
+                    format!("{phrase} {}", EMOJI.choose(&mut g.rng).copied().unwrap_or(""))
                 } else {
                     phrase.to_string()
                 };
@@ -496,15 +413,7 @@ fn plant_traps(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) 
     for (i, &a) in fans.iter().enumerate() {
         if i < 100 {
             let t = kickoff + 67 * 60_000 + g.rng.gen_range(0..60_000);
-            g.post(
-                a,
-                t,
-                "GOAL!!! What a strike by Silva, unbelievable scenes tonight!!!".into(),
-                "en",
-                None,
-                None,
-                true,
-            );
+            g.post(a, t, "GOAL!!! What a strike by Silva, unbelievable scenes tonight!!!".into(), "en", None, None, true);
             g.tag(a, "trap", "chant");
         } else {
             g.tag(a, "trap", "live_event");
@@ -516,9 +425,7 @@ fn plant_traps(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) 
         }
     }
     summary.traps.insert("chant".into(), 100.min(fans.len()));
-    summary
-        .traps
-        .insert("live_event".into(), fans.len().saturating_sub(100));
+    summary.traps.insert("live_event".into(), fans.len().saturating_sub(100));
 
     // A copypasta spreading over two days.
     let pasta_text = "I am not saying the council is corrupt but the new bridge budget doubled twice this year and nobody explained why";
@@ -532,22 +439,11 @@ fn plant_traps(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) 
 
     // A reply storm under one celebrity post: 400 accounts within two hours.
     let celebrity = organic[0];
-    let storm_post = g.post(
-        celebrity,
-        START_MS + 5 * DAY + 15 * HOUR,
-        "Big announcement tomorrow, stay tuned everyone".into(),
-        "en",
-        None,
-        None,
-        true,
-    );
+    let storm_post =
+        g.post(celebrity, START_MS + 5 * DAY + 15 * HOUR, "Big announcement tomorrow, stay tuned everyone".into(), "en", None, None, true);
     let repliers = pick(g, &organic[1..], count(400));
     for &a in &repliers {
-        let t = START_MS
-            + 5 * DAY
-            + 15 * HOUR
-            + (g.rng.gen::<f64>().powi(2) * 2.0 * HOUR as f64) as i64
-            + 5_000;
+        let t = START_MS + 5 * DAY + 15 * HOUR + (g.rng.gen::<f64>().powi(2) * 2.0 * HOUR as f64) as i64 + 5_000;
         let text = g.text_in("en", 2, 8);
         g.post(a, t, text, "en", None, Some(&storm_post), false);
         g.tag(a, "trap", "reply_storm");
@@ -572,15 +468,7 @@ fn plant_traps(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) 
                     if friend != author && g.rng.gen_bool(0.7) {
                         let delay = ((g.rng.gen::<f64>() * 3.5).exp() * 60_000.0) as i64 + 20_000;
                         if g.rng.gen_bool(0.7) {
-                            g.post(
-                                friend,
-                                t + delay,
-                                String::new(),
-                                "en",
-                                Some(&post),
-                                None,
-                                false,
-                            );
+                            g.post(friend, t + delay, String::new(), "en", Some(&post), None, false);
                         } else {
                             let reply = g.text_in("en", 2, 8);
                             g.post(friend, t + delay, reply, "en", None, Some(&post), false);
@@ -598,11 +486,7 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
     let operations = (5 * organic_count / 5000).max(3);
     const SIZES: &[usize] = &[40, 12, 6, 25, 60];
     for k in 0..operations {
-        let size = if k < SIZES.len() {
-            SIZES[k]
-        } else {
-            g.rng.gen_range(5..=60)
-        };
+        let size = if k < SIZES.len() { SIZES[k] } else { g.rng.gen_range(5..=60) };
         let spam = k % 5 == 1;
         let name = format!("op-{:02}", k + 1);
         let kind = if spam { "spam" } else { "influence" };
@@ -615,21 +499,12 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
         );
         let created_base = START_MS - g.rng.gen_range(20..400) * DAY;
         let mut members = Vec::with_capacity(size);
-        let mut styles: Vec<&str> = (0..size)
-            .map(|j| PERTURBATIONS[j % PERTURBATIONS.len()])
-            .collect();
+        let mut styles: Vec<&str> = (0..size).map(|j| PERTURBATIONS[j % PERTURBATIONS.len()]).collect();
         styles.shuffle(&mut g.rng);
         for (j, style) in styles.iter().enumerate() {
-            let handle = if lookalike {
-                format!("{base_handle}{}", 100 + j * 7 + g.rng.gen_range(0..5))
-            } else {
-                g.organic_handle()
-            };
-            let created = if burst_created {
-                created_base + g.rng.gen_range(0..5 * DAY)
-            } else {
-                START_MS - g.rng.gen_range(30..3000) * DAY
-            };
+            let handle = if lookalike { format!("{base_handle}{}", 100 + j * 7 + g.rng.gen_range(0..5)) } else { g.organic_handle() };
+            let created =
+                if burst_created { created_base + g.rng.gen_range(0..5 * DAY) } else { START_MS - g.rng.gen_range(30..3000) * DAY };
             let (followers, following) = if g.rng.gen_bool(0.6) {
                 (g.rng.gen_range(0..150), g.rng.gen_range(300..2500))
             } else {
@@ -639,37 +514,21 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
             g.accounts[a].label = json!({"operation": name, "type": kind, "perturbation": style});
             members.push((a, *style));
         }
-        summary
-            .operations
-            .insert(name.clone(), (kind.to_string(), size));
+        summary.operations.insert(name.clone(), (kind.to_string(), size));
 
         // The operation's message bank, tags and site.
         let messages = g.rng.gen_range(10..=16);
-        let own_tag = format!(
-            "{}{}",
-            ["Truth", "Wake", "Stand", "Real", "Stop"][k % 5],
-            ["Now", "Up", "Together", "Voice", "It"][(k / 5) % 5]
-        ) + &format!("{}", 10 + k);
-        let site = format!(
-            "https://{}-{}.example.net",
-            ["daily", "voice", "report", "today"][k % 4],
-            k + 1
-        );
+        let own_tag =
+            format!("{}{}", ["Truth", "Wake", "Stand", "Real", "Stop"][k % 5], ["Now", "Up", "Together", "Voice", "It"][(k / 5) % 5])
+                + &format!("{}", 10 + k);
+        let site = format!("https://{}-{}.example.net", ["daily", "voice", "report", "today"][k % 4], k + 1);
         let langs: Vec<&str> = LANGS.choose_multiple(&mut g.rng, 3).copied().collect();
         for m in 0..messages {
             let len = g.rng.gen_range(15..=24);
             let text = sentence(&mut g.rng, len);
             let with_link = spam || g.rng.gen_bool(0.7);
-            let link = format!(
-                "{site}/{}/{}",
-                if spam { "offer" } else { "story" },
-                1000 + m * 13 + k
-            );
-            let extra_tag = if g.rng.gen_bool(0.5) {
-                Some(POPULAR_TAGS.choose(&mut g.rng).copied().unwrap_or("news"))
-            } else {
-                None
-            };
+            let link = format!("{site}/{}/{}", if spam { "offer" } else { "story" }, 1000 + m * 13 + k);
+            let extra_tag = if g.rng.gen_bool(0.5) { Some(POPULAR_TAGS.choose(&mut g.rng).copied().unwrap_or("news")) } else { None };
             let burst = START_MS + g.rng.gen_range(0..WEEK - HOUR);
             for &(a, style) in &members {
                 if !g.rng.gen_bool(0.8) {
@@ -692,17 +551,10 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
                             tags.retain(|t| !t.contains(&own_tag));
                         }
                         if g.rng.gen_bool(0.5) {
-                            tags.push(format!(
-                                "#{}",
-                                POPULAR_TAGS.choose(&mut g.rng).copied().unwrap_or("news")
-                            ));
+                            tags.push(format!("#{}", POPULAR_TAGS.choose(&mut g.rng).copied().unwrap_or("news")));
                         }
                         let e = EMOJI.choose(&mut g.rng).copied().unwrap_or("🔥");
-                        body = if g.rng.gen_bool(0.5) {
-                            format!("{e} {body} {e}{e}")
-                        } else {
-                            format!("{body} {e}")
-                        };
+                        body = if g.rng.gen_bool(0.5) { format!("{e} {body} {e}{e}") } else { format!("{body} {e}") };
                     }
                     "tracking_params" => {
                         if let Some(u) = &mut url {
@@ -712,10 +564,7 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
                                 g.rng.gen_range(0..99)
                             ));
                             if g.rng.gen_bool(0.5) {
-                                u.push_str(&format!(
-                                    "&fbclid=IwAR{}",
-                                    g.rng.gen_range(100_000..999_999)
-                                ));
+                                u.push_str(&format!("&fbclid=IwAR{}", g.rng.gen_range(100_000..999_999)));
                             }
                         }
                     }
@@ -747,15 +596,7 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
             }
             if let Some(target) = g.popular_original() {
                 let delay = g.rng.gen_range(60_000..20 * HOUR);
-                g.post(
-                    a,
-                    target.time + delay,
-                    String::new(),
-                    "en",
-                    Some(&target.id),
-                    None,
-                    false,
-                );
+                g.post(a, target.time + delay, String::new(), "en", Some(&target.id), None, false);
             }
         }
         let _ = WORDS.len();

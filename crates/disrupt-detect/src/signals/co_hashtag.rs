@@ -9,10 +9,7 @@ use super::SignalConfig;
 use crate::features::PostFeatures;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-pub const DEFAULT: SignalConfig = SignalConfig {
-    enabled: true,
-    window_seconds: 60.0,
-};
+pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 60.0 };
 
 const COMBINATION_SEED: u64 = 0x636f_6d62_6f;
 
@@ -39,13 +36,7 @@ mod tests {
     fn combinations_are_order_free_keys() {
         let collect = |tags: Vec<u64>| {
             let mut k = Vec::new();
-            keys(
-                &PostFeatures {
-                    hashtags: tags,
-                    ..Default::default()
-                },
-                &mut |x| k.push(x),
-            );
+            keys(&PostFeatures { hashtags: tags, ..Default::default() }, &mut |x| k.push(x));
             k
         };
         let ab = collect(vec![1, 2]);

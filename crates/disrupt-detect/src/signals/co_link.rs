@@ -7,10 +7,7 @@
 use super::SignalConfig;
 use crate::features::PostFeatures;
 
-pub const DEFAULT: SignalConfig = SignalConfig {
-    enabled: true,
-    window_seconds: 120.0,
-};
+pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 120.0 };
 
 pub fn keys(post: &PostFeatures, push: &mut impl FnMut(u64)) {
     if post.repost_of.is_some() {

@@ -7,10 +7,7 @@
 use super::{DetectConfig, SignalConfig};
 use crate::features::PostFeatures;
 
-pub const DEFAULT: SignalConfig = SignalConfig {
-    enabled: true,
-    window_seconds: 120.0,
-};
+pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 120.0 };
 
 pub fn keys(post: &PostFeatures, config: &DetectConfig, push: &mut impl FnMut(u64)) {
     if post.repost_of.is_some() || post.tokens.len() < config.min_text_tokens {
@@ -33,21 +30,9 @@ mod tests {
             keys(p, &config, &mut |x| k.push(x));
             k
         };
-        let long = PostFeatures {
-            text_hash: Some(7),
-            tokens: vec![1, 2, 3, 4],
-            ..Default::default()
-        };
+        let long = PostFeatures { text_hash: Some(7), tokens: vec![1, 2, 3, 4], ..Default::default() };
         assert_eq!(keys_of(&long), vec![7]);
-        assert!(keys_of(&PostFeatures {
-            tokens: vec![1, 2],
-            ..long.clone()
-        })
-        .is_empty());
-        assert!(keys_of(&PostFeatures {
-            repost_of: Some(1),
-            ..long.clone()
-        })
-        .is_empty());
+        assert!(keys_of(&PostFeatures { tokens: vec![1, 2], ..long.clone() }).is_empty());
+        assert!(keys_of(&PostFeatures { repost_of: Some(1), ..long.clone() }).is_empty());
     }
 }

@@ -6,10 +6,7 @@
 use super::SignalConfig;
 use crate::features::PostFeatures;
 
-pub const DEFAULT: SignalConfig = SignalConfig {
-    enabled: true,
-    window_seconds: 120.0,
-};
+pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 120.0 };
 
 pub fn keys(post: &PostFeatures, push: &mut impl FnMut(u64)) {
     if let Some(target) = post.reply_to {

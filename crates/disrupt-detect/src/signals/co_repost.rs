@@ -5,10 +5,7 @@
 use super::SignalConfig;
 use crate::features::PostFeatures;
 
-pub const DEFAULT: SignalConfig = SignalConfig {
-    enabled: true,
-    window_seconds: 60.0,
-};
+pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 60.0 };
 
 pub fn keys(post: &PostFeatures, push: &mut impl FnMut(u64)) {
     if let Some(target) = post.repost_of {

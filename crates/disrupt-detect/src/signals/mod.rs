@@ -25,14 +25,8 @@ pub enum Signal {
 }
 
 impl Signal {
-    pub const ALL: [Signal; 6] = [
-        Signal::CoPost,
-        Signal::NearDuplicate,
-        Signal::CoLink,
-        Signal::CoHashtag,
-        Signal::CoRepost,
-        Signal::CoReply,
-    ];
+    pub const ALL: [Signal; 6] =
+        [Signal::CoPost, Signal::NearDuplicate, Signal::CoLink, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -77,8 +71,11 @@ pub struct DetectConfig {
     pub near_duplicate_threshold: f64,
     /// A pair needs at least this many co-actions before it is tested.
     pub min_co_actions: u32,
-    /// False discovery rate across all account pairs examined (Benjamini-Hochberg).
-    pub fdr: f64,
+    /// Family-wise error rate over all account pairs examined (Bonferroni): the chance
+    /// that even one pair is reported by chance.
+    pub alpha: f64,
+    /// Instead of `alpha`, a false discovery rate (Benjamini-Hochberg) for exploratory scans.
+    pub fdr: Option<f64>,
     /// Events within W of one event beyond which the key is a crowd at that moment.
     pub max_crowd: usize,
 }
@@ -96,7 +93,8 @@ impl Default for DetectConfig {
             min_text_tokens: 4,
             near_duplicate_threshold: 0.6,
             min_co_actions: 2,
-            fdr: 0.01,
+            alpha: 0.01,
+            fdr: None,
             max_crowd: 1000,
         }
     }
@@ -127,30 +125,15 @@ impl DetectConfig {
 
     pub fn windows(&self, s: Signal) -> Windows {
         let w = (self.signal(s).window_seconds * 1000.0) as i64;
-        Windows {
-            window_ms: w,
-            baseline_ms: ((self.baseline_seconds * 1000.0) as i64).max(w + 1),
-            max_crowd: self.max_crowd,
-        }
+        Windows { window_ms: w, baseline_ms: ((self.baseline_seconds * 1000.0) as i64).max(w + 1), max_crowd: self.max_crowd }
     }
 }
 
 /// The keyed events a signal derives from posts.
-pub fn keyed_events(
-    signal: Signal,
-    posts: &[PostFeatures],
-    config: &DetectConfig,
-) -> Vec<KeyedEvent> {
+pub fn keyed_events(signal: Signal, posts: &[PostFeatures], config: &DetectConfig) -> Vec<KeyedEvent> {
     let mut out = Vec::with_capacity(posts.len());
     for (i, p) in posts.iter().enumerate() {
-        let mut push = |key: u64| {
-            out.push(KeyedEvent {
-                key,
-                time: p.time,
-                account: p.account,
-                post: i as u32,
-            })
-        };
+        let mut push = |key: u64| out.push(KeyedEvent { key, time: p.time, account: p.account, post: i as u32 });
         match signal {
             Signal::CoPost => co_post::keys(p, config, &mut push),
             Signal::NearDuplicate => near_duplicate::keys(p, config, &mut push),

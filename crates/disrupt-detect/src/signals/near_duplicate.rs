@@ -9,10 +9,7 @@ use crate::features::PostFeatures;
 use crate::minhash::{band_keys, jaccard_sorted, signature};
 use crate::window::PairCheck;
 
-pub const DEFAULT: SignalConfig = SignalConfig {
-    enabled: true,
-    window_seconds: 120.0,
-};
+pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 120.0 };
 
 pub fn keys(post: &PostFeatures, config: &DetectConfig, push: &mut impl FnMut(u64)) {
     if post.repost_of.is_some() || post.tokens.len() < config.min_text_tokens {
@@ -36,11 +33,8 @@ impl PairCheck for SimilarText<'_> {
             return false;
         }
         // Sizes alone can rule a pair out: J <= min/max.
-        let (small, large) = if x.tokens.len() < y.tokens.len() {
-            (x.tokens.len(), y.tokens.len())
-        } else {
-            (y.tokens.len(), x.tokens.len())
-        };
+        let (small, large) =
+            if x.tokens.len() < y.tokens.len() { (x.tokens.len(), y.tokens.len()) } else { (y.tokens.len(), x.tokens.len()) };
         if (small as f64) < self.threshold * large as f64 {
             return false;
         }
@@ -60,31 +54,12 @@ mod tests {
         edited[11] = 101;
         edited.sort();
         let posts = vec![
-            PostFeatures {
-                text_hash: Some(1),
-                tokens: words.clone(),
-                ..Default::default()
-            },
-            PostFeatures {
-                text_hash: Some(2),
-                tokens: edited,
-                ..Default::default()
-            },
-            PostFeatures {
-                text_hash: Some(1),
-                tokens: words,
-                ..Default::default()
-            },
-            PostFeatures {
-                text_hash: Some(3),
-                tokens: (50..70).collect(),
-                ..Default::default()
-            },
+            PostFeatures { text_hash: Some(1), tokens: words.clone(), ..Default::default() },
+            PostFeatures { text_hash: Some(2), tokens: edited, ..Default::default() },
+            PostFeatures { text_hash: Some(1), tokens: words, ..Default::default() },
+            PostFeatures { text_hash: Some(3), tokens: (50..70).collect(), ..Default::default() },
         ];
-        let check = SimilarText {
-            posts: &posts,
-            threshold: 0.6,
-        };
+        let check = SimilarText { posts: &posts, threshold: 0.6 };
         assert!(check.same_action(0, 1));
         assert!(!check.same_action(0, 2));
         assert!(!check.same_action(0, 3));
