@@ -17,7 +17,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan input files and folders for coordinated networks.
-    Scan(scan_cmd::ScanArgs),
+    Scan(Box<scan_cmd::ScanArgs>),
     /// Explain, record by record, why an account was flagged by a scan.
     Explain {
         /// Account identifier, e.g. x:88231.
@@ -35,7 +35,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => scan_cmd::run(args),
+        Command::Scan(args) => scan_cmd::run(*args),
         Command::Explain { account, input } => {
             disrupt_output::explain_account(&account, &input).map(|text| print!("{text}")).map_err(anyhow::Error::from)
         }

@@ -84,7 +84,7 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
         let (name, secs) = w.split_once('=').with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
         let signal = Signal::parse(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?;
         let secs: f64 = secs.trim().parse().with_context(|| format!("--window `{w}`: not a number of seconds"))?;
-        if !(secs > 0.0) {
+        if secs.is_nan() || secs <= 0.0 {
             bail!("--window `{w}`: the window must be positive");
         }
         config.detect.signal_mut(signal).window_seconds = secs;
@@ -103,13 +103,13 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
         config.detect.near_duplicate_threshold = t;
     }
     if let Some(a) = args.alpha {
-        if !(a > 0.0 && a < 1.0) {
+        if a.is_nan() || a <= 0.0 || a >= 1.0 {
             bail!("--alpha must be between 0 and 1");
         }
         config.detect.alpha = a;
     }
     if let Some(q) = args.fdr {
-        if !(q > 0.0 && q < 1.0) {
+        if q.is_nan() || q <= 0.0 || q >= 1.0 {
             bail!("--fdr must be between 0 and 1");
         }
         config.detect.fdr = Some(q);

@@ -30,9 +30,9 @@ static FAMILY: std::sync::LazyLock<HashFamily> = std::sync::LazyLock::new(|| {
     };
     let mut a = [0u64; SIGNATURE_LEN];
     let mut b = [0u64; SIGNATURE_LEN];
-    for i in 0..SIGNATURE_LEN {
-        a[i] = next() | 1;
-        b[i] = next();
+    for (x, y) in a.iter_mut().zip(b.iter_mut()) {
+        *x = next() | 1;
+        *y = next();
     }
     HashFamily { a, b }
 });
@@ -43,9 +43,9 @@ pub fn signature(tokens: &[u32]) -> [u32; SIGNATURE_LEN] {
     let mut sig = [u32::MAX; SIGNATURE_LEN];
     for &t in tokens {
         let x = t as u64;
-        for i in 0..SIGNATURE_LEN {
-            let h = (family.a[i].wrapping_mul(x).wrapping_add(family.b[i]) >> 32) as u32;
-            sig[i] = sig[i].min(h);
+        for ((slot, a), b) in sig.iter_mut().zip(&family.a).zip(&family.b) {
+            let h = (a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32;
+            *slot = (*slot).min(h);
         }
     }
     sig

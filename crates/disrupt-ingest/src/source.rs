@@ -41,6 +41,8 @@ pub struct Reject {
 }
 
 /// What a reader hands to its sink, in input order.
+// Records are the common case; boxing them would cost an allocation per record.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum IngestEvent {
     Record { record: Record, line: u64 },

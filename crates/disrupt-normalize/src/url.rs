@@ -62,7 +62,7 @@ impl Default for UrlPolicy {
 impl UrlPolicy {
     fn is_tracking(&self, name: &str) -> bool {
         let lower = name.to_ascii_lowercase();
-        self.drop_params.iter().any(|p| *p == lower) || self.drop_prefixes.iter().any(|p| lower.starts_with(p.as_str()))
+        self.drop_params.contains(&lower) || self.drop_prefixes.iter().any(|p| lower.starts_with(p.as_str()))
     }
 }
 

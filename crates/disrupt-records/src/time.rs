@@ -8,15 +8,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 pub type Timestamp = i64;
 
 /// How times that carry no zone are read (`--timezone`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TimeZoneSetting {
     offset_seconds: i32,
-}
-
-impl Default for TimeZoneSetting {
-    fn default() -> Self {
-        Self { offset_seconds: 0 }
-    }
 }
 
 impl TimeZoneSetting {

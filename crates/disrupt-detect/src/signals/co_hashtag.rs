@@ -11,7 +11,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 60.0 };
 
-const COMBINATION_SEED: u64 = 0x636f_6d62_6f;
+const COMBINATION_SEED: u64 = 0x0063_6f6d_626f;
 
 pub fn keys(post: &PostFeatures, push: &mut impl FnMut(u64)) {
     if post.repost_of.is_some() || post.hashtags.is_empty() {

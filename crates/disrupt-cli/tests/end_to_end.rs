@@ -1,0 +1,214 @@
+//! End-to-end: the `disrupt` binary on real files, as a user runs it.
+
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn disrupt() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_disrupt"))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shared(rel: &str) -> PathBuf {
+    repo().join("../shared/data").join(rel)
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("json")
+}
+
+/// The contract's invariants on a scan's output folder.
+fn check_contract(dir: &Path) -> Value {
+    let doc = read_json(&dir.join("networks.json"));
+    for key in ["tool", "version", "generated_at", "inputs", "parameters", "networks"] {
+        assert!(doc.get(key).is_some(), "networks.json lacks {key}");
+    }
+    for key in ["records", "rejected", "duplicates", "by_kind", "files"] {
+        assert!(doc["inputs"].get(key).is_some(), "inputs lacks {key}");
+    }
+    for f in doc["inputs"]["files"].as_array().unwrap() {
+        assert_eq!(f["sha256"].as_str().unwrap().len(), 64);
+    }
+    let networks = doc["networks"].as_array().unwrap();
+    let mut seen = HashSet::new();
+    let mut last_score = f64::INFINITY;
+    for n in networks {
+        let accounts: Vec<&str> = n["accounts"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        assert!(accounts.len() >= 2);
+        let mut sorted = accounts.clone();
+        sorted.sort();
+        assert_eq!(accounts, sorted, "accounts are sorted");
+        for a in &accounts {
+            assert!(seen.insert(a.to_string()), "{a} is in two networks");
+        }
+        let score = n["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score));
+        assert!(score <= last_score, "networks are listed by descending score");
+        last_score = score;
+        assert!(n["id"].as_str().unwrap().starts_with("n-"));
+        assert!(!n["explanation"].as_str().unwrap().is_empty());
+        for e in n["evidence"].as_array().unwrap() {
+            assert!(!e["records"].as_array().unwrap().is_empty());
+            assert!(e["examples"].as_array().unwrap().len() <= 5);
+        }
+    }
+    let mut edges = csv::Reader::from_path(dir.join("edges.csv")).unwrap();
+    let header: Vec<String> = edges.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..6], ["source", "target", "signal", "weight", "first_seen", "last_seen"]);
+    for row in edges.records() {
+        let row = row.unwrap();
+        assert!(row[0] < row[1], "source < target");
+        let p: f64 = row[8].parse().unwrap();
+        assert!((0.0..=1.0).contains(&p));
+    }
+    assert!(dir.join("rejects.jsonl").exists());
+    doc
+}
+
+#[test]
+fn scans_the_bundled_example_and_explains_a_member() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = run(disrupt().arg("scan").arg(repo().join("examples/simulated")).arg("--out").arg(out.path()));
+    assert!(stdout.contains("Found 3 networks"), "{stdout}");
+    let doc = check_contract(out.path());
+    assert_eq!(doc["inputs"]["by_kind"]["label"], 1058, "labels are read but never used for detection");
+    let member = doc["networks"][0]["accounts"][0].as_str().unwrap().to_string();
+    let explained = run(disrupt().args(["explain", &member, "--in"]).arg(out.path()));
+    assert!(explained.contains(doc["networks"][0]["id"].as_str().unwrap()), "{explained}");
+    assert!(explained.contains("co-actions where chance predicts"), "{explained}");
+    let outsider = run(disrupt().args(["explain", "x:does-not-exist", "--in"]).arg(out.path()));
+    assert!(outsider.contains("not flagged"));
+}
+
+#[test]
+fn two_scans_of_the_same_input_give_the_same_files() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let input = repo().join("examples/simulated/records.jsonl.gz");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(a.path()).arg("-q"));
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(b.path()).arg("-q"));
+    for file in ["edges.csv", "evidence.jsonl", "rejects.jsonl"] {
+        assert_eq!(std::fs::read(a.path().join(file)).unwrap(), std::fs::read(b.path().join(file)).unwrap(), "{file}");
+    }
+    let (mut x, mut y) = (read_json(&a.path().join("networks.json")), read_json(&b.path().join("networks.json")));
+    x["generated_at"] = Value::Null;
+    y["generated_at"] = Value::Null;
+    assert_eq!(x, y);
+}
+
+fn eval(labels: &Path, out: &Path) -> Value {
+    serde_json::from_str(&run(disrupt().arg("eval").arg("--truth").arg(labels).arg(out).arg("--json"))).unwrap()
+}
+
+fn assert_targets(report: &Value) {
+    let f1 = report["f1"].as_f64().unwrap();
+    assert!(f1 >= 0.97, "F1 {f1}");
+    let fp = report["organic_false_positive_rate"].as_f64().unwrap();
+    assert!(fp <= 0.001, "organic false positives {fp}");
+    for op in report["operations"].as_array().unwrap() {
+        assert!(op["jaccard"].as_f64().unwrap() >= 0.8, "operation not recovered as one network: {op}");
+    }
+    for g in report["recall_by_perturbation"].as_array().unwrap() {
+        assert!(g["rate"].as_f64().unwrap() >= 0.95, "perturbation recall: {g}");
+    }
+    assert!(report["recall_by_perturbation"].as_array().unwrap().len() == 7);
+}
+
+#[test]
+fn simulated_default_scale_meets_the_targets() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run(disrupt().args(["simulate", "--seed", "11", "--out"]).arg(data.path()));
+    run(disrupt().arg("scan").arg(data.path().join("records.jsonl")).arg("--out").arg(out.path()).arg("-q"));
+    check_contract(out.path());
+    let report = eval(&data.path().join("labels.jsonl"), out.path());
+    assert_targets(&report);
+    assert!(report["operations"].as_array().unwrap().len() >= 3);
+    for trap in ["viral_link", "trending_hashtag", "stock_phrases", "chant", "friends"] {
+        assert!(report["organic_by_trap"].as_array().unwrap().iter().any(|g| g["name"] == trap), "trap {trap} planted");
+    }
+}
+
+#[test]
+fn simulated_ten_times_scale_meets_the_targets() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run(disrupt().args(["simulate", "--scale", "50000", "--seed", "12", "--out"]).arg(data.path()));
+    run(disrupt().arg("scan").arg(data.path().join("records.jsonl")).arg("--out").arg(out.path()).arg("-q"));
+    assert_targets(&eval(&data.path().join("labels.jsonl"), out.path()));
+}
+
+#[test]
+fn organic_airline_tweets_yield_no_networks() {
+    let out = tempfile::tempdir().unwrap();
+    run(disrupt()
+        .arg("scan")
+        .arg(shared("organic-airline-tweets/airline_tweets.csv"))
+        .args(["--columns", "id=tweet_id,account=user_name,text=text,created_at=created_at", "--timezone=-08:00", "--out"])
+        .arg(out.path()));
+    let doc = check_contract(out.path());
+    assert_eq!(doc["inputs"]["duplicates"], 155);
+    assert_eq!(doc["networks"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn peer_formats_are_read_without_rejects() {
+    for (file, posts) in [
+        ("coordination-network-toolkit/sample_data.csv", 100),
+        ("coordination-network-toolkit/coretweet_test_input.csv", 15),
+        ("twitter-io-archive-sample/ira_2018_tweets_2rows.csv", 2),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        run(disrupt().arg("scan").arg(shared(file)).arg("--out").arg(out.path()).arg("-q"));
+        let doc = check_contract(out.path());
+        assert_eq!(doc["inputs"]["rejected"], 0, "{file}");
+        assert_eq!(doc["inputs"]["by_kind"]["post"], posts, "{file}");
+    }
+}
+
+#[test]
+fn bad_records_go_to_rejects_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.jsonl");
+    std::fs::write(
+        &input,
+        "{\"kind\":\"post\",\"id\":\"1\",\"account\":\"x:a\",\"platform\":\"x\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":\"ok\"}\n\
+         {\"kind\":\"post\",\"id\":\"2\",\"account\":\"x:a\",\"platform\":\"x\",\"created_at\":\"later\",\"text\":\"bad time\"}\n\
+         not json at all\n\
+         {\"kind\":\"post\",\"id\":\"1\",\"account\":\"x:b\",\"platform\":\"x\",\"created_at\":0,\"text\":\"duplicate id\"}\n",
+    )
+    .unwrap();
+    let unknown = dir.path().join("unknown.csv");
+    std::fs::write(&unknown, "a,b,c\n1,2,3\n").unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(&input).arg(&unknown).arg("--out").arg(&out).arg("-q"));
+    let doc = check_contract(&out);
+    assert_eq!(doc["inputs"]["records"], 1, "the one good post");
+    assert_eq!(doc["inputs"]["duplicates"], 1);
+    let rejects: Vec<Value> =
+        std::fs::read_to_string(out.join("rejects.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rejects.len(), 3);
+    assert_eq!(rejects[0]["line"], 2);
+    assert!(rejects[0]["error"].as_str().unwrap().contains("created_at"));
+    assert_eq!(rejects[1]["line"], 3);
+    assert!(rejects[1]["record"].as_str().unwrap().contains("not json"));
+    assert!(rejects[2]["error"].as_str().unwrap().contains("--columns"));
+    assert!(rejects[2]["file"].as_str().unwrap().ends_with("unknown.csv"));
+}
+
+#[test]
+fn a_missing_input_is_a_clear_error() {
+    let out = tempfile::tempdir().unwrap();
+    let result = disrupt().args(["scan", "no/such/file.jsonl", "--out"]).arg(out.path()).output().unwrap();
+    assert!(!result.status.success());
+    assert!(String::from_utf8_lossy(&result.stderr).contains("no such file"));
+}
