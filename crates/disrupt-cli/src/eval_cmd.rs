@@ -29,9 +29,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
             .with_context(|| format!("{} is not JSON", path.display()))?;
     let report = disrupt_eval::evaluate(&labels, &doc, args.min_score);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", disrupt_eval::render(&report));
+        crate::out!("{}", disrupt_eval::render(&report));
     }
     Ok(())
 }

@@ -32,12 +32,35 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
 }
 
+/// `println!` that tolerates a closed standard output.
+#[macro_export]
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::emit(&format!("{}\n", format_args!($($t)*))) };
+}
+
+/// `print!` that tolerates a closed standard output.
+#[macro_export]
+macro_rules! out {
+    ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("disrupt: cannot write to standard output: {e}");
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan_cmd::run(*args),
         Command::Explain { account, input } => {
-            disrupt_output::explain_account(&account, &input).map(|text| print!("{text}")).map_err(anyhow::Error::from)
+            disrupt_output::explain_account(&account, &input).map(|text| emit(&text)).map_err(anyhow::Error::from)
         }
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),

@@ -203,7 +203,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
     write_networks(&args.out.join("networks.json"), &document)?;
     let rows = edge_rows(&result.detection, &result.accounts);
     write_edges(&args.out.join("edges.csv"), &rows, &result.posts)?;
-    write_evidence(&args.out.join("evidence.jsonl"), &rows, &result.posts)?;
+    write_evidence(&args.out.join("evidence.jsonl"), &args.out.join("records.jsonl"), &rows, &result.posts, &result.accounts)?;
     let Observer { rejects, bar, .. } = observer;
     rejects.commit()?;
     if let Some(bar) = bar {
@@ -225,7 +225,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
 
 fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std::path::Path, seconds: f64) {
     let stats = &result.corpus.stats;
-    println!(
+    crate::outln!(
         "disrupt scan: {} records from {} files ({} rejected, {} duplicates) in {:.2} s",
         stats.records,
         result.files.len(),
@@ -233,18 +233,25 @@ fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std:
         stats.duplicates,
         seconds
     );
-    println!(
-        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, rejects.jsonl.",
+    crate::outln!(
+        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, records.jsonl, rejects.jsonl.",
         result.networks.len(),
         result.networks.iter().map(|n| n.accounts.len()).sum::<usize>(),
         edges,
         out.display()
     );
     for n in result.networks.iter().take(20) {
-        println!("\n  {}  score {:.2}  {:<9}  {} accounts  [{}]", n.id, n.score, n.network_type, n.accounts.len(), n.platforms.join(", "));
-        println!("    {}", n.explanation);
+        crate::outln!(
+            "\n  {}  score {:.2}  {:<9}  {} accounts  [{}]",
+            n.id,
+            n.score,
+            n.network_type,
+            n.accounts.len(),
+            n.platforms.join(", ")
+        );
+        crate::outln!("    {}", n.explanation);
     }
     if result.networks.len() > 20 {
-        println!("\n  ... and {} more in networks.json", result.networks.len() - 20);
+        crate::outln!("\n  ... and {} more in networks.json", result.networks.len() - 20);
     }
 }

@@ -20,19 +20,19 @@ pub struct SimulateArgs {
 pub fn run(args: SimulateArgs) -> Result<()> {
     let summary =
         disrupt_simulate::simulate(&disrupt_simulate::SimulateConfig { organic_accounts: args.scale, seed: args.seed }, &args.out)?;
-    println!(
+    crate::outln!(
         "disrupt simulate: {} accounts, {} posts -> {}/records.jsonl, labels.jsonl",
         summary.accounts,
         summary.posts,
         args.out.display()
     );
-    println!("planted operations:");
+    crate::outln!("planted operations:");
     for (name, (kind, size)) in &summary.operations {
-        println!("  {name}  {kind:<9}  {size} accounts");
+        crate::outln!("  {name}  {kind:<9}  {size} accounts");
     }
-    println!("organic traps:");
+    crate::outln!("organic traps:");
     for (name, n) in &summary.traps {
-        println!("  {name:<16} {n} accounts");
+        crate::outln!("  {name:<16} {n} accounts");
     }
     Ok(())
 }

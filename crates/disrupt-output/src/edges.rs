@@ -11,9 +11,9 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// Record ids listed in one `edges.csv` cell (the full list is in `evidence.jsonl`).
-const RECORDS_IN_CSV: usize = 50;
+const RECORDS_IN_CSV: usize = 20;
 /// Matched record pairs kept per edge in `evidence.jsonl`.
-const MATCHES_IN_EVIDENCE: usize = 200;
+const MATCHES_IN_EVIDENCE: usize = 50;
 
 /// One edge with its endpoints in output order (`source < target`).
 pub struct EdgeRow<'a> {
@@ -108,8 +108,17 @@ fn clip(text: &str) -> String {
     }
 }
 
-pub fn write_evidence(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io::Result<()> {
+/// Writes `evidence.jsonl` (per edge, the matched record pairs by id, time gap included) and
+/// `records.jsonl` (each evidence record once, with its author, time and text).
+pub fn write_evidence(
+    path: &Path,
+    records_path: &Path,
+    rows: &[EdgeRow<'_>],
+    posts: &[PostInfo],
+    accounts: &[AccountInfo],
+) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;
+    let mut used: Vec<u32> = Vec::new();
     for row in rows {
         let e = row.evidence;
         let matches: Vec<serde_json::Value> = e
@@ -118,12 +127,10 @@ pub fn write_evidence(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> 
             .take(MATCHES_IN_EVIDENCE)
             .map(|&(x, y)| {
                 let (s, t) = if row.a_is_source { (x, y) } else { (y, x) };
+                used.push(s);
+                used.push(t);
                 let (ps, pt) = (&posts[s as usize], &posts[t as usize]);
-                json!({
-                    "source_record": ps.id, "source_time": format_rfc3339(ps.time), "source_text": clip(&ps.text),
-                    "target_record": pt.id, "target_time": format_rfc3339(pt.time), "target_text": clip(&pt.text),
-                    "gap_seconds": ((pt.time - ps.time) as f64 / 1000.0),
-                })
+                json!([ps.id, pt.id, (pt.time - ps.time) as f64 / 1000.0])
             })
             .collect();
         let line = json!({
@@ -134,5 +141,15 @@ pub fn write_evidence(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> 
         serde_json::to_writer(file.writer(), &line)?;
         file.writer().write_all(b"\n")?;
     }
-    file.commit()
+    file.commit()?;
+    used.sort_unstable();
+    used.dedup();
+    let mut records = AtomicFile::create(records_path)?;
+    for p in used {
+        let post = &posts[p as usize];
+        let line = json!({"id": post.id, "account": accounts[post.account as usize].id, "created_at": format_rfc3339(post.time), "text": clip(&post.text)});
+        serde_json::to_writer(records.writer(), &line)?;
+        records.writer().write_all(b"\n")?;
+    }
+    records.commit()
 }

@@ -50,6 +50,27 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
             edges.push(v);
         }
     }
+    let mut texts: std::collections::HashMap<String, (String, String)> = std::collections::HashMap::new();
+    let records_path = dir.join("records.jsonl");
+    if let Ok(file) = std::fs::File::open(&records_path) {
+        let wanted: std::collections::HashSet<String> = edges
+            .iter()
+            .flat_map(|e| e["matches"].as_array().cloned().unwrap_or_default())
+            .flat_map(|m| [m[0].as_str().unwrap_or("").to_string(), m[1].as_str().unwrap_or("").to_string()])
+            .collect();
+        for line in std::io::BufReader::new(file).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                if let Some(id) = v["id"].as_str() {
+                    if wanted.contains(id) {
+                        texts.insert(
+                            id.to_string(),
+                            (v["created_at"].as_str().unwrap_or("").to_string(), v["text"].as_str().unwrap_or("").to_string()),
+                        );
+                    }
+                }
+            }
+        }
+    }
     if edges.is_empty() {
         let _ = writeln!(out, "\nNo co-action of {account} with another account beat chance: it is not flagged.");
         return Ok(out);
@@ -72,22 +93,14 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
             if e["significant"].as_bool() == Some(true) { "" } else { "; significant only with the pair's other signals" }
         );
         for m in e["matches"].as_array().into_iter().flatten() {
-            let (mine, theirs) = if outgoing { ("source", "target") } else { ("target", "source") };
-            let gap = m["gap_seconds"].as_f64().unwrap_or(0.0) * if outgoing { 1.0 } else { -1.0 };
-            let _ = writeln!(
-                out,
-                "    {} {} {:?}",
-                m[format!("{mine}_time")].as_str().unwrap_or(""),
-                m[format!("{mine}_record")].as_str().unwrap_or(""),
-                m[format!("{mine}_text")].as_str().unwrap_or("")
-            );
-            let _ = writeln!(
-                out,
-                "      {:+.0} s  {} {:?}",
-                gap,
-                m[format!("{theirs}_record")].as_str().unwrap_or(""),
-                m[format!("{theirs}_text")].as_str().unwrap_or("")
-            );
+            let (source_record, target_record) = (m[0].as_str().unwrap_or(""), m[1].as_str().unwrap_or(""));
+            let (mine, theirs) = if outgoing { (source_record, target_record) } else { (target_record, source_record) };
+            let gap = m[2].as_f64().unwrap_or(0.0) * if outgoing { 1.0 } else { -1.0 };
+            let empty = (String::new(), String::new());
+            let (my_time, my_text) = texts.get(mine).unwrap_or(&empty);
+            let (_, their_text) = texts.get(theirs).unwrap_or(&empty);
+            let _ = writeln!(out, "    {my_time} {mine} {my_text:?}");
+            let _ = writeln!(out, "      {gap:+.0} s  {theirs} {their_text:?}");
         }
         let total = e["matches_total"].as_u64().unwrap_or(0);
         let shown = e["matches"].as_array().map_or(0, Vec::len) as u64;
