@@ -10,8 +10,18 @@
 //! with a Poisson tail. Both directions are tested and the larger p-value is kept, so a
 //! hyperactive account cannot make a quiet one look coordinated.
 //!
-//! Rarity. A co-action on a key used by `n` of the `N` accounts weighs `ln(1 + N/n)`, so a
-//! shared rare hashtag counts for more than a trending one in the edge weight.
+//! Rarity null. Timing alone cannot tell a burst-only key (an operation's own text, posted
+//! only in its bursts) from chance, since the key exists only in the burst. So a second
+//! test asks how likely it is that one given other account used the same key near that time
+//! at all *and* landed within W: for a post whose key `n` other accounts used within +-H,
+//! out of `N` accounts active in the signal, the chance is `n/(N-1) * W/H`. This test is
+//! corrected over every pair of active accounts (`alpha / (N(N-1)/2)`), and it only counts
+//! when the pair is also synchronous at `synchrony_alpha`: habits (a morning greeting) and
+//! communities (friends sharing each other's posts) make some accounts far from random
+//! users of a key, and the synchrony test is what protects them.
+//!
+//! Rarity also weighs edges: a co-action on a key used by `n` of the `N` accounts weighs
+//! `ln(1 + N/n)`, so a shared rare hashtag counts for more than a trending one.
 
 use crate::features::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
@@ -32,6 +42,9 @@ pub struct PairEvidence {
     /// Expected co-actions under the null (for the direction that decided `p_value`).
     pub expected: f64,
     pub p_value: f64,
+    /// p-value under the rarity null (a random account using the same key near that time
+    /// and landing within W), for the direction that decided it.
+    pub rarity_p_value: f64,
     /// Co-actions weighted by rarity.
     pub weight: f64,
     pub first_seen: i64,
@@ -49,8 +62,13 @@ pub struct SignalReport {
     pub crowd_events: u64,
     /// Account pairs with at least one co-action (the hypotheses examined).
     pub pairs_examined: usize,
-    /// p-value threshold chosen by Benjamini-Hochberg.
+    /// p-value threshold of the synchrony test (Bonferroni over pairs examined, or
+    /// Benjamini-Hochberg with `fdr`).
     pub threshold: f64,
+    /// Accounts with at least one event in this signal.
+    pub active_accounts: usize,
+    /// Threshold of the rarity test (Bonferroni over every pair of active accounts).
+    pub rarity_threshold: f64,
     /// Tested pairs (at least `min_co_actions`), significant or not.
     pub pairs: Vec<PairEvidence>,
 }
@@ -84,6 +102,9 @@ struct SignalRun {
     matches: PostPairSet,
     stats: PassStats,
     events: usize,
+    /// Rarity-null chance per post (0 for posts without a shared key in this signal).
+    chance: Vec<f64>,
+    active_accounts: usize,
 }
 
 /// How the keyed state is laid out; results are the same for every layout.
@@ -145,7 +166,28 @@ fn run_matches(signal: Signal, input: &DetectInput, config: &DetectConfig, layou
         matches = matches.union(m);
         stats.add(&s);
     }
-    SignalRun { signal, partitions, windows, matches, stats, events }
+    // Rarity null: the chance that one given other account acted on the post's key within
+    // +-H (the key's local popularity among active accounts) and landed within W.
+    let mut seen = vec![false; input.account_count];
+    for state in &partitions {
+        state.mark_accounts(&mut seen);
+    }
+    let active_accounts = seen.iter().filter(|x| **x).count();
+    let ratio = chance_ratio(signal, &windows, &stats);
+    let mut popularity = vec![0u32; input.posts.len()];
+    for state in &mut partitions {
+        for (post, others) in state.local_popularity(&windows) {
+            let slot = &mut popularity[post as usize];
+            *slot = (*slot).max(others);
+        }
+    }
+    let denominator = active_accounts.saturating_sub(1).max(1) as f64;
+    // Using the same hashtag, or reposting or replying to the same post, is how communities
+    // and fans talk: for those only the synchrony test counts, so they carry no rarity
+    // chance. Identical or near-identical text and identical links are copying.
+    let reaction = matches!(signal, Signal::CoHashtag | Signal::CoRepost | Signal::CoReply);
+    let chance = popularity.iter().map(|&n| if n == 0 || reaction { 0.0 } else { (n as f64 / denominator * ratio).min(1.0) }).collect();
+    SignalRun { signal, partitions, windows, matches, stats, events, chance, active_accounts }
 }
 
 /// Runs every enabled signal over the input and tests every account pair.
@@ -199,9 +241,16 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         .collect();
 
     let account_count = input.account_count.max(2);
+    let mut posts_of: Vec<Vec<u32>> = vec![Vec::new(); input.account_count];
+    for (i, p) in input.posts.iter().enumerate() {
+        if candidate_accounts.contains(&p.account) {
+            posts_of[p.account as usize].push(i as u32);
+        }
+    }
     let mut signals = Vec::with_capacity(runs.len());
     for (run, opportunities) in runs.iter().zip(&per_signal_opportunities) {
-        let mut report = score_pairs(input, &run.matches, opportunities, config, account_count);
+        let rarity = RarityNull { chance: &run.chance, posts_of: &posts_of, active_accounts: run.active_accounts, counted: None };
+        let mut report = score_pairs(input, &run.matches, opportunities, &rarity, config, account_count);
         report.events = run.events;
         report.shared_keys = run.stats.shared_keys;
         report.crowd_events = run.stats.crowd_events;
@@ -211,7 +260,27 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let mut fused_opportunities: Vec<Opportunity> = per_signal_opportunities.into_iter().flatten().collect();
     fused_opportunities.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
     fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
-    let fused = score_pairs(input, &fused_matches, &fused_opportunities, config, account_count);
+    // Fused rarity: a post's chance is its largest over signals; active accounts, the union.
+    let mut fused_chance = vec![0.0f64; input.posts.len()];
+    for run in &runs {
+        for (f, c) in fused_chance.iter_mut().zip(&run.chance) {
+            *f = f.max(*c);
+        }
+    }
+    let mut seen = vec![false; input.account_count];
+    for run in &runs {
+        for state in &run.partitions {
+            state.mark_accounts(&mut seen);
+        }
+    }
+    let fused_active = seen.iter().filter(|x| **x).count();
+    let copied: HashSet<(u32, u32)> = runs
+        .iter()
+        .filter(|r| !matches!(r.signal, Signal::CoHashtag | Signal::CoRepost | Signal::CoReply))
+        .flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b)))
+        .collect();
+    let rarity = RarityNull { chance: &fused_chance, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
+    let fused = score_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count);
     Detection { signals, fused }
 }
 
@@ -260,10 +329,27 @@ fn match_chances(side: &mut [(u32, f64)]) -> Vec<f64> {
     side.chunk_by(|x, y| x.0 == y.0).map(|g| 1.0 - g.iter().map(|(_, r)| 1.0 - r).product::<f64>()).collect()
 }
 
+/// The rarity null of one signal (or the fusion).
+struct RarityNull<'a> {
+    chance: &'a [f64],
+    posts_of: &'a [Vec<u32>],
+    active_accounts: usize,
+    /// For the fusion: only post pairs matched by a signal that has a rarity null count.
+    counted: Option<&'a HashSet<(u32, u32)>>,
+}
+
+impl RarityNull<'_> {
+    /// Chances of every post of `account` that acted on a shared key.
+    fn chances(&self, account: u32) -> Vec<f64> {
+        self.posts_of[account as usize].iter().map(|&p| self.chance[p as usize]).filter(|c| *c > 0.0).collect()
+    }
+}
+
 fn score_pairs(
     input: &DetectInput,
     matches: &PostPairSet,
     opportunities: &[Opportunity],
+    rarity: &RarityNull<'_>,
     config: &DetectConfig,
     account_count: usize,
 ) -> SignalReport {
@@ -293,17 +379,24 @@ fn score_pairs(
             let p_a = poisson_binomial_upper_tail(&chances_a, o_a as u64);
             let p_b = poisson_binomial_upper_tail(&chances_b, o_b as u64);
             let (p_value, expected) = if p_a >= p_b { (p_a, lambda_a) } else { (p_b, lambda_b) };
+            let (a, b) = unpack_account_pair(key);
+            // Only matched posts that have a rarity chance count here (reactions have none).
+            let counted = |p: &&PostPair| rarity.counted.is_none_or(|set| set.contains(&(p.a.min(p.b), p.a.max(p.b))));
+            let rare_a = distinct_count(group.iter().filter(counted).map(|p| p.a).filter(|x| rarity.chance[*x as usize] > 0.0).collect());
+            let rare_b = distinct_count(group.iter().filter(counted).map(|p| p.b).filter(|x| rarity.chance[*x as usize] > 0.0).collect());
+            let rarity_p_value = poisson_binomial_upper_tail(&rarity.chances(a), rare_a as u64)
+                .max(poisson_binomial_upper_tail(&rarity.chances(b), rare_b as u64));
             let mean_rarity =
                 group.iter().map(|p| (1.0 + account_count as f64 / p.key_accounts.max(1) as f64).ln()).sum::<f64>() / group.len() as f64;
             let times = group.iter().flat_map(|p| [input.posts[p.a as usize].time, input.posts[p.b as usize].time]);
             let (first_seen, last_seen) = times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
-            let (a, b) = unpack_account_pair(key);
             Some(PairEvidence {
                 a,
                 b,
                 co_actions,
                 expected,
                 p_value,
+                rarity_p_value,
                 weight: co_actions as f64 * mean_rarity,
                 first_seen,
                 last_seen,
@@ -319,9 +412,24 @@ fn score_pairs(
         // examined), because one false pair puts two innocent accounts in a network.
         None => config.alpha / pairs_examined.max(1) as f64,
     };
+    // Second route: co-action that is synchronous beyond chance at a moderate level and
+    // rare beyond chance over every pair of active accounts (what copied content is).
+    let n = rarity.active_accounts as f64;
+    let rarity_threshold = config.alpha / (n * (n - 1.0) / 2.0).max(1.0);
     for p in &mut pairs {
-        p.significant = threshold > 0.0 && p.p_value <= threshold;
+        let synchronous = threshold > 0.0 && p.p_value <= threshold;
+        let rare = p.p_value <= config.synchrony_alpha && p.rarity_p_value <= rarity_threshold;
+        p.significant = synchronous || rare;
     }
     pairs.sort_unstable_by_key(|p| (p.a, p.b));
-    SignalReport { events: 0, shared_keys: 0, crowd_events: 0, pairs_examined, threshold, pairs }
+    SignalReport {
+        events: 0,
+        shared_keys: 0,
+        crowd_events: 0,
+        pairs_examined,
+        threshold,
+        active_accounts: rarity.active_accounts,
+        rarity_threshold,
+        pairs,
+    }
 }

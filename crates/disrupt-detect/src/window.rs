@@ -167,6 +167,57 @@ impl CoActionState {
         (PostPairSet::from_unsorted(all), stats)
     }
 
+    /// Marks every account with an event in this state.
+    pub fn mark_accounts(&self, seen: &mut [bool]) {
+        for e in &self.events {
+            if let Some(slot) = seen.get_mut(e.account as usize) {
+                *slot = true;
+            }
+        }
+    }
+
+    /// For every event on a key used by two or more accounts: how many *other* accounts
+    /// acted on that key within `H` of it (the key's local popularity), as `(post, count)`.
+    /// The count is 0 when the key is a habit of the event's account (it used the key on
+    /// occasions more than `H` apart, like a daily greeting or an operation's own hashtag):
+    /// a habit is not a one-off copy, so it has no rarity.
+    pub fn local_popularity(&mut self, windows: &Windows) -> Vec<(u32, u32)> {
+        self.sort();
+        let groups = self.key_groups();
+        groups
+            .par_iter()
+            .flat_map_iter(|g| {
+                let mut out = Vec::with_capacity(g.len());
+                let mut span: std::collections::HashMap<u32, (i64, i64)> = std::collections::HashMap::new();
+                for e in g.iter() {
+                    let entry = span.entry(e.account).or_insert((e.time, e.time));
+                    entry.0 = entry.0.min(e.time);
+                    entry.1 = entry.1.max(e.time);
+                }
+                let mut counts: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+                let (mut lo, mut hi) = (0usize, 0usize);
+                for e in g.iter() {
+                    while hi < g.len() && g[hi].time - e.time <= windows.baseline_ms {
+                        *counts.entry(g[hi].account).or_default() += 1;
+                        hi += 1;
+                    }
+                    while e.time - g[lo].time > windows.baseline_ms {
+                        if let Some(c) = counts.get_mut(&g[lo].account) {
+                            *c -= 1;
+                            if *c == 0 {
+                                counts.remove(&g[lo].account);
+                            }
+                        }
+                        lo += 1;
+                    }
+                    let habitual = span.get(&e.account).is_some_and(|(first, last)| last - first > windows.baseline_ms);
+                    out.push((e.post, if habitual { 0 } else { counts.len().saturating_sub(1) as u32 }));
+                }
+                out.into_iter()
+            })
+            .collect()
+    }
+
     /// Post pairs on one key within `H`, for the candidate account pairs only.
     pub fn opportunities(
         &mut self,

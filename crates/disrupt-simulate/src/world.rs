@@ -21,11 +21,17 @@ pub struct SimulateConfig {
     /// Organic accounts (`--scale`).
     pub organic_accounts: usize,
     pub seed: u64,
+    /// Spread of one operation burst: members post within this many seconds of its start.
+    pub burst_seconds: f64,
+    /// Messages (bursts) per operation, at least and at most.
+    pub messages: (usize, usize),
+    /// Chance that a member takes part in a burst.
+    pub participation: f64,
 }
 
 impl Default for SimulateConfig {
     fn default() -> Self {
-        Self { organic_accounts: 5000, seed: 1 }
+        Self { organic_accounts: 5000, seed: 1, burst_seconds: 90.0, messages: (10, 16), participation: 0.8 }
     }
 }
 
@@ -315,7 +321,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
     let _ = originals_snapshot;
 
     plant_traps(&mut g, &organic, &mut summary);
-    plant_operations(&mut g, n, &mut summary);
+    plant_operations(&mut g, n, config, &mut summary);
 
     // Write: accounts and posts shuffled together; labels apart.
     for a in &g.accounts {
@@ -482,7 +488,7 @@ fn plant_traps(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) 
     summary.traps.insert("friends".into(), friends_total);
 }
 
-fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationSummary) {
+fn plant_operations(g: &mut Gen, organic_count: usize, config: &SimulateConfig, summary: &mut SimulationSummary) {
     let operations = (5 * organic_count / 5000).max(3);
     const SIZES: &[usize] = &[40, 12, 6, 25, 60];
     for k in 0..operations {
@@ -517,7 +523,8 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
         summary.operations.insert(name.clone(), (kind.to_string(), size));
 
         // The operation's message bank, tags and site.
-        let messages = g.rng.gen_range(10..=16);
+        let (fewest, most) = (config.messages.0.max(1), config.messages.1.max(config.messages.0.max(1)));
+        let messages = g.rng.gen_range(fewest..=most);
         let own_tag =
             format!("{}{}", ["Truth", "Wake", "Stand", "Real", "Stop"][k % 5], ["Now", "Up", "Together", "Voice", "It"][(k / 5) % 5])
                 + &format!("{}", 10 + k);
@@ -531,10 +538,10 @@ fn plant_operations(g: &mut Gen, organic_count: usize, summary: &mut SimulationS
             let extra_tag = if g.rng.gen_bool(0.5) { Some(POPULAR_TAGS.choose(&mut g.rng).copied().unwrap_or("news")) } else { None };
             let burst = START_MS + g.rng.gen_range(0..WEEK - HOUR);
             for &(a, style) in &members {
-                if !g.rng.gen_bool(0.8) {
+                if !g.rng.gen_bool(config.participation.clamp(0.05, 1.0)) {
                     continue;
                 }
-                let t = burst + g.rng.gen_range(0..90_000);
+                let t = burst + g.rng.gen_range(0..((config.burst_seconds * 1000.0) as i64).max(1));
                 let mut body = text.clone();
                 let mut tags = vec![format!("#{own_tag}")];
                 if let Some(t) = extra_tag {

@@ -76,6 +76,8 @@ pub struct DetectConfig {
     pub alpha: f64,
     /// Instead of `alpha`, a false discovery rate (Benjamini-Hochberg) for exploratory scans.
     pub fdr: Option<f64>,
+    /// Synchrony p-value a pair needs before the rarity test can make it significant.
+    pub synchrony_alpha: f64,
     /// Events within W of one event beyond which the key is a crowd at that moment.
     pub max_crowd: usize,
 }
@@ -95,6 +97,7 @@ impl Default for DetectConfig {
             min_co_actions: 2,
             alpha: 0.01,
             fdr: None,
+            synchrony_alpha: 0.001,
             max_crowd: 1000,
         }
     }
