@@ -201,7 +201,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let document = networks_document(&result, &generated_at);
     write_networks(&args.out.join("networks.json"), &document)?;
-    let rows = edge_rows(&result.detection, &result.accounts);
+    let rows = edge_rows(&result.detection, &result.accounts, &result.networks);
     write_edges(&args.out.join("edges.csv"), &rows, &result.posts)?;
     write_evidence(&args.out.join("evidence.jsonl"), &args.out.join("records.jsonl"), &rows, &result.posts, &result.accounts)?;
     let Observer { rejects, bar, .. } = observer;

@@ -78,6 +78,10 @@ pub struct SignalReport {
 pub struct Detection {
     pub signals: Vec<(Signal, SignalReport)>,
     pub fused: SignalReport,
+    /// Per post, the fused rarity-null chance that one given other account copied it
+    /// within W by chance (0 for posts without a copied key); used to attach accounts to
+    /// networks as a group.
+    pub post_chance: Vec<f64>,
 }
 
 impl Detection {
@@ -281,7 +285,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         .collect();
     let rarity = RarityNull { chance: &fused_chance, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
     let fused = score_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count);
-    Detection { signals, fused }
+    Detection { signals, fused, post_chance: fused_chance }
 }
 
 /// The chance that one opportunity (a post of B on the same key within +-H of a post of

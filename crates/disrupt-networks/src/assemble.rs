@@ -1,6 +1,7 @@
 //! From detection to networks: the fused evidence graph, its communities, and everything
 //! `networks.json` says about each.
 
+use crate::attach::{attach, Attachment};
 use crate::explain::{explain, format_duration, SignalSummary};
 use crate::leiden::{leiden, Graph, LeidenConfig};
 use crate::traits::{actor_traits, ActorTraits};
@@ -99,6 +100,25 @@ pub struct Network {
     pub features: NetworkFeatures,
     /// Account pairs joined by significant evidence inside the network.
     pub edges: usize,
+    /// Accounts that joined by the group test (see [`crate::attach`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttachmentInfo {
+    pub account: String,
+    pub group_p_value: f64,
+    pub matched_posts: u32,
+    /// Members it co-acted with (the pairs behind the attachment in `edges.csv`).
+    pub partners: Vec<String>,
+}
+
+impl Network {
+    /// Account pairs that are evidence only through a group attachment (for `edges.csv`).
+    pub fn attached_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.attachments.iter().flat_map(|a| a.partners.iter().map(move |m| (a.account.as_str(), m.as_str())))
+    }
 }
 
 /// Builds the networks: significant pairs (fused or per signal) become weighted edges,
@@ -141,13 +161,101 @@ pub fn assemble_networks(
     for (i, c) in membership.iter().enumerate() {
         communities.entry(*c).or_default().push(nodes[i]);
     }
-    let mut networks: Vec<Network> = communities
-        .into_values()
-        .filter(|m| m.len() >= 2)
-        .map(|members| describe(&members, detection, inputs, detect_config, config, &edge_strength))
+    let mut cores: Vec<Vec<u32>> = merge_split_communities(communities.into_values().filter(|m| m.len() >= 2).collect(), &edge_strength);
+    // Members whose every pair is too thin on its own join the network they act with.
+    let post_accounts: Vec<u32> = inputs.posts.iter().map(|p| p.account).collect();
+    // Rounds: an account that joins makes the network larger, which can carry another.
+    let mut attached_by_core: HashMap<usize, Vec<Attachment>> = HashMap::new();
+    for _ in 0..3 {
+        let attachments = attach(&cores, detection, &post_accounts, detect_config.alpha);
+        if attachments.is_empty() {
+            break;
+        }
+        for a in attachments {
+            cores[a.network].push(a.account);
+            for &partner in &a.partners {
+                let key = (a.account.min(partner), a.account.max(partner));
+                let s = edge_strength.entry(key).or_insert(0.0);
+                *s = s.max(-a.p_value.max(1e-300).log10());
+            }
+            attached_by_core.entry(a.network).or_default().push(a);
+        }
+    }
+    for core in &mut cores {
+        core.sort_unstable();
+    }
+    let mut networks: Vec<Network> = cores
+        .iter()
+        .enumerate()
+        .map(|(i, members)| {
+            let attached = attached_by_core.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+            describe(members, attached, detection, inputs, detect_config, config, &edge_strength)
+        })
         .collect();
     networks.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
     networks
+}
+
+/// Modularity finds structure even in a uniformly sparse group (one operation whose members
+/// each beat chance with only a few others), so Leiden can cut one operation in two. Two
+/// communities are one network when the edges between them are at least half as dense as
+/// the edges inside the sparser of the two.
+fn merge_split_communities(communities: Vec<Vec<u32>>, edges: &HashMap<(u32, u32), f64>) -> Vec<Vec<u32>> {
+    let n = communities.len();
+    if n < 2 {
+        return communities;
+    }
+    let mut community_of: HashMap<u32, usize> = HashMap::new();
+    for (i, c) in communities.iter().enumerate() {
+        for &a in c {
+            community_of.insert(a, i);
+        }
+    }
+    let mut inside = vec![0usize; n];
+    let mut between: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for (a, b) in edges.keys() {
+        if let (Some(&x), Some(&y)) = (community_of.get(a), community_of.get(b)) {
+            if x == y {
+                inside[x] += 1;
+            } else {
+                *between.entry((x.min(y), x.max(y))).or_default() += 1;
+            }
+        }
+    }
+    let density = |i: usize| {
+        let k = communities[i].len() as f64;
+        inside[i] as f64 / (k * (k - 1.0) / 2.0).max(1.0)
+    };
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        parent[x] = r;
+        r
+    }
+    for ((x, y), count) in &between {
+        let cross = *count as f64 / (communities[*x].len() * communities[*y].len()) as f64;
+        if cross >= 0.5 * density(*x).min(density(*y)) {
+            let (rx, ry) = (find(&mut parent, *x), find(&mut parent, *y));
+            if rx != ry {
+                parent[rx.max(ry)] = rx.min(ry);
+            }
+        }
+    }
+    let mut merged: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for (i, c) in communities.into_iter().enumerate() {
+        let root = find(&mut parent, i);
+        merged.entry(root).or_default().extend(c);
+    }
+    merged
+        .into_values()
+        .map(|mut c| {
+            c.sort_unstable();
+            c
+        })
+        .collect()
 }
 
 /// Stable network id from the sorted member list.
@@ -158,6 +266,7 @@ pub fn network_id(sorted_members: &[String]) -> String {
 
 fn describe(
     members: &[u32],
+    attached: &[Attachment],
     detection: &Detection,
     inputs: &NetworkInputs<'_>,
     detect_config: &DetectConfig,
@@ -169,7 +278,12 @@ fn describe(
     account_ids.sort();
     let platforms: Vec<String> =
         members.iter().map(|&a| inputs.accounts[a as usize].platform.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let fused_significant: BTreeSet<(u32, u32)> = detection.fused.pairs.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
+    let mut fused_significant: BTreeSet<(u32, u32)> = detection.fused.pairs.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
+    for a in attached {
+        for &partner in &a.partners {
+            fused_significant.insert((a.account.min(partner), a.account.max(partner)));
+        }
+    }
 
     let mut signals = BTreeMap::new();
     let mut evidence = Vec::new();
@@ -223,7 +337,28 @@ fn describe(
         .iter()
         .filter(|p| p.significant && member_set.contains(&p.a) && member_set.contains(&p.b))
         .min_by(|x, y| x.p_value.total_cmp(&y.p_value).then(y.co_actions.cmp(&x.co_actions)));
-    let explanation = explain(n, &summaries, strongest.map(|p| (p.co_actions, p.expected, p.p_value)), &traits);
+    let mut explanation = explain(n, &summaries, strongest.map(|p| (p.co_actions, p.expected, p.p_value)), &traits);
+    if !attached.is_empty() {
+        let weakest = attached.iter().map(|a| a.p_value).fold(0.0f64, f64::max);
+        explanation.push_str(&format!(
+            " {} of the accounts joined as a group: each had its copied posts matched by the network more often than chance explains (p <= {:.0e}), though no single pair was conclusive.",
+            attached.len(),
+            weakest
+        ));
+    }
+    let attachments = attached
+        .iter()
+        .map(|a| AttachmentInfo {
+            account: inputs.accounts[a.account as usize].id.clone(),
+            group_p_value: a.p_value,
+            matched_posts: a.matched_posts,
+            partners: {
+                let mut ids: Vec<String> = a.partners.iter().map(|&p| inputs.accounts[p as usize].id.clone()).collect();
+                ids.sort();
+                ids
+            },
+        })
+        .collect();
     Network {
         id: network_id(&account_ids),
         network_type: guess_type(&summaries),
@@ -235,6 +370,7 @@ fn describe(
         explanation,
         features: NetworkFeatures { evidence_strength, density, signals_present: summaries.len(), traits, traits_strength },
         edges: internal_edges,
+        attachments,
     }
 }
 
@@ -363,5 +499,46 @@ fn truncate(text: &str, max_chars: usize) -> String {
         let mut s: String = text.chars().take(max_chars).collect();
         s.push('…');
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clique(members: std::ops::Range<u32>, edges: &mut HashMap<(u32, u32), f64>, every: u32) {
+        for a in members.clone() {
+            for b in a + 1..members.end {
+                if (a + b) % every == 0 {
+                    edges.insert((a, b), 1.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_sparse_group_cut_in_two_is_merged_back() {
+        let mut edges = HashMap::new();
+        clique(0..20, &mut edges, 3);
+        let merged = merge_split_communities(vec![(0..10).collect(), (10..20).collect()], &edges);
+        assert_eq!(merged, vec![(0..20).collect::<Vec<u32>>()]);
+    }
+
+    #[test]
+    fn separate_groups_stay_apart() {
+        let mut edges = HashMap::new();
+        clique(0..10, &mut edges, 1);
+        clique(10..20, &mut edges, 1);
+        edges.insert((0, 10), 1.0);
+        let merged = merge_split_communities(vec![(0..10).collect(), (10..20).collect()], &edges);
+        assert_eq!(merged.len(), 2);
+    }
+
+    #[test]
+    fn ids_are_stable_and_member_derived() {
+        let a = network_id(&["x:1".to_string(), "x:2".to_string()]);
+        assert_eq!(a, network_id(&["x:1".to_string(), "x:2".to_string()]));
+        assert_ne!(a, network_id(&["x:1".to_string(), "x:3".to_string()]));
+        assert!(a.starts_with("n-") && a.len() == 10);
     }
 }

@@ -4,10 +4,13 @@
 //! bounded sample of texts, and a plain-language explanation.
 
 pub mod assemble;
+pub mod attach;
 pub mod explain;
 pub mod traits;
 
 pub mod leiden;
 
-pub use assemble::{assemble_networks, network_id, AccountInfo, EvidenceItem, Example, Network, NetworkConfig, NetworkInputs, PostInfo};
+pub use assemble::{
+    assemble_networks, network_id, AccountInfo, AttachmentInfo, EvidenceItem, Example, Network, NetworkConfig, NetworkInputs, PostInfo,
+};
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};

@@ -3,7 +3,7 @@
 
 use crate::atomic::AtomicFile;
 use disrupt_detect::{Detection, PairEvidence, Signal};
-use disrupt_networks::{AccountInfo, PostInfo};
+use disrupt_networks::{AccountInfo, Network, PostInfo};
 use disrupt_records::format_rfc3339;
 use serde_json::json;
 use std::collections::HashMap;
@@ -26,19 +26,23 @@ pub struct EdgeRow<'a> {
     a_is_source: bool,
 }
 
-pub fn edge_rows<'a>(detection: &'a Detection, accounts: &'a [AccountInfo]) -> Vec<EdgeRow<'a>> {
+/// Rows for every pair that beat chance, and for the pairs behind group attachments
+/// (`networks`' `attachments`), which are evidence only together.
+pub fn edge_rows<'a>(detection: &'a Detection, accounts: &'a [AccountInfo], networks: &[Network]) -> Vec<EdgeRow<'a>> {
     let fused: HashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
+    let attached: std::collections::HashSet<(&str, &str)> =
+        networks.iter().flat_map(|n| n.attached_pairs()).map(|(x, y)| if x < y { (x, y) } else { (y, x) }).collect();
     let mut rows = Vec::new();
     for (signal, report) in &detection.signals {
         for p in &report.pairs {
             let pair = fused.get(&(p.a, p.b));
             let pair_significant = pair.is_some_and(|f| f.significant);
-            if !(p.significant || pair_significant) {
-                continue;
-            }
             let (x, y) = (accounts[p.a as usize].id.as_str(), accounts[p.b as usize].id.as_str());
             let a_is_source = x < y;
             let (source, target) = if a_is_source { (x, y) } else { (y, x) };
+            if !(p.significant || pair_significant || attached.contains(&(source, target))) {
+                continue;
+            }
             rows.push(EdgeRow { source, target, signal: *signal, evidence: p, pair_p_value: pair.map_or(1.0, |f| f.p_value), a_is_source });
         }
     }
