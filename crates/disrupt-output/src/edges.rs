@@ -72,6 +72,7 @@ pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io:
             "co_actions",
             "expected",
             "p_value",
+            "rarity_p_value",
             "pair_p_value",
             "records",
         ])?;
@@ -95,6 +96,7 @@ pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io:
                 e.co_actions.to_string(),
                 format!("{:.4}", e.expected),
                 sci(e.p_value),
+                sci(e.rarity_p_value),
                 sci(row.pair_p_value),
                 records,
             ])?;
@@ -139,7 +141,7 @@ pub fn write_evidence(
             .collect();
         let line = json!({
             "source": row.source, "target": row.target, "signal": row.signal.as_str(),
-            "co_actions": e.co_actions, "expected": e.expected, "p_value": e.p_value, "pair_p_value": row.pair_p_value,
+            "co_actions": e.co_actions, "expected": e.expected, "p_value": e.p_value, "rarity_p_value": e.rarity_p_value, "pair_p_value": row.pair_p_value,
             "significant": e.significant, "matches_total": e.matches.len(), "matches": matches,
         });
         serde_json::to_writer(file.writer(), &line)?;
