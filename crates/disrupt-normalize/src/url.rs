@@ -66,9 +66,22 @@ impl UrlPolicy {
     }
 }
 
+/// Punctuation that ends a sentence around a URL rather than the URL itself.
+const TRAILING: [char; 7] = ['.', ',', ';', ')', '…', '"', '\''];
+
 /// The canonical form of a URL, or `None` when there is nothing to match on.
 pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
-    let trimmed = raw.trim().trim_end_matches(['.', ',', ';', ')', '…', '"', '\'']).trim_start_matches(['(', '"', '\'']);
+    let mut trimmed = raw;
+    loop {
+        let next = trimmed.trim().trim_end_matches(TRAILING).trim_start_matches(['(', '"', '\'']);
+        if next == trimmed {
+            break;
+        }
+        trimmed = next;
+    }
+    if trimmed.contains(char::is_whitespace) {
+        return None;
+    }
     if trimmed.is_empty() {
         return None;
     }
@@ -76,16 +89,20 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
     let with_scheme;
     let candidate = if lower_start.starts_with("http://") || lower_start.starts_with("https://") {
         trimmed
-    } else if !trimmed.contains("://") && trimmed.contains('.') && !trimmed.contains(' ') {
+    } else if !trimmed.contains("://") && !trimmed.contains(char::is_whitespace) {
         with_scheme = format!("http://{trimmed}");
         &with_scheme
     } else {
         return Some(trimmed.to_lowercase());
     };
-    let parsed = url::Url::parse(candidate).ok()?;
+    // Not a URL at all: nothing to match on.
+    let Ok(parsed) = url::Url::parse(candidate) else { return None };
     let host = parsed.host_str()?.trim_end_matches('.').to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    if host.is_empty() {
+    if host.is_empty()
+        || !host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'[' | b']' | b':'))
+        || !host.bytes().any(|b| b.is_ascii_alphanumeric())
+    {
         return None;
     }
     let mut out = host;
@@ -94,24 +111,22 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
         out.push(':');
         out.push_str(&port.to_string());
     }
-    let path = parsed.path().trim_end_matches('/');
+    let path = parsed.path().trim_end_matches('/').trim_end_matches(TRAILING).trim_end_matches('/');
     out.push_str(path);
     let mut params: Vec<(String, String)> =
         parsed.query_pairs().filter(|(k, _)| !policy.is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     if !params.is_empty() {
         params.sort();
-        out.push('?');
-        for (i, (k, v)) in params.iter().enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            out.push_str(k);
-            if !v.is_empty() {
-                out.push('=');
-                out.push_str(v);
-            }
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &params {
+            query.append_pair(k, v);
         }
+        out.push('?');
+        out.push_str(&query.finish());
     }
+    // Trailing punctuation would be cut from the output if it were read again.
+    let kept = out.trim_end_matches(TRAILING).len();
+    out.truncate(kept);
     Some(out)
 }
 
@@ -142,7 +157,18 @@ mod tests {
     fn meaningful_differences_stay() {
         assert_ne!(canon("https://example.com/watch?v=1"), canon("https://example.com/watch?v=2"));
         assert_eq!(canon("https://example.com/p?b=2&a=1").unwrap(), "example.com/p?a=1&b=2");
+        assert_eq!(canon("https://example.com/p?q=a+b").unwrap(), "example.com/p?q=a+b");
         assert_eq!(canon("https://example.com:8080/").unwrap(), "example.com:8080");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_urls_never_panic_and_are_stable(s in "\\PC{0,80}") {
+            if let Some(c) = canon(&s) {
+                proptest::prop_assert!(!c.is_empty());
+                proptest::prop_assert_eq!(canon(&c), Some(c.clone()));
+            }
+        }
     }
 
     #[test]

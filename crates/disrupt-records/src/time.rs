@@ -198,6 +198,16 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_text_never_panics() {
+        for s in ["", "-", "1e", "--1", "9999999999999999999999", "2026-13-45T99:99:99Z", "+", "NaN", "inf", "-1e308", "２０２６"] {
+            let _ = parse_time_str(s, TimeZoneSetting::default());
+        }
+        for v in [serde_json::json!(i64::MAX), serde_json::json!(-1e308), serde_json::json!(u64::MAX), serde_json::json!(null)] {
+            let _ = parse_time_value(&v, TimeZoneSetting::default());
+        }
+    }
+
+    #[test]
     fn formats_round_trip() {
         assert_eq!(format_rfc3339(1_770_113_700_000), "2026-02-03T10:15:00Z");
         assert_eq!(format_rfc3339(1_606_451_170_518), "2020-11-27T04:26:10.518Z");
