@@ -1,5 +1,6 @@
 //! `disrupt`: the command-line shell over the disrupt library.
 
+mod coshare_cmd;
 mod eval_cmd;
 mod scan_cmd;
 mod simulate_cmd;
@@ -30,6 +31,8 @@ enum Command {
     Simulate(simulate_cmd::SimulateArgs),
     /// Score a scan's networks against ground-truth labels.
     Eval(eval_cmd::EvalArgs),
+    /// The raw co-share network of a peer tool (coordination-network-toolkit, CooRTweet), for side-by-side checks.
+    CoShare(Box<coshare_cmd::CoShareArgs>),
 }
 
 /// `println!` that tolerates a closed standard output.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         }
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
+        Command::CoShare(args) => coshare_cmd::run(*args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

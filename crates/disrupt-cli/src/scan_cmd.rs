@@ -12,18 +12,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// How inputs are read (shared by `scan` and `co-share`).
 #[derive(Args)]
-pub struct ScanArgs {
-    /// Input files and folders (JSONL, Twitter/X IO archive CSV, coordination-network-toolkit CSV, any CSV with --columns; .gz and .zst too).
-    #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
-    /// Output folder.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+pub struct IngestArgs {
     /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, csv.
     #[arg(long)]
     format: Option<String>,
-    /// Column mapping for any CSV: account=COL,text=COL,created_at=COL[,id=COL,...].
+    /// Column mapping for any CSV: account=COL,created_at=COL[,text=COL,id=COL,repost_of=COL,...].
     #[arg(long)]
     columns: Option<String>,
     /// Platform of formats that carry none (identifiers become PLATFORM:id).
@@ -32,6 +27,35 @@ pub struct ScanArgs {
     /// Zone of times written without one: UTC or an offset such as -08:00.
     #[arg(long, default_value = "UTC")]
     timezone: String,
+}
+
+impl IngestArgs {
+    pub fn apply(&self, config: &mut ScanConfig) -> Result<()> {
+        if let Some(f) = &self.format {
+            config.ingest.format = Some(
+                InputFormat::parse(f)
+                    .with_context(|| format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, csv)"))?,
+            );
+        }
+        if let Some(c) = &self.columns {
+            config.ingest.columns = Some(ColumnMap::parse(c).map_err(anyhow::Error::msg)?);
+        }
+        config.ingest.platform = self.platform.clone();
+        config.ingest.timezone = TimeZoneSetting::parse(&self.timezone).map_err(anyhow::Error::msg)?;
+        Ok(())
+    }
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Input files and folders (JSONL, Twitter/X IO archive CSV, coordination-network-toolkit CSV, any CSV with --columns; .gz and .zst too).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    ingest: IngestArgs,
     /// A signal's co-action window, e.g. --window co_post=120 (seconds); repeatable.
     #[arg(long = "window", value_name = "SIGNAL=SECONDS")]
     windows: Vec<String>,
@@ -69,17 +93,7 @@ pub struct ScanArgs {
 
 fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     let mut config = ScanConfig { detect_language: !args.no_detect_language, ..ScanConfig::default() };
-    if let Some(f) = &args.format {
-        config.ingest.format = Some(
-            InputFormat::parse(f)
-                .with_context(|| format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, csv)"))?,
-        );
-    }
-    if let Some(c) = &args.columns {
-        config.ingest.columns = Some(ColumnMap::parse(c).map_err(anyhow::Error::msg)?);
-    }
-    config.ingest.platform = args.platform.clone();
-    config.ingest.timezone = TimeZoneSetting::parse(&args.timezone).map_err(anyhow::Error::msg)?;
+    args.ingest.apply(&mut config)?;
     for w in &args.windows {
         let (name, secs) = w.split_once('=').with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
         let signal = Signal::parse(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?;

@@ -12,6 +12,7 @@
 //! it co-acted more often than that null explains, with a false discovery rate control
 //! over all pairs examined ([`significance`]).
 
+pub mod compat;
 pub mod features;
 pub mod minhash;
 pub mod pairs;

@@ -51,7 +51,8 @@ impl ColumnMap {
             }
             fields.insert(field, column.trim().to_ascii_lowercase());
         }
-        for required in ["account", "text", "created_at"] {
+        // Text may be absent: share data (CooRTweet's object/account/content/time) has none.
+        for required in ["account", "created_at"] {
             if !fields.contains_key(required) {
                 return Err(format!("--columns must map `{required}`"));
             }
@@ -147,6 +148,7 @@ mod tests {
         let m = ColumnMap::parse("account=user_name, text=text,created_at=Created_At,id=tweet_id").unwrap();
         assert_eq!(m.column("created_at"), Some("created_at"));
         assert!(ColumnMap::parse("text=t,created_at=c").unwrap_err().contains("account"));
+        assert!(ColumnMap::parse("account=a,created_at=c,repost_of=o").is_ok());
         assert!(ColumnMap::parse("account=a,text=t,created_at=c,colour=x").unwrap_err().contains("colour"));
     }
 }

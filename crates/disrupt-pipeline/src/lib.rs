@@ -9,4 +9,4 @@ pub mod features;
 pub mod scan;
 
 pub use corpus::{Corpus, CorpusStats};
-pub use scan::{collect_input_files, scan, ScanConfig, ScanError, ScanObserver, ScanResult, StageTiming};
+pub use scan::{collect_input_files, load, scan, Loaded, ScanConfig, ScanError, ScanObserver, ScanResult, StageTiming};

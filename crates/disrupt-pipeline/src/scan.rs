@@ -117,16 +117,28 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs the pipeline over `inputs`.
-pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
+/// Everything read and normalized from the inputs: the first two stages of a scan.
+pub struct Loaded {
+    pub files: Vec<FileSummary>,
+    pub rejected: u64,
+    pub corpus: Corpus,
+    pub accounts: Vec<AccountInfo>,
+    pub features: Vec<disrupt_detect::PostFeatures>,
+    pub posts: Vec<PostInfo>,
+    pub post_langs: Vec<Option<String>>,
+    pub timings: Vec<StageTiming>,
+}
+
+fn stage(observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>, name: &'static str, started: Instant) {
+    let t = StageTiming { stage: name, seconds: started.elapsed().as_secs_f64() };
+    observer.stage(&t);
+    timings.push(t);
+}
+
+/// Ingest and normalize: every file read, deduplicated, and reduced to matching keys.
+pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<Loaded, ScanError> {
     let files = collect_input_files(inputs)?;
     let mut timings = Vec::new();
-    let stage = |observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>, name: &'static str, started: Instant| {
-        let t = StageTiming { stage: name, seconds: started.elapsed().as_secs_f64() };
-        observer.stage(&t);
-        timings.push(t);
-    };
-
     let started = Instant::now();
     let mut corpus = Corpus::default();
     let mut summaries = Vec::new();
@@ -181,6 +193,12 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         })
         .collect();
     stage(observer, &mut timings, "normalize", started);
+    Ok(Loaded { files: summaries, rejected, corpus, accounts, features, posts, post_langs, timings })
+}
+
+/// Runs the pipeline over `inputs`.
+pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
+    let Loaded { files, rejected, corpus, accounts, features, posts, post_langs, mut timings } = load(inputs, config, observer)?;
 
     let started = Instant::now();
     let input = DetectInput { posts: features, account_count: corpus.account_ids.len() };
@@ -191,16 +209,5 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let networks = assemble_networks(&detection, &NetworkInputs { accounts: &accounts, posts: &posts }, &config.detect, &config.networks);
     stage(observer, &mut timings, "networks", started);
 
-    Ok(ScanResult {
-        files: summaries,
-        rejected,
-        corpus,
-        accounts,
-        posts,
-        post_langs,
-        detection,
-        networks,
-        parameters: config.parameters(),
-        timings,
-    })
+    Ok(ScanResult { files, rejected, corpus, accounts, posts, post_langs, detection, networks, parameters: config.parameters(), timings })
 }
