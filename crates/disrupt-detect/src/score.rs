@@ -29,7 +29,7 @@ use crate::signals::{keyed_events, near_duplicate::SimilarText, DetectConfig, Si
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
 use crate::window::{CoActionState, ExactKey, PassStats, Windows};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Evidence for one account pair on one signal (or on all signals fused).
 #[derive(Debug, Clone, PartialEq)]
@@ -206,7 +206,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.
     let fused_matches = runs.iter().fold(PostPairSet::default(), |acc, r| acc.union(r.matches.clone()));
-    let mut candidates: HashSet<u64> = HashSet::new();
+    let mut candidates: HashSet<u64> = HashSet::default();
     for set in runs.iter().map(|r| &r.matches).chain(std::iter::once(&fused_matches)) {
         for (key, group) in group_by_account_pair(input, set) {
             if co_action_count(&group) >= config.min_co_actions {
@@ -360,7 +360,7 @@ fn score_pairs(
     let groups = group_by_account_pair(input, matches);
     let pairs_examined = groups.len();
     // Opportunities by account pair, oriented like the matches.
-    let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::new();
+    let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::default();
     for o in opportunities {
         let (acc_a, acc_b) = (input.posts[o.a as usize].account, input.posts[o.b as usize].account);
         let oriented = if acc_a < acc_b { (o.a, o.b, o.ratio) } else { (o.b, o.a, o.ratio) };

@@ -10,7 +10,7 @@
 
 use crate::pairs::{account_pair_key, PostPair, PostPairSet};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// One post acting on one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -188,13 +188,13 @@ impl CoActionState {
             .par_iter()
             .flat_map_iter(|g| {
                 let mut out = Vec::with_capacity(g.len());
-                let mut span: std::collections::HashMap<u32, (i64, i64)> = std::collections::HashMap::new();
+                let mut span: rustc_hash::FxHashMap<u32, (i64, i64)> = rustc_hash::FxHashMap::default();
                 for e in g.iter() {
                     let entry = span.entry(e.account).or_insert((e.time, e.time));
                     entry.0 = entry.0.min(e.time);
                     entry.1 = entry.1.max(e.time);
                 }
-                let mut counts: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+                let mut counts: rustc_hash::FxHashMap<u32, u32> = rustc_hash::FxHashMap::default();
                 let (mut lo, mut hi) = (0usize, 0usize);
                 for e in g.iter() {
                     while hi < g.len() && g[hi].time - e.time <= windows.baseline_ms {
@@ -223,8 +223,8 @@ impl CoActionState {
         &mut self,
         windows: &Windows,
         check: &impl PairCheck,
-        candidates: &HashSet<u64>,
-        candidate_accounts: &HashSet<u32>,
+        candidates: &FxHashSet<u64>,
+        candidate_accounts: &FxHashSet<u32>,
     ) -> PostPairSet {
         self.sort();
         let groups = self.key_groups();
@@ -267,7 +267,7 @@ fn distinct_accounts(group: &[KeyedEvent]) -> u32 {
         }
         return seen.len() as u32;
     }
-    group.iter().map(|e| e.account).collect::<HashSet<_>>().len() as u32
+    group.iter().map(|e| e.account).collect::<FxHashSet<_>>().len() as u32
 }
 
 fn scan_group(group: &[KeyedEvent], windows: &Windows, check: &impl PairCheck) -> (Vec<PostPair>, PassStats) {

@@ -7,15 +7,24 @@ fn strip_trailing_punct(s: &str) -> &str {
 /// URLs written in text (`http://`, `https://`, `www.`), in order of appearance.
 pub fn extract_urls(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // Most posts have no link: one scan for the letters every link form contains.
+    if !text.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"htt") || w.eq_ignore_ascii_case(b"ww.")) {
+        return out;
+    }
     for token in text.split_whitespace() {
-        let lower_start = token.get(..8).map(|s| s.to_ascii_lowercase()).unwrap_or_else(|| token.to_ascii_lowercase());
-        for prefix in ["http://", "https://", "www."] {
-            if let Some(pos) = lower_start.find(prefix) {
-                let u = strip_trailing_punct(&token[pos..]);
-                if u.len() > prefix.len() {
-                    out.push(u.to_string());
-                }
-                break;
+        let bytes = token.as_bytes();
+        // A link may follow punctuation inside the token, e.g. `(https://...`.
+        let start = (0..bytes.len().min(8)).filter(|&i| token.is_char_boundary(i)).find(|&i| {
+            let rest = &token[i..];
+            crate::text::starts_with_ignore_case(rest, "http://")
+                || crate::text::starts_with_ignore_case(rest, "https://")
+                || crate::text::starts_with_ignore_case(rest, "www.")
+        });
+        if let Some(pos) = start {
+            let prefix_len = if crate::text::starts_with_ignore_case(&token[pos..], "www.") { 4 } else { 7 };
+            let u = strip_trailing_punct(&token[pos..]);
+            if u.len() > prefix_len {
+                out.push(u.to_string());
             }
         }
     }
@@ -68,6 +77,14 @@ pub fn extract_mentions(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn extraction_never_panics(s in "\\PC{0,60}", prefix in "(https?://|www\\.|#|@)?") {
+            let text = format!("{s} {prefix}{s}");
+            let _ = (extract_urls(&text), extract_hashtags(&text), extract_mentions(&text));
+        }
+    }
+
     #[test]
     fn finds_entities() {
         let t = "RT @alice: Vote #Change2024 now, see https://ex.com/a?b=1. and www.site.org! mail me a@b.com #ok";
@@ -75,6 +92,7 @@ mod tests {
         assert_eq!(extract_hashtags(t), vec!["Change2024", "ok"]);
         assert_eq!(extract_urls(t), vec!["https://ex.com/a?b=1", "www.site.org"]);
         assert_eq!(extract_hashtags("#इंडिया जीता"), vec!["इंडिया"]);
+        assert!(extract_urls("dadcióngue wwwó.x (https://ó.com/é)").contains(&"https://ó.com/é".to_string()));
         assert!(extract_hashtags("# alone").is_empty());
     }
 }

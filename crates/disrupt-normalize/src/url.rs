@@ -66,6 +66,17 @@ impl UrlPolicy {
     }
 }
 
+/// `scheme://` at the very start (RFC 3986 scheme characters).
+fn has_scheme(text: &str) -> bool {
+    match text.find("://") {
+        Some(end) if end > 0 => {
+            let scheme = &text.as_bytes()[..end];
+            scheme[0].is_ascii_alphabetic() && scheme.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        }
+        _ => false,
+    }
+}
+
 /// Punctuation that ends a sentence around a URL rather than the URL itself.
 const TRAILING: [char; 7] = ['.', ',', ';', ')', '…', '"', '\''];
 
@@ -89,7 +100,7 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
     let with_scheme;
     let candidate = if lower_start.starts_with("http://") || lower_start.starts_with("https://") {
         trimmed
-    } else if !trimmed.contains("://") && !trimmed.contains(char::is_whitespace) {
+    } else if !has_scheme(trimmed) {
         with_scheme = format!("http://{trimmed}");
         &with_scheme
     } else {
@@ -111,7 +122,7 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
         out.push(':');
         out.push_str(&port.to_string());
     }
-    let path = parsed.path().trim_end_matches('/').trim_end_matches(TRAILING).trim_end_matches('/');
+    let path = parsed.path().trim_end_matches(|c| c == '/' || TRAILING.contains(&c));
     out.push_str(path);
     let mut params: Vec<(String, String)> =
         parsed.query_pairs().filter(|(k, _)| !policy.is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
@@ -125,7 +136,7 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
         out.push_str(&query.finish());
     }
     // Trailing punctuation would be cut from the output if it were read again.
-    let kept = out.trim_end_matches(TRAILING).len();
+    let kept = out.trim_end_matches(|c| c == '/' || TRAILING.contains(&c)).len();
     out.truncate(kept);
     Some(out)
 }

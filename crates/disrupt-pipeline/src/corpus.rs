@@ -2,7 +2,8 @@
 //! to dense indices for the detectors.
 
 use disrupt_records::{Account, Generation, Label, Message, Post, Record, RecordKind};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_128;
 
 #[derive(Debug, Clone, Default, PartialEq)]

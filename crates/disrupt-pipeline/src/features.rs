@@ -54,17 +54,26 @@ pub fn normalize_post(post: &Post, account: u32, policy: &UrlPolicy, detect_lang
         repost_of: post.repost_of.as_deref().map(hash_str),
         reply_to: post.reply_to.as_deref().map(hash_str),
     };
+    // Identifiers and text move over from the record afterwards (see `take_record_fields`).
     let info = PostInfo {
-        id: post.id.clone(),
+        id: String::new(),
         account,
         time: post.created_at,
-        text: post.text.clone(),
+        text: String::new(),
         urls,
         hashtags,
-        repost_of: post.repost_of.clone(),
-        reply_to: post.reply_to.clone(),
+        repost_of: None,
+        reply_to: None,
     };
     NormalizedPost { features, info, lang }
+}
+
+/// Moves what evidence needs out of the record into its `PostInfo`, so the text is held once.
+pub fn take_record_fields(post: &mut Post, info: &mut PostInfo) {
+    info.id = std::mem::take(&mut post.id);
+    info.text = std::mem::take(&mut post.text);
+    info.repost_of = post.repost_of.take();
+    info.reply_to = post.reply_to.take();
 }
 
 pub fn normalize_all(posts: &[Post], accounts: &[u32], policy: &UrlPolicy, detect_lang: bool) -> Vec<NormalizedPost> {

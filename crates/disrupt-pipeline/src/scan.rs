@@ -174,11 +174,14 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let mut features = Vec::with_capacity(normalized.len());
     let mut posts = Vec::with_capacity(normalized.len());
     let mut post_langs = Vec::with_capacity(normalized.len());
-    for n in normalized {
+    for (mut n, record) in normalized.into_iter().zip(corpus.posts.iter_mut()) {
+        crate::features::take_record_fields(record, &mut n.info);
         features.push(n.features);
         posts.push(n.info);
         post_langs.push(n.lang);
     }
+    // Everything detection and evidence need is in `features` and `posts` now.
+    corpus.posts = Vec::new();
     let accounts: Vec<AccountInfo> = (0..corpus.account_ids.len())
         .map(|i| {
             let record = corpus.account_records[i].as_ref();

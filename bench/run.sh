@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark: disrupt, coordination-network-toolkit 1.5.2 and datasketch on
+# the same simulated posts. Usage: bench/run.sh [SIZE...] with SIZE in 100k, 1m, 10m
+# (default: 100k 1m). Writes bench/work/results.md; BENCHMARKS.md quotes it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-100k 1m}")
+[ $# -eq 0 ] && sizes=(100k 1m)
+work=bench/work
+mkdir -p "$work"
+cargo build --release -q
+bin=$PWD/target/release/disrupt
+if [ ! -x bench/.venv/bin/compute_networks ]; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install -q coordination-network-toolkit==1.5.2 datasketch==2.0.0
+fi
+py=bench/.venv/bin/python
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
+
+# measure LABEL CMD...: appends "label seconds peak_kib" to $work/times.txt
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/.t" "$@" > "$work/.out" 2> "$work/.err" || { cat "$work/.err"; return 1; }
+  echo "$label $(cat "$work/.t")" >> "$work/times.txt"
+}
+
+for size in "${sizes[@]}"; do
+  case $size in
+    100k) scale=7000 ;;
+    1m) scale=70000 ;;
+    10m) scale=700000 ;;
+    *) echo "unknown size $size"; exit 2 ;;
+  esac
+  d=$work/$size
+  rm -rf "$d"; mkdir -p "$d"
+  : > "$work/times.txt"
+  $bin simulate --scale $scale --seed 42 --out "$d/sim" > /dev/null
+  $py bench/to_toolkit_csv.py "$d/sim/records.jsonl" "$d/toolkit.csv"
+  posts=$(($(wc -l < "$d/toolkit.csv") - 1))
+
+  measure "disrupt_scan" $bin scan "$d/sim/records.jsonl" --out "$d/disrupt" -q
+  $bin eval --truth "$d/sim/labels.jsonl" "$d/disrupt" --json > "$d/disrupt-eval.json"
+
+  db=$d/toolkit.db
+  measure "toolkit_preprocess" bench/.venv/bin/compute_networks "$db" preprocess --format csv "$d/toolkit.csv"
+  for net in co_tweet co_similar_tweet co_retweet co_link; do
+    measure "toolkit_$net" bench/.venv/bin/compute_networks "$db" compute $net --time_window 60 --min_edge_weight 2
+    $py bench/toolkit_networks.py "$db" "${net}_network" 2 > "$d/toolkit-$net.json"
+  done
+  # The empty-URL bug (#46): every post without a link shares the URL ''. Fixed run:
+  sqlite3_fix="delete from message_url where url = ''; drop table if exists co_link_network;"
+  $py -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()" "$db" "$sqlite3_fix"
+  measure "toolkit_co_link_fixed" bench/.venv/bin/compute_networks "$db" compute co_link --time_window 60 --min_edge_weight 2
+  $py bench/toolkit_networks.py "$db" co_link_network 2 > "$d/toolkit-co_link_fixed.json"
+
+  measure "datasketch_lsh" $py bench/datasketch_near_dup.py "$d/sim/records.jsonl"
+  cp "$work/.out" "$d/datasketch.json"
+
+  $py bench/score.py "$d" "$posts" "$work/times.txt" > "$d/results.md"
+  cat "$d/results.md"
+done
+cat "$work"/*/results.md > "$work/results.md"
