@@ -70,6 +70,9 @@ fn parse_line(line: &Line, options: &IngestOptions) -> Option<Result<Record, Str
     if let Err(e) = std::str::from_utf8(bytes) {
         return Some(Err(format!("invalid UTF-8 at byte {}", e.valid_up_to())));
     }
+    if let Some(post) = disrupt_records::post_from_json_fast(bytes, options.timezone) {
+        return Some(Ok(Record::Post(post)));
+    }
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => return Some(Err(format!("invalid JSON: {e}"))),

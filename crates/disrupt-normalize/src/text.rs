@@ -145,6 +145,14 @@ fn is_word_char(c: char) -> bool {
 
 /// The text under which disguised copies compare equal (see the module doc).
 pub fn matching_text(raw: &str) -> String {
+    if raw.is_ascii() {
+        matching_text_ascii(raw)
+    } else {
+        matching_text_general(raw)
+    }
+}
+
+fn matching_text_general(raw: &str) -> String {
     let mut cleaned = String::with_capacity(raw.len());
     if raw.is_ascii() {
         cleaned.push_str(raw);
@@ -194,6 +202,76 @@ pub fn matching_text(raw: &str) -> String {
         // result is a fixed point of this function.
         out.nfc().collect()
     }
+}
+
+fn classify_ascii(token: &[u8]) -> TokenClass {
+    let starts = |p: &[u8]| token.len() >= p.len() && token[..p.len()].eq_ignore_ascii_case(p);
+    if starts(b"http://") || starts(b"https://") || starts(b"www.") {
+        return TokenClass::Url;
+    }
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    match token.first() {
+        Some(b'#') if token.get(1).is_some_and(word) => TokenClass::Hashtag,
+        Some(b'@') if token.get(1).is_some_and(word) => TokenClass::Mention,
+        _ if token.iter().any(word) => TokenClass::Word,
+        _ => TokenClass::Decoration,
+    }
+}
+
+/// The same rules as [`matching_text`] for ASCII text (most posts), on bytes and without
+/// intermediate allocations: ASCII needs no NFKC, has no invisible characters, and folds
+/// only by case.
+fn matching_text_ascii(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    // Token spans, without allocating when there are few.
+    let mut spans: Vec<(usize, usize, TokenClass)> = Vec::with_capacity(32);
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i > start {
+            spans.push((start, i, classify_ascii(&bytes[start..i])));
+        }
+    }
+    let mut first = 0;
+    if spans.len() >= 2 && &bytes[spans[0].0..spans[0].1] == b"RT" && spans[1].2 == TokenClass::Mention {
+        first = 2;
+    }
+    let is_frame = |c: TokenClass| matches!(c, TokenClass::Hashtag | TokenClass::Mention | TokenClass::Url | TokenClass::Decoration);
+    while first < spans.len() && is_frame(spans[first].2) {
+        first += 1;
+    }
+    let mut last = spans.len();
+    while last > first && is_frame(spans[last - 1].2) {
+        last -= 1;
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for &(start, end, class) in &spans[first..last] {
+        let token = match class {
+            TokenClass::Url | TokenClass::Mention => continue,
+            TokenClass::Hashtag => &bytes[start + 1..end],
+            TokenClass::Word | TokenClass::Decoration => &bytes[start..end],
+        };
+        for &b in token {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(ASCII_FOLD[b as usize] as char);
+            } else {
+                pending_space = true;
+            }
+        }
+        pending_space = true;
+    }
+    out
 }
 
 /// Tokens of the matching text (words), for set similarity.
@@ -261,6 +339,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn ascii_fast_path_agrees_with_the_general_path(s in "[ -~\t\n]{0,100}") {
+            prop_assert_eq!(matching_text_ascii(&s), matching_text_general(&s));
+        }
+
         #[test]
         fn matching_never_panics(s in "\\PC{0,80}") {
             let _ = matching_text(&s);

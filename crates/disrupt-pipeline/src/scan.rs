@@ -143,6 +143,10 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let mut corpus = Corpus::default();
     let mut summaries = Vec::new();
     let mut rejected = 0u64;
+    // Roughly one post per 250 bytes of JSONL: reserving avoids copying the corpus as it grows.
+    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    corpus.posts.reserve((total_bytes / 250).min(50_000_000) as usize);
+    corpus.post_accounts.reserve((total_bytes / 250).min(50_000_000) as usize);
     for path in &files {
         let display = path.display().to_string();
         observer.file_started(&display, std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));

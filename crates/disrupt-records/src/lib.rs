@@ -4,10 +4,12 @@
 //! reads them, outputs cite their identifiers. Validation lives here too, so a record
 //! that breaks the contract is rejected with the same message whatever format it came in.
 
+mod fast;
 mod record;
 mod time;
 mod validate;
 
+pub use fast::post_from_json_fast;
 pub use record::{Account, Generation, Label, LabelType, Message, MessageRole, Metrics, Post, Record, RecordKind};
 pub use time::{format_rfc3339, parse_time_str, parse_time_value, TimeZoneSetting, Timestamp};
 pub use validate::{normalize_lang_tag, record_from_json, RecordError};

@@ -132,19 +132,30 @@ impl DetectConfig {
     }
 }
 
-/// The keyed events a signal derives from posts.
+/// The keyed events a signal derives from posts (in parallel; the engine sorts them).
 pub fn keyed_events(signal: Signal, posts: &[PostFeatures], config: &DetectConfig) -> Vec<KeyedEvent> {
-    let mut out = Vec::with_capacity(posts.len());
-    for (i, p) in posts.iter().enumerate() {
-        let mut push = |key: u64| out.push(KeyedEvent { key, time: p.time, account: p.account, post: i as u32 });
-        match signal {
-            Signal::CoPost => co_post::keys(p, config, &mut push),
-            Signal::NearDuplicate => near_duplicate::keys(p, config, &mut push),
-            Signal::CoLink => co_link::keys(p, &mut push),
-            Signal::CoHashtag => co_hashtag::keys(p, &mut push),
-            Signal::CoRepost => co_repost::keys(p, &mut push),
-            Signal::CoReply => co_reply::keys(p, &mut push),
-        }
-    }
-    out
+    use rayon::prelude::*;
+    posts
+        .par_iter()
+        .enumerate()
+        .with_min_len(4096)
+        .fold(Vec::new, |mut out, (i, p)| {
+            let mut push = |key: u64| out.push(KeyedEvent { key, time: p.time, account: p.account, post: i as u32 });
+            match signal {
+                Signal::CoPost => co_post::keys(p, config, &mut push),
+                Signal::NearDuplicate => near_duplicate::keys(p, config, &mut push),
+                Signal::CoLink => co_link::keys(p, &mut push),
+                Signal::CoHashtag => co_hashtag::keys(p, &mut push),
+                Signal::CoRepost => co_repost::keys(p, &mut push),
+                Signal::CoReply => co_reply::keys(p, &mut push),
+            }
+            out
+        })
+        .reduce(Vec::new, |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            a.extend(b);
+            a
+        })
 }
