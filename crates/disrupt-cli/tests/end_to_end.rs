@@ -82,6 +82,10 @@ fn scans_the_bundled_example_and_explains_a_member() {
     assert!(stdout.contains("Found 3 networks"), "{stdout}");
     let doc = check_contract(out.path());
     assert_eq!(doc["inputs"]["by_kind"]["label"], 1058, "labels are read but never used for detection");
+    let report = eval(&repo().join("examples/simulated/labels.jsonl"), out.path());
+    for op in report["operations"].as_array().unwrap() {
+        assert_eq!(op["type_matches"], true, "type guess: {op}");
+    }
     let member = doc["networks"][0]["accounts"][0].as_str().unwrap().to_string();
     let explained = run(disrupt().args(["explain", &member, "--in"]).arg(out.path()));
     assert!(explained.contains(doc["networks"][0]["id"].as_str().unwrap()), "{explained}");

@@ -20,6 +20,9 @@ pub struct OperationResult {
     pub label_type: String,
     pub accounts: usize,
     pub best_network: Option<String>,
+    /// The best network's `type`, and whether it is the operation's.
+    pub network_type: Option<String>,
+    pub type_matches: bool,
     pub jaccard: f64,
     pub recovered: bool,
     /// Members found in any network.
@@ -89,6 +92,12 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// Scores the networks of a `networks.json` document against labels.
 pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalReport {
     let truth: HashMap<&str, &Label> = labels.iter().map(|l| (l.account.as_str(), l)).collect();
+    let types: HashMap<String, String> = networks["networks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| (n["id"].as_str().unwrap_or("").to_string(), n["type"].as_str().unwrap_or("unknown").to_string()))
+        .collect();
     let nets: Vec<(String, BTreeSet<String>)> = networks["networks"]
         .as_array()
         .into_iter()
@@ -133,10 +142,13 @@ pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalRepor
         }
         let flagged_members = members.iter().filter(|a| flagged.contains(*a)).count();
         let jaccard = best.as_ref().map_or(0.0, |(_, j)| *j);
+        let network_type = best.as_ref().and_then(|(id, _)| types.get(id).cloned());
         operations.push(OperationResult {
             operation: name.to_string(),
             label_type: kind.to_string(),
             accounts: members.len(),
+            type_matches: network_type.as_deref() == Some(*kind),
+            network_type,
             best_network: best.map(|(id, _)| id),
             jaccard,
             recovered: jaccard >= 0.8,
@@ -231,12 +243,13 @@ pub fn render(report: &EvalReport) -> String {
     ));
     for o in &report.operations {
         s.push_str(&format!(
-            "  {:<10} {:<9} {:>3} accounts  flagged {:>3}  best {}  Jaccard {:.3}{}\n",
+            "  {:<10} {:<9} {:>3} accounts  flagged {:>3}  best {} ({})  Jaccard {:.3}{}\n",
             o.operation,
             o.label_type,
             o.accounts,
             o.flagged,
             o.best_network.as_deref().unwrap_or("-"),
+            o.network_type.as_deref().unwrap_or("-"),
             o.jaccard,
             if o.recovered { "" } else { "  NOT RECOVERED" }
         ));

@@ -384,6 +384,8 @@ pub fn network_score(evidence_strength: f64, density: f64, signals: usize, trait
     (s.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
 }
 
+/// A guess, from behaviour alone: link pushing concentrated on a few sites is spam; copied
+/// text, hashtags, reposts or replies without that is influence.
 fn guess_type(summaries: &[SignalSummary]) -> &'static str {
     let total: usize = summaries.iter().map(|s| s.co_actions).sum();
     if total == 0 {
@@ -394,7 +396,17 @@ fn guess_type(summaries: &[SignalSummary]) -> &'static str {
     };
     let text = share(&[Signal::CoPost, Signal::NearDuplicate, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply]);
     let links = share(&[Signal::CoLink]);
-    if links >= 0.6 && text < 0.4 {
+    // Nearly every copied post carries a link, and the links point to at most three sites.
+    let linked_posts = summaries.iter().find(|s| s.signal == Signal::CoLink).map_or(0, |s| s.posts);
+    let copied_posts =
+        summaries.iter().filter(|s| matches!(s.signal, Signal::CoPost | Signal::NearDuplicate)).map(|s| s.posts).max().unwrap_or(0);
+    let sites: std::collections::BTreeSet<&str> = summaries
+        .iter()
+        .filter(|s| s.signal == Signal::CoLink)
+        .flat_map(|s| s.shared.iter().map(|(url, _)| url.split('/').next().unwrap_or(url)))
+        .collect();
+    let link_pushing = linked_posts > 0 && linked_posts * 10 >= copied_posts * 9 && sites.len() <= 3;
+    if (links >= 0.6 && text < 0.4) || link_pushing {
         "spam"
     } else if text >= 0.4 {
         "influence"
