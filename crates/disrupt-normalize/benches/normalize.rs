@@ -2,7 +2,7 @@
 //! `cargo bench -p disrupt-normalize`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use disrupt_normalize::{canonical_url, matching_text, UrlPolicy};
+use disrupt_normalize::{canonical_url, detect_language, matching_text, UrlPolicy};
 
 fn bench(c: &mut Criterion) {
     let ascii = "Breaking: the city council voted to double the bridge budget again, and nobody explained why #Council https://t.co/x?utm_source=tw";
@@ -17,6 +17,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("canonical_url", |b| {
         b.iter(|| canonical_url(black_box("https://www.News.example.com:443/story/42/?utm_source=tw&b=2&a=1#top"), &policy))
     });
+    let english = "The city council voted to double the bridge budget again and nobody explained why";
+    g.bench_function("detect_language_english", |b| b.iter(|| detect_language(black_box(english))));
+    let indonesian = "Saya sangat senang bertemu dengan kamu hari ini di rumah nenek";
+    g.bench_function("detect_language_indonesian", |b| b.iter(|| detect_language(black_box(indonesian))));
     g.finish();
 }
 

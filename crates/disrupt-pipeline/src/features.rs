@@ -41,7 +41,8 @@ pub fn normalize_post(post: &Post, account: u32, policy: &UrlPolicy, detect_lang
     hashtags.dedup();
     let lang = match &post.lang {
         Some(l) => Some(l.clone()),
-        None if detect_lang && !post.text.is_empty() => detect_language(&post.text),
+        // A repost's text is the original's; its language says nothing new.
+        None if detect_lang && post.repost_of.is_none() && !post.text.is_empty() => detect_language(&post.text),
         None => None,
     };
     let features = PostFeatures {
