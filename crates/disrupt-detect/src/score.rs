@@ -244,6 +244,14 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         })
         .collect();
 
+    // The keyed states are no longer needed: free them before scoring.
+    let mut fused_seen = vec![false; input.account_count];
+    for run in &mut runs {
+        for state in &run.partitions {
+            state.mark_accounts(&mut fused_seen);
+        }
+        run.partitions = Vec::new();
+    }
     let account_count = input.account_count.max(2);
     let mut posts_of: Vec<Vec<u32>> = vec![Vec::new(); input.account_count];
     for (i, p) in input.posts.iter().enumerate() {
@@ -271,13 +279,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
             *f = f.max(*c);
         }
     }
-    let mut seen = vec![false; input.account_count];
-    for run in &runs {
-        for state in &run.partitions {
-            state.mark_accounts(&mut seen);
-        }
-    }
-    let fused_active = seen.iter().filter(|x| **x).count();
+    let fused_active = fused_seen.iter().filter(|x| **x).count();
     let copied: HashSet<(u32, u32)> = runs
         .iter()
         .filter(|r| !matches!(r.signal, Signal::CoHashtag | Signal::CoRepost | Signal::CoReply))

@@ -77,6 +77,18 @@ pub fn take_record_fields(post: &mut Post, info: &mut PostInfo) {
     info.reply_to = post.reply_to.take();
 }
 
-pub fn normalize_all(posts: &[Post], accounts: &[u32], policy: &UrlPolicy, detect_lang: bool) -> Vec<NormalizedPost> {
-    posts.par_iter().zip(accounts.par_iter()).map(|(p, a)| normalize_post(p, *a, policy, detect_lang)).collect()
+/// Normalizes every post, in parallel, straight into the three columns later stages use
+/// (no intermediate vector of whole records).
+/// Normalized columns: features for detection, and per post its evidence view and language.
+pub type Normalized = (Vec<PostFeatures>, (Vec<PostInfo>, Vec<Option<String>>));
+
+pub fn normalize_all(posts: &[Post], accounts: &[u32], policy: &UrlPolicy, detect_lang: bool) -> Normalized {
+    posts
+        .par_iter()
+        .zip(accounts.par_iter())
+        .map(|(p, a)| {
+            let n = normalize_post(p, *a, policy, detect_lang);
+            (n.features, (n.info, n.lang))
+        })
+        .unzip()
 }

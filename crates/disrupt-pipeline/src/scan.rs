@@ -176,15 +176,9 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let started = Instant::now();
     // Languages are detected later, for the posts of flagged accounts only: detection costs
     // tens of microseconds a post and only findings report languages.
-    let normalized = normalize_all(&corpus.posts, &corpus.post_accounts, &config.url_policy, false);
-    let mut features = Vec::with_capacity(normalized.len());
-    let mut posts = Vec::with_capacity(normalized.len());
-    let mut post_langs = Vec::with_capacity(normalized.len());
-    for (mut n, record) in normalized.into_iter().zip(corpus.posts.iter_mut()) {
-        crate::features::take_record_fields(record, &mut n.info);
-        features.push(n.features);
-        posts.push(n.info);
-        post_langs.push(n.lang);
+    let (features, (mut posts, post_langs)) = normalize_all(&corpus.posts, &corpus.post_accounts, &config.url_policy, false);
+    for (record, info) in corpus.posts.iter_mut().zip(posts.iter_mut()) {
+        crate::features::take_record_fields(record, info);
     }
     // Everything detection and evidence need is in `features` and `posts` now.
     corpus.posts = Vec::new();
