@@ -120,6 +120,7 @@ fn assert_targets(report: &Value) {
     assert!(fp <= 0.001, "organic false positives {fp}");
     for op in report["operations"].as_array().unwrap() {
         assert!(op["jaccard"].as_f64().unwrap() >= 0.8, "operation not recovered as one network: {op}");
+        assert_eq!(op["type_matches"], true, "type guess: {op}");
     }
     for g in report["recall_by_perturbation"].as_array().unwrap() {
         assert!(g["rate"].as_f64().unwrap() >= 0.95, "perturbation recall: {g}");

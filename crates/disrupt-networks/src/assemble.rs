@@ -384,8 +384,8 @@ pub fn network_score(evidence_strength: f64, density: f64, signals: usize, trait
     (s.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
 }
 
-/// A guess, from behaviour alone: link pushing concentrated on a few sites is spam; copied
-/// text, hashtags, reposts or replies without that is influence.
+/// A guess: pushing commercial-looking links to a few sites is spam; copied text,
+/// hashtags, reposts or replies without that is influence.
 fn guess_type(summaries: &[SignalSummary]) -> &'static str {
     let total: usize = summaries.iter().map(|s| s.co_actions).sum();
     if total == 0 {
@@ -405,7 +405,17 @@ fn guess_type(summaries: &[SignalSummary]) -> &'static str {
         .filter(|s| s.signal == Signal::CoLink)
         .flat_map(|s| s.shared.iter().map(|(url, _)| url.split('/').next().unwrap_or(url)))
         .collect();
-    let link_pushing = linked_posts > 0 && linked_posts * 10 >= copied_posts * 9 && sites.len() <= 3;
+    // Spam sells: the pushed links look commercial.
+    const COMMERCIAL: &[&str] = &[
+        "offer", "deal", "promo", "discount", "sale", "shop", "buy", "coupon", "bonus", "casino", "bet", "loan", "invest", "crypto",
+        "prize",
+    ];
+    let commercial = summaries
+        .iter()
+        .filter(|s| s.signal == Signal::CoLink)
+        .flat_map(|s| s.shared.iter())
+        .any(|(url, _)| COMMERCIAL.iter().any(|w| url.to_ascii_lowercase().contains(w)));
+    let link_pushing = linked_posts > 0 && linked_posts * 10 >= copied_posts * 9 && sites.len() <= 3 && commercial;
     if (links >= 0.6 && text < 0.4) || link_pushing {
         "spam"
     } else if text >= 0.4 {
