@@ -49,8 +49,11 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         args.out.display()
     );
     crate::outln!("planted operations:");
-    for (name, (kind, size)) in &summary.operations {
+    for (name, (kind, size)) in summary.operations.iter().take(20) {
         crate::outln!("  {name}  {kind:<9}  {size} accounts");
+    }
+    if summary.operations.len() > 20 {
+        crate::outln!("  ... and {} more (labels.jsonl lists every member)", summary.operations.len() - 20);
     }
     crate::outln!("organic traps:");
     for (name, n) in &summary.traps {
