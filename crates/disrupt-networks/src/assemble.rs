@@ -184,12 +184,43 @@ pub fn assemble_networks(
     for core in &mut cores {
         core.sort_unstable();
     }
+    // Every pair and edge, bucketed by the network holding both ends, in one pass (a network
+    // never scans the whole detection).
+    let mut network_of: HashMap<u32, usize> = HashMap::new();
+    for (i, members) in cores.iter().enumerate() {
+        for &a in members {
+            network_of.insert(a, i);
+        }
+    }
+    let inside = |a: u32, b: u32| match (network_of.get(&a), network_of.get(&b)) {
+        (Some(x), Some(y)) if x == y => Some(*x),
+        _ => None,
+    };
+    let mut buckets: Vec<NetworkPairs<'_>> = (0..cores.len()).map(|_| NetworkPairs::default()).collect();
+    for p in &detection.fused.pairs {
+        if let Some(i) = inside(p.a, p.b) {
+            buckets[i].fused.push(p);
+        }
+    }
+    for (signal, report) in &detection.signals {
+        for p in &report.pairs {
+            if let Some(i) = inside(p.a, p.b) {
+                buckets[i].signals.push((*signal, p));
+            }
+        }
+    }
+    for (&(a, b), &s) in &edge_strength {
+        if let Some(i) = inside(a, b) {
+            buckets[i].edges.push(((a, b), s));
+        }
+    }
     let mut networks: Vec<Network> = cores
         .iter()
+        .zip(buckets)
         .enumerate()
-        .map(|(i, members)| {
+        .map(|(i, (members, pairs))| {
             let attached = attached_by_core.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-            describe(members, attached, detection, inputs, detect_config, config, &edge_strength)
+            describe(members, attached, &pairs, &detection.signals, inputs, detect_config, config)
         })
         .collect();
     networks.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
@@ -264,21 +295,28 @@ pub fn network_id(sorted_members: &[String]) -> String {
     format!("n-{:08x}", xxhash_rust::xxh3::xxh3_64(joined.as_bytes()) >> 32)
 }
 
+/// The pairs and edges with both ends in one network.
+#[derive(Default)]
+struct NetworkPairs<'a> {
+    fused: Vec<&'a PairEvidence>,
+    signals: Vec<(Signal, &'a PairEvidence)>,
+    edges: Vec<((u32, u32), f64)>,
+}
+
 fn describe(
     members: &[u32],
     attached: &[Attachment],
-    detection: &Detection,
+    pairs: &NetworkPairs<'_>,
+    signal_order: &[(Signal, disrupt_detect::SignalReport)],
     inputs: &NetworkInputs<'_>,
     detect_config: &DetectConfig,
     config: &NetworkConfig,
-    edge_strength: &HashMap<(u32, u32), f64>,
 ) -> Network {
-    let member_set: BTreeSet<u32> = members.iter().copied().collect();
     let mut account_ids: Vec<String> = members.iter().map(|&a| inputs.accounts[a as usize].id.clone()).collect();
     account_ids.sort();
     let platforms: Vec<String> =
         members.iter().map(|&a| inputs.accounts[a as usize].platform.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let mut fused_significant: BTreeSet<(u32, u32)> = detection.fused.pairs.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
+    let mut fused_significant: BTreeSet<(u32, u32)> = pairs.fused.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
     for a in attached {
         for &partner in &a.partners {
             fused_significant.insert((a.account.min(partner), a.account.max(partner)));
@@ -288,13 +326,12 @@ fn describe(
     let mut signals = BTreeMap::new();
     let mut evidence = Vec::new();
     let mut summaries = Vec::new();
-    for (signal, report) in &detection.signals {
-        let inside: Vec<&PairEvidence> = report
-            .pairs
+    for (signal, _) in signal_order {
+        let inside: Vec<&PairEvidence> = pairs
+            .signals
             .iter()
-            .filter(|p| {
-                member_set.contains(&p.a) && member_set.contains(&p.b) && (p.significant || fused_significant.contains(&(p.a, p.b)))
-            })
+            .filter(|(s, p)| s == signal && (p.significant || fused_significant.contains(&(p.a, p.b))))
+            .map(|(_, p)| *p)
             .collect();
         if inside.is_empty() {
             continue;
@@ -315,13 +352,11 @@ fn describe(
     let traits = actor_traits(&member_accounts);
     let mut best_per_member: HashMap<u32, f64> = HashMap::new();
     let mut internal_edges = 0usize;
-    for ((a, b), s) in edge_strength {
-        if member_set.contains(a) && member_set.contains(b) {
-            internal_edges += 1;
-            for x in [a, b] {
-                let e = best_per_member.entry(*x).or_insert(0.0);
-                *e = e.max(*s);
-            }
+    for ((a, b), s) in &pairs.edges {
+        internal_edges += 1;
+        for x in [a, b] {
+            let e = best_per_member.entry(*x).or_insert(0.0);
+            *e = e.max(*s);
         }
     }
     let mut strengths: Vec<f64> = best_per_member.into_values().collect();
@@ -331,12 +366,11 @@ fn describe(
     let density = internal_edges as f64 / (n * (n - 1) / 2) as f64;
     let traits_strength = traits.strength(n);
     let score = network_score(evidence_strength, density, summaries.len(), traits_strength);
-    let strongest = detection
+    let strongest = pairs
         .fused
-        .pairs
         .iter()
-        .filter(|p| p.significant && member_set.contains(&p.a) && member_set.contains(&p.b))
-        .min_by(|x, y| x.p_value.total_cmp(&y.p_value).then(y.co_actions.cmp(&x.co_actions)));
+        .filter(|p| p.significant)
+        .min_by(|x, y| x.p_value.total_cmp(&y.p_value).then(y.co_actions.cmp(&x.co_actions)).then((x.a, x.b).cmp(&(y.a, y.b))));
     let mut explanation = explain(n, &summaries, strongest.map(|p| (p.co_actions, p.expected, p.p_value)), &traits);
     if !attached.is_empty() {
         let weakest = attached.iter().map(|a| a.p_value).fold(0.0f64, f64::max);
