@@ -4,7 +4,7 @@
 # Prints one Markdown table row per scenario: the simulate options, then eval's figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=${1:-bench/work/robustness}
+work=${1:-bench/runs/robustness}
 mkdir -p "$work"
 cargo build --release -q
 bin=target/release/disrupt

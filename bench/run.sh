@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark: disrupt, coordination-network-toolkit 1.5.2 and datasketch on
 # the same simulated posts. Usage: bench/run.sh [SIZE...] with SIZE in 100k, 1m, 10m
-# (default: 100k 1m). Writes bench/work/results.md; BENCHMARKS.md quotes it.
+# (default: 100k 1m). Writes bench/runs/results.md; BENCHMARKS.md quotes it.
 # At 10m the peers are skipped unless PEERS_AT_10M=1: the toolkit's co_similar_tweet alone took
 # 13 minutes at 897k posts and grows faster than linearly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-100k 1m}")
 [ $# -eq 0 ] && sizes=(100k 1m)
-work=bench/work
+work=bench/runs
 mkdir -p "$work"
 cargo build --release -q
 bin=$PWD/target/release/disrupt
