@@ -145,10 +145,9 @@ struct Observer {
 }
 
 impl ScanObserver for Observer {
-    fn file_started(&mut self, path: &str, bytes: u64) {
+    fn file_started(&mut self, path: &str, _bytes: u64) {
         if let Some(bar) = &self.bar {
             bar.set_message(format!("reading {path}"));
-            let _ = bytes;
         }
     }
 

@@ -1,7 +1,7 @@
 //! The corpus: every accepted record, deduplicated ("first wins"), with accounts interned
 //! to dense indices for the detectors.
 
-use disrupt_records::{Account, Generation, Label, Message, Post, Record, RecordKind};
+use disrupt_records::{Account, Generation, Label, Message, Post, Record};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_128;
@@ -78,10 +78,6 @@ impl Corpus {
             Record::Label(l) => self.labels.push(l),
         }
         true
-    }
-
-    pub fn kinds() -> [RecordKind; 5] {
-        RecordKind::ALL
     }
 }
 

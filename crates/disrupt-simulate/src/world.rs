@@ -1,6 +1,6 @@
 //! The simulated world: accounts, their week of posts, operations and traps.
 
-use crate::text::{edit_words, homoglyphs, invisible, sentence, translate, EMOJI, WORDS};
+use crate::text::{edit_words, homoglyphs, invisible, sentence, translate, EMOJI};
 use disrupt_records::format_rfc3339;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -298,7 +298,6 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
         }
     }
     // Organic reposts and replies to earlier posts.
-    let originals_snapshot = g.originals.len();
     for &a in &organic {
         let count = (g.rng.gen::<f64>().powi(2) * 8.0) as usize;
         for _ in 0..count {
@@ -318,7 +317,6 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
             }
         }
     }
-    let _ = originals_snapshot;
 
     plant_traps(&mut g, &organic, &mut summary);
     plant_operations(&mut g, n, config, &mut summary);
@@ -606,6 +604,5 @@ fn plant_operations(g: &mut Gen, organic_count: usize, config: &SimulateConfig, 
                 g.post(a, target.time + delay, String::new(), "en", Some(&target.id), None, false);
             }
         }
-        let _ = WORDS.len();
     }
 }
