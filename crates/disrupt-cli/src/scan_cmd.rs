@@ -138,6 +138,8 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
 }
 
 struct Observer {
+    /// Bytes of the files already read.
+    done_bytes: u64,
     rejects: RejectWriter,
     write_error: Option<std::io::Error>,
     bar: Option<ProgressBar>,
@@ -151,9 +153,16 @@ impl ScanObserver for Observer {
         }
     }
 
-    fn file_finished(&mut self, summary: &FileSummary) {
+    fn file_progress(&mut self, bytes: u64) {
         if let Some(bar) = &self.bar {
-            bar.inc(std::fs::metadata(&summary.path).map(|m| m.len()).unwrap_or(0));
+            bar.set_position(self.done_bytes + bytes);
+        }
+    }
+
+    fn file_finished(&mut self, summary: &FileSummary) {
+        self.done_bytes += std::fs::metadata(&summary.path).map(|m| m.len()).unwrap_or(0);
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.done_bytes);
         }
     }
 
@@ -204,8 +213,13 @@ pub fn run(args: ScanArgs) -> Result<()> {
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
-    let mut observer =
-        Observer { rejects: RejectWriter::create(&args.out.join("rejects.jsonl"))?, write_error: None, bar, verbose: args.verbose };
+    let mut observer = Observer {
+        done_bytes: 0,
+        rejects: RejectWriter::create(&args.out.join("rejects.jsonl"))?,
+        write_error: None,
+        bar,
+        verbose: args.verbose,
+    };
     let result = scan(&args.inputs, &config, &mut observer)?;
     if let Some(e) = observer.write_error.take() {
         bail!("cannot write rejects.jsonl: {e}");

@@ -23,11 +23,20 @@ pub struct IngestOptions {
     pub timezone: TimeZoneSetting,
     /// Lines (records) longer than this are rejected without being held in memory.
     pub max_record_bytes: usize,
+    /// Bytes of the file (as stored) read so far, for progress display.
+    pub bytes_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        Self { format: None, columns: None, platform: None, timezone: TimeZoneSetting::default(), max_record_bytes: 1 << 20 }
+        Self {
+            format: None,
+            columns: None,
+            platform: None,
+            timezone: TimeZoneSetting::default(),
+            max_record_bytes: 1 << 20,
+            bytes_read: None,
+        }
     }
 }
 
@@ -83,12 +92,16 @@ pub(crate) fn excerpt_bytes(bytes: &[u8]) -> String {
 struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
+    progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
+        if let Some(p) = &self.progress {
+            p.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(n)
     }
 }
@@ -127,7 +140,8 @@ pub fn ingest_file(
     sink: &mut dyn FnMut(IngestEvent),
 ) -> Result<FileSummary, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
-    let mut hashing = HashingReader { inner: BufReader::with_capacity(1 << 20, file), hasher: Sha256::new() };
+    let mut hashing =
+        HashingReader { inner: BufReader::with_capacity(1 << 20, file), hasher: Sha256::new(), progress: options.bytes_read.clone() };
     let mut magic = [0u8; 4];
     let magic_len = read_up_to(&mut hashing, &mut magic).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
     let raw = io::Cursor::new(magic[..magic_len].to_vec()).chain(&mut hashing);

@@ -49,6 +49,8 @@ pub trait ScanObserver {
     fn file_started(&mut self, _path: &str, _bytes: u64) {}
     /// A file was read.
     fn file_finished(&mut self, _summary: &FileSummary) {}
+    /// Bytes of the current file read so far (called every few thousand records).
+    fn file_progress(&mut self, _bytes: u64) {}
     /// A record was rejected.
     fn reject(&mut self, reject: &Reject);
     /// A stage finished.
@@ -147,12 +149,20 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     corpus.posts.reserve((total_bytes / 250).min(50_000_000) as usize);
     corpus.post_accounts.reserve((total_bytes / 250).min(50_000_000) as usize);
+    let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let ingest_options = IngestOptions { bytes_read: Some(bytes_read.clone()), ..config.ingest.clone() };
     for path in &files {
         let display = path.display().to_string();
         observer.file_started(&display, std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-        let result = ingest_file(path, &display, &config.ingest, &mut |event| match event {
+        bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
+        let mut seen = 0u64;
+        let result = ingest_file(path, &display, &ingest_options, &mut |event| match event {
             IngestEvent::Record { record, .. } => {
                 corpus.add(record);
+                seen += 1;
+                if seen % 16_384 == 0 {
+                    observer.file_progress(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+                }
             }
             IngestEvent::Reject(r) => {
                 rejected += 1;
