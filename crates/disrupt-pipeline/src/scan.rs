@@ -160,7 +160,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             IngestEvent::Record { record, .. } => {
                 corpus.add(record);
                 seen += 1;
-                if seen % 16_384 == 0 {
+                if seen.is_multiple_of(16_384) {
                     observer.file_progress(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
                 }
             }
