@@ -217,3 +217,24 @@ fn a_missing_input_is_a_clear_error() {
     assert!(!result.status.success());
     assert!(String::from_utf8_lossy(&result.stderr).contains("no such file"));
 }
+
+#[test]
+fn members_joined_by_the_group_test_are_explained() {
+    // Three messages per operation: many members co-act too rarely for any single pair.
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run(disrupt().args(["simulate", "--scale", "2000", "--seed", "3", "--messages", "3-3", "--out"]).arg(data.path()));
+    run(disrupt().arg("scan").arg(data.path().join("records.jsonl")).arg("--out").arg(out.path()).arg("-q"));
+    let doc = check_contract(out.path());
+    let attached = doc["networks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|n| n["attachments"].as_array().and_then(|a| a.first()).map(|a| a["account"].as_str().unwrap().to_string()))
+        .expect("some member joins by the group test");
+    let report = eval(&data.path().join("labels.jsonl"), out.path());
+    assert_eq!(report["false_positives"], 0, "the group test adds no organic account here");
+    let text = run(disrupt().args(["explain", &attached, "--in"]).arg(out.path()));
+    assert!(text.contains("joined by the group test"), "{text}");
+    assert!(text.contains("part of the group attachment"), "{text}");
+}

@@ -23,6 +23,7 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
     let mut out = String::new();
     let networks = doc["networks"].as_array().cloned().unwrap_or_default();
     let network = networks.iter().find(|n| n["accounts"].as_array().is_some_and(|a| a.iter().any(|x| x == account)));
+    let attached = network.is_some_and(|n| n["attachments"].as_array().into_iter().flatten().any(|a| a["account"] == account));
     match network {
         Some(n) => {
             let _ = writeln!(
@@ -35,6 +36,15 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
                 n["platforms"].as_array().map(|p| p.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()
             );
             let _ = writeln!(out, "\nThe network: {}", n["explanation"].as_str().unwrap_or(""));
+            if let Some(a) = n["attachments"].as_array().into_iter().flatten().find(|a| a["account"] == account) {
+                let _ = writeln!(
+                    out,
+                    "\n{account} joined by the group test: {} of its copied posts were matched by {} members, more often than chance explains (p = {:.1e}), though no single pair was conclusive.",
+                    a["matched_posts"],
+                    a["partners"].as_array().map_or(0, Vec::len),
+                    a["group_p_value"].as_f64().unwrap_or(1.0)
+                );
+            }
         }
         None => {
             let _ = writeln!(out, "{account} is not a member of any network in {}.", dir.display());
@@ -90,7 +100,11 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
             e["co_actions"],
             e["expected"].as_f64().unwrap_or(0.0),
             e["p_value"].as_f64().unwrap_or(1.0),
-            if e["significant"].as_bool() == Some(true) { "" } else { "; significant only with the pair's other signals" }
+            match (e["significant"].as_bool() == Some(true), attached) {
+                (true, _) => "",
+                (false, true) => "; part of the group attachment",
+                (false, false) => "; significant only with the pair's other signals",
+            }
         );
         for m in e["matches"].as_array().into_iter().flatten() {
             let (source_record, target_record) = (m[0].as_str().unwrap_or(""), m[1].as_str().unwrap_or(""));
