@@ -111,6 +111,12 @@ struct SignalRun {
     active_accounts: usize,
 }
 
+/// Whether a signal is copying (identical or near-identical text, identical links) and so
+/// has a rarity null; hashtags, reposts and replies are how communities talk and have none.
+fn has_rarity(signal: Signal) -> bool {
+    matches!(signal, Signal::CoPost | Signal::NearDuplicate | Signal::CoLink)
+}
+
 /// How the keyed state is laid out; results are the same for every layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -135,19 +141,16 @@ fn build_state(signal: Signal, input: &DetectInput, config: &DetectConfig, layou
             (parts, n)
         }
         Layout::ByTimeChunk(k) => {
-            let mut order: Vec<usize> = (0..input.posts.len()).collect();
-            order.sort_by_key(|&i| input.posts[i].time);
-            let chunk = order.len().div_ceil(k.max(1)).max(1);
-            let mut n = 0;
-            let merged = order
+            // Events arrive in time order, cut into k chunks, each in its own state.
+            let mut events = keyed_events(signal, &input.posts, config);
+            events.sort_by_key(|e| (e.time, e.post, e.key));
+            let n = events.len();
+            let chunk = n.div_ceil(k.max(1)).max(1);
+            let merged = events
                 .chunks(chunk)
-                .map(|ids| {
+                .map(|part| {
                     let mut state = CoActionState::default();
-                    let all = keyed_events(signal, &input.posts, config);
-                    let wanted: HashSet<u32> = ids.iter().map(|&i| i as u32).collect();
-                    let events: Vec<_> = all.into_iter().filter(|e| wanted.contains(&e.post)).collect();
-                    n += events.len();
-                    state.extend(events);
+                    state.extend(part.iter().copied());
                     state
                 })
                 .fold(CoActionState::default(), CoActionState::merge);
@@ -280,11 +283,8 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         }
     }
     let fused_active = fused_seen.iter().filter(|x| **x).count();
-    let copied: HashSet<(u32, u32)> = runs
-        .iter()
-        .filter(|r| !matches!(r.signal, Signal::CoHashtag | Signal::CoRepost | Signal::CoReply))
-        .flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b)))
-        .collect();
+    let copied: HashSet<(u32, u32)> =
+        runs.iter().filter(|r| has_rarity(r.signal)).flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b))).collect();
     let rarity = RarityNull { chance: &fused_chance, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
     let fused = score_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count);
     Detection { signals, fused, post_chance: fused_chance }

@@ -283,16 +283,15 @@ fn scan_group(group: &[KeyedEvent], windows: &Windows, check: &impl PairCheck) -
         stats.burstiness_keys = 1;
     }
     let mut out = Vec::new();
-    let mut end = 0;
+    let (mut start, mut end) = (0, 0);
     for (i, e) in group.iter().enumerate() {
         end = end.max(i + 1);
         while end < group.len() && group[end].time - e.time <= windows.window_ms {
             end += 1;
         }
-        // A crowd on both sides of the event: count events within W before it too.
-        let mut start = i;
-        while start > 0 && e.time - group[start - 1].time <= windows.window_ms && i - start <= windows.max_crowd {
-            start -= 1;
+        // A crowd on both sides of the event: the window reaches W before it too.
+        while e.time - group[start].time > windows.window_ms {
+            start += 1;
         }
         if end - start > windows.max_crowd {
             stats.crowd_events += 1;

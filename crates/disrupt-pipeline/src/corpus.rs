@@ -4,7 +4,7 @@
 use disrupt_records::{Account, Generation, Label, Message, Post, Record};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::xxh3_128_with_seed;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorpusStats {
@@ -53,10 +53,8 @@ impl Corpus {
     /// Adds a record unless one of the same kind and id came first; returns whether it was new.
     pub fn add(&mut self, record: Record) -> bool {
         let kind = record.kind();
-        let mut key = Vec::with_capacity(record.identity().len() + 1);
-        key.push(kind as u8);
-        key.extend_from_slice(record.identity().as_bytes());
-        if !self.seen.insert(xxh3_128(&key)) {
+        // The kind seeds the hash, so no key is built per record.
+        if !self.seen.insert(xxh3_128_with_seed(record.identity().as_bytes(), kind as u64)) {
             self.stats.duplicates += 1;
             return false;
         }
