@@ -72,7 +72,8 @@ pub fn run(args: CoShareArgs) -> Result<()> {
     let loaded = load(&args.inputs, &config, &mut rejects)?;
     let mut names: HashMap<u64, String> = HashMap::new();
     let mut shares = Vec::new();
-    for (i, (f, info)) in loaded.features.iter().zip(&loaded.posts).enumerate() {
+    for (i, f) in loaded.features.iter().enumerate() {
+        let info = loaded.posts.get(i as u32)?;
         let mut add = |object: u64, name: &str| {
             names.entry(object).or_insert_with(|| name.to_string());
             shares.push(Share { object, time_ms: f.time, account: f.account, content: i as u32 });
@@ -122,8 +123,8 @@ pub fn run(args: CoShareArgs) -> Result<()> {
                     names.get(&r.object).map(String::as_str).unwrap_or(""),
                     account(r.account),
                     account(r.account_y),
-                    loaded.posts[r.content as usize].id,
-                    loaded.posts[r.content_y as usize].id,
+                    loaded.posts.get(r.content)?.id,
+                    loaded.posts.get(r.content_y)?.id,
                     r.time_delta_ms as f64 / 1000.0
                 )?;
             }

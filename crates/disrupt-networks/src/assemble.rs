@@ -4,6 +4,7 @@
 use crate::attach::{attach, Attachment};
 use crate::explain::{explain, format_duration, SignalSummary};
 use crate::leiden::{leiden, Graph, LeidenConfig};
+use crate::post_store::PostStore;
 use crate::traits::{actor_traits, ActorTraits};
 use disrupt_detect::{DetectConfig, Detection, PairEvidence, Signal};
 use disrupt_records::format_rfc3339;
@@ -33,11 +34,13 @@ pub struct PostInfo {
     pub hashtags: Vec<String>,
     pub repost_of: Option<String>,
     pub reply_to: Option<String>,
+    /// Language as given by the record, or detected for posts of flagged accounts.
+    pub lang: Option<String>,
 }
 
 pub struct NetworkInputs<'a> {
     pub accounts: &'a [AccountInfo],
-    pub posts: &'a [PostInfo],
+    pub posts: &'a PostStore,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -163,11 +166,11 @@ pub fn assemble_networks(
     }
     let mut cores: Vec<Vec<u32>> = merge_split_communities(communities.into_values().filter(|m| m.len() >= 2).collect(), &edge_strength);
     // Members whose every pair is too thin on its own join the network they act with.
-    let post_accounts: Vec<u32> = inputs.posts.iter().map(|p| p.account).collect();
+    let post_accounts = inputs.posts.accounts();
     // Rounds: an account that joins makes the network larger, which can carry another.
     let mut attached_by_core: HashMap<usize, Vec<Attachment>> = HashMap::new();
     for _ in 0..3 {
-        let attachments = attach(&cores, detection, &post_accounts, detect_config.alpha);
+        let attachments = attach(&cores, detection, post_accounts, detect_config.alpha);
         if attachments.is_empty() {
             break;
         }
@@ -477,10 +480,12 @@ fn signal_evidence(
         for &(x, y) in &p.matches {
             post_ids.insert(x);
             post_ids.insert(y);
-            max_gap = max_gap.max((inputs.posts[x as usize].time - inputs.posts[y as usize].time).abs());
+            max_gap = max_gap.max((inputs.posts.time(x) - inputs.posts.time(y)).abs());
         }
     }
-    let mut times: Vec<(i64, u32)> = post_ids.iter().map(|&p| (inputs.posts[p as usize].time, p)).collect();
+    let mut times: Vec<(i64, u32)> = post_ids.iter().map(|&p| (inputs.posts.time(p), p)).collect();
+    // Each post's stored fields are read once.
+    let details: BTreeMap<u32, PostInfo> = post_ids.iter().map(|&p| (p, inputs.posts.get_or_placeholder(p))).collect();
     times.sort_unstable();
     // Occasions: bursts of matched posts separated by more than the window.
     let mut occasions = 0usize;
@@ -493,12 +498,12 @@ fn signal_evidence(
         }
         last = *t;
     }
-    let shared = shared_items(signal, &post_ids, inputs);
+    let shared = shared_items(signal, &details);
     // Examples: the first post of different accounts, earliest occasions first.
     let mut examples = Vec::new();
     let mut used_accounts = BTreeSet::new();
     for (_, p) in &times {
-        let post = &inputs.posts[*p as usize];
+        let post = &details[p];
         if examples.len() >= config.max_examples {
             break;
         }
@@ -511,7 +516,7 @@ fn signal_evidence(
             });
         }
     }
-    let mut records: Vec<String> = post_ids.iter().map(|&p| inputs.posts[p as usize].id.clone()).collect();
+    let mut records: Vec<String> = details.values().map(|p| p.id.clone()).collect();
     records.sort();
     let record_count = records.len();
     records.truncate(config.max_records);
@@ -531,10 +536,9 @@ fn signal_evidence(
 }
 
 /// The links, hashtags or target posts the network shared, most shared first.
-fn shared_items(signal: Signal, posts: &BTreeSet<u32>, inputs: &NetworkInputs<'_>) -> Vec<(String, usize)> {
+fn shared_items(signal: Signal, posts: &BTreeMap<u32, PostInfo>) -> Vec<(String, usize)> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for &p in posts {
-        let post = &inputs.posts[p as usize];
+    for post in posts.values() {
         match signal {
             Signal::CoLink => post.urls.iter().for_each(|u| *counts.entry(u.as_str()).or_default() += 1),
             Signal::CoHashtag => post.hashtags.iter().for_each(|h| *counts.entry(h.as_str()).or_default() += 1),

@@ -6,6 +6,7 @@
 pub mod assemble;
 pub mod attach;
 pub mod explain;
+pub mod post_store;
 pub mod traits;
 
 pub mod leiden;
@@ -14,3 +15,4 @@ pub use assemble::{
     assemble_networks, network_id, AccountInfo, AttachmentInfo, EvidenceItem, Example, Network, NetworkConfig, NetworkInputs, PostInfo,
 };
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};
+pub use post_store::PostStore;

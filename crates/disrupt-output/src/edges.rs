@@ -3,7 +3,7 @@
 
 use crate::atomic::AtomicFile;
 use disrupt_detect::{Detection, PairEvidence, Signal};
-use disrupt_networks::{AccountInfo, Network, PostInfo};
+use disrupt_networks::{AccountInfo, Network, PostStore};
 use disrupt_records::format_rfc3339;
 use serde_json::json;
 use std::collections::HashMap;
@@ -58,7 +58,8 @@ fn sci(p: f64) -> String {
     }
 }
 
-pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io::Result<()> {
+pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &PostStore) -> io::Result<()> {
+    let id_of = posts.ids(rows.iter().flat_map(|r| r.evidence.matches.iter().flat_map(|(x, y)| [*x, *y])));
     let mut file = AtomicFile::create(path)?;
     {
         let mut csv = csv::Writer::from_writer(file.writer());
@@ -78,8 +79,7 @@ pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &[PostInfo]) -> io:
         ])?;
         for row in rows {
             let e = row.evidence;
-            let mut ids: Vec<&str> =
-                e.matches.iter().flat_map(|(x, y)| [posts[*x as usize].id.as_str(), posts[*y as usize].id.as_str()]).collect();
+            let mut ids: Vec<&str> = e.matches.iter().flat_map(|(x, y)| [id_of[x].as_str(), id_of[y].as_str()]).collect();
             ids.sort_unstable();
             ids.dedup();
             let mut records = ids.iter().take(RECORDS_IN_CSV).copied().collect::<Vec<_>>().join(";");
@@ -120,9 +120,10 @@ pub fn write_evidence(
     path: &Path,
     records_path: &Path,
     rows: &[EdgeRow<'_>],
-    posts: &[PostInfo],
+    posts: &PostStore,
     accounts: &[AccountInfo],
 ) -> io::Result<()> {
+    let id_of = posts.ids(rows.iter().flat_map(|r| r.evidence.matches.iter().take(MATCHES_IN_EVIDENCE).flat_map(|(x, y)| [*x, *y])));
     let mut file = AtomicFile::create(path)?;
     let mut used: Vec<u32> = Vec::new();
     for row in rows {
@@ -135,8 +136,7 @@ pub fn write_evidence(
                 let (s, t) = if row.a_is_source { (x, y) } else { (y, x) };
                 used.push(s);
                 used.push(t);
-                let (ps, pt) = (&posts[s as usize], &posts[t as usize]);
-                json!([ps.id, pt.id, (pt.time - ps.time) as f64 / 1000.0])
+                json!([id_of[&s], id_of[&t], (posts.time(t) - posts.time(s)) as f64 / 1000.0])
             })
             .collect();
         let line = json!({
@@ -152,7 +152,7 @@ pub fn write_evidence(
     used.dedup();
     let mut records = AtomicFile::create(records_path)?;
     for p in used {
-        let post = &posts[p as usize];
+        let post = posts.get_or_placeholder(p);
         let line = json!({"id": post.id, "account": accounts[post.account as usize].id, "created_at": format_rfc3339(post.time), "text": clip(&post.text)});
         serde_json::to_writer(records.writer(), &line)?;
         records.writer().write_all(b"\n")?;

@@ -39,9 +39,11 @@ pub fn networks_document(result: &ScanResult, generated_at: &str) -> Value {
         }
     }
     let mut langs: Vec<std::collections::BTreeMap<String, usize>> = vec![Default::default(); result.networks.len()];
-    for (post, lang) in result.posts.iter().zip(&result.post_langs) {
-        if let Some(&i) = network_of.get(result.accounts[post.account as usize].id.as_str()) {
-            *langs[i].entry(lang.clone().unwrap_or_else(|| "und".into())).or_default() += 1;
+    for (p, &account) in result.posts.accounts().iter().enumerate() {
+        if let Some(&i) = network_of.get(result.accounts[account as usize].id.as_str()) {
+            let lang =
+                result.detected_langs.get(&(p as u32)).cloned().or_else(|| result.posts.get(p as u32).ok().and_then(|post| post.lang));
+            *langs[i].entry(lang.unwrap_or_else(|| "und".into())).or_default() += 1;
         }
     }
     let networks: Vec<Value> = result

@@ -13,7 +13,19 @@ pub struct CorpusStats {
     pub by_kind: BTreeMap<&'static str, u64>,
 }
 
-/// Accepted records of one scan.
+/// What [`Corpus::add`] did with a record.
+#[derive(Debug)]
+pub enum Added {
+    /// A record of the same kind and id came first.
+    Duplicate,
+    /// Kept in the corpus.
+    Stored,
+    /// A new post, handed back with its author's dense index: posts stream on to
+    /// normalization rather than being held whole.
+    Post(Post, u32),
+}
+
+/// Accepted records of one scan (posts excepted: see [`Added::Post`]).
 #[derive(Debug, Default)]
 pub struct Corpus {
     /// Interned account ids; index = dense account number.
@@ -23,9 +35,6 @@ pub struct Corpus {
     pub account_records: Vec<Option<Account>>,
     /// Platform of each account (from its record or its first post).
     pub account_platforms: Vec<String>,
-    pub posts: Vec<Post>,
-    /// Dense account index of each post's author.
-    pub post_accounts: Vec<u32>,
     pub generations: Vec<Generation>,
     pub messages: Vec<Message>,
     pub labels: Vec<Label>,
@@ -50,13 +59,13 @@ impl Corpus {
         self.account_index.get(id).copied()
     }
 
-    /// Adds a record unless one of the same kind and id came first; returns whether it was new.
-    pub fn add(&mut self, record: Record) -> bool {
+    /// Adds a record unless one of the same kind and id came first.
+    pub fn add(&mut self, record: Record) -> Added {
         let kind = record.kind();
         // The kind seeds the hash, so no key is built per record.
         if !self.seen.insert(xxh3_128_with_seed(record.identity().as_bytes(), kind as u64)) {
             self.stats.duplicates += 1;
-            return false;
+            return Added::Duplicate;
         }
         self.stats.records += 1;
         *self.stats.by_kind.entry(kind.as_str()).or_default() += 1;
@@ -68,14 +77,13 @@ impl Corpus {
             }
             Record::Post(p) => {
                 let i = self.account(&p.account, &p.platform);
-                self.post_accounts.push(i);
-                self.posts.push(p);
+                return Added::Post(p, i);
             }
             Record::Generation(g) => self.generations.push(g),
             Record::Message(m) => self.messages.push(m),
             Record::Label(l) => self.labels.push(l),
         }
-        true
+        Added::Stored
     }
 }
 
@@ -89,11 +97,9 @@ mod tests {
         let post = |id: &str, text: &str| {
             Record::Post(Post { id: id.into(), account: "x:1".into(), platform: "x".into(), text: text.into(), ..Post::default() })
         };
-        assert!(c.add(post("p1", "first")));
-        assert!(!c.add(post("p1", "second")));
-        assert!(c.add(Record::Account(Account { id: "p1".into(), platform: "x".into(), ..Account::default() })));
-        assert_eq!(c.posts.len(), 1);
-        assert_eq!(c.posts[0].text, "first");
+        assert!(matches!(c.add(post("p1", "first")), Added::Post(p, 0) if p.text == "first"));
+        assert!(matches!(c.add(post("p1", "second")), Added::Duplicate));
+        assert!(matches!(c.add(Record::Account(Account { id: "p1".into(), platform: "x".into(), ..Account::default() })), Added::Stored));
         assert_eq!(c.stats.duplicates, 1);
         assert_eq!(c.stats.by_kind["post"], 1);
         assert_eq!(c.account_ids.len(), 2);

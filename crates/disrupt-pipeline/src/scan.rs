@@ -1,10 +1,10 @@
 //! `scan`: input files in, evidenced networks out.
 
-use crate::corpus::Corpus;
-use crate::features::normalize_all;
+use crate::corpus::{Added, Corpus};
+use crate::features::{normalize_batch, post_language};
 use disrupt_detect::{detect, DetectConfig, DetectInput, Detection};
 use disrupt_ingest::{ingest_file, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
-use disrupt_networks::{assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostInfo};
+use disrupt_networks::{assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostStore};
 use disrupt_normalize::UrlPolicy;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -19,6 +19,9 @@ pub struct ScanConfig {
     pub networks: NetworkConfig,
     /// Detect the language of posts that do not give one.
     pub detect_language: bool,
+    /// Where the post store spills once it outgrows memory (the system's temporary folder
+    /// when `None`).
+    pub temp_dir: Option<PathBuf>,
 }
 
 impl ScanConfig {
@@ -77,8 +80,9 @@ pub struct ScanResult {
     pub rejected: u64,
     pub corpus: Corpus,
     pub accounts: Vec<AccountInfo>,
-    pub posts: Vec<PostInfo>,
-    pub post_langs: Vec<Option<String>>,
+    pub posts: PostStore,
+    /// Languages detected for posts of flagged accounts that did not give one.
+    pub detected_langs: rustc_hash::FxHashMap<u32, String>,
     pub detection: Detection,
     pub networks: Vec<Network>,
     pub parameters: Value,
@@ -126,18 +130,51 @@ pub struct Loaded {
     pub corpus: Corpus,
     pub accounts: Vec<AccountInfo>,
     pub features: Vec<disrupt_detect::PostFeatures>,
-    pub posts: Vec<PostInfo>,
-    pub post_langs: Vec<Option<String>>,
+    pub posts: PostStore,
     pub timings: Vec<StageTiming>,
 }
 
 fn stage(observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>, name: &'static str, started: Instant) {
-    let t = StageTiming { stage: name, seconds: started.elapsed().as_secs_f64() };
+    record_stage(observer, timings, name, started.elapsed().as_secs_f64());
+}
+
+fn record_stage(observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>, name: &'static str, seconds: f64) {
+    let t = StageTiming { stage: name, seconds };
     observer.stage(&t);
     timings.push(t);
 }
 
-/// Ingest and normalize: every file read, deduplicated, and reduced to matching keys.
+/// Posts normalized together: large enough to keep every core busy, small enough that
+/// whole records never pile up.
+const NORMALIZE_BATCH: usize = 32_768;
+
+/// The normalizing side of `load`: batches of posts in, feature columns and the post
+/// store out. It runs on its own thread so that reading and normalizing overlap.
+struct Normalizer<'a> {
+    features: Vec<disrupt_detect::PostFeatures>,
+    posts: PostStore,
+    scratch: Vec<u8>,
+    policy: &'a UrlPolicy,
+    seconds: f64,
+}
+
+impl Normalizer<'_> {
+    fn run(mut self, batches: std::sync::mpsc::Receiver<Vec<(disrupt_records::Post, u32)>>) -> std::io::Result<Self> {
+        for batch in batches {
+            let started = Instant::now();
+            for n in normalize_batch(batch, self.policy) {
+                self.features.push(n.features);
+                self.posts.push(&n.info, &mut self.scratch)?;
+            }
+            self.seconds += started.elapsed().as_secs_f64();
+        }
+        self.posts.finish()?;
+        Ok(self)
+    }
+}
+
+/// Ingest and normalize: every file read, deduplicated, and reduced to matching keys as it
+/// streams by; the posts' own fields go to the post store.
 pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<Loaded, ScanError> {
     let files = collect_input_files(inputs)?;
     let mut timings = Vec::new();
@@ -145,53 +182,70 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let mut corpus = Corpus::default();
     let mut summaries = Vec::new();
     let mut rejected = 0u64;
-    // Roughly one post per 250 bytes of JSONL: reserving avoids copying the corpus as it grows.
+    // Roughly one post per 250 bytes of JSONL: reserving avoids copying the columns as they grow.
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
-    corpus.posts.reserve((total_bytes / 250).min(50_000_000) as usize);
-    corpus.post_accounts.reserve((total_bytes / 250).min(50_000_000) as usize);
-    let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let ingest_options = IngestOptions { bytes_read: Some(bytes_read.clone()), ..config.ingest.clone() };
-    for path in &files {
-        let display = path.display().to_string();
-        observer.file_started(&display, std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-        bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
-        let mut seen = 0u64;
-        let result = ingest_file(path, &display, &ingest_options, &mut |event| match event {
-            IngestEvent::Record { record, .. } => {
-                corpus.add(record);
-                seen += 1;
-                if seen.is_multiple_of(16_384) {
-                    observer.file_progress(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+    let expected_posts = (total_bytes / 250).min(50_000_000) as usize;
+    let mut normalizer = Normalizer {
+        features: Vec::with_capacity(expected_posts),
+        posts: PostStore::new(disrupt_networks::post_store::DEFAULT_SPILL_BYTES, config.temp_dir.clone()),
+        scratch: Vec::new(),
+        policy: &config.url_policy,
+        seconds: 0.0,
+    };
+    normalizer.posts.reserve(expected_posts);
+    // Two batches in flight at most: whole records never pile up.
+    let (to_normalizer, batches) = std::sync::mpsc::sync_channel::<Vec<(disrupt_records::Post, u32)>>(2);
+    let (features, posts, normalize_seconds) = std::thread::scope(|scope| {
+        let normalizing = scope.spawn(move || normalizer.run(batches));
+        let mut pending = Vec::with_capacity(NORMALIZE_BATCH);
+        let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let ingest_options = IngestOptions { bytes_read: Some(bytes_read.clone()), ..config.ingest.clone() };
+        for path in &files {
+            let display = path.display().to_string();
+            observer.file_started(&display, std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+            bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
+            let mut seen = 0u64;
+            let result = ingest_file(path, &display, &ingest_options, &mut |event| match event {
+                IngestEvent::Record { record, .. } => {
+                    if let Added::Post(post, account) = corpus.add(record) {
+                        pending.push((post, account));
+                        if pending.len() >= NORMALIZE_BATCH {
+                            // A send fails only when the normalizer stopped on an error, reported below.
+                            let _ = to_normalizer.send(std::mem::replace(&mut pending, Vec::with_capacity(NORMALIZE_BATCH)));
+                        }
+                    }
+                    seen += 1;
+                    if seen.is_multiple_of(16_384) {
+                        observer.file_progress(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+                    }
+                }
+                IngestEvent::Reject(r) => {
+                    rejected += 1;
+                    observer.reject(&r);
+                }
+            });
+            match result {
+                Ok(summary) => {
+                    observer.file_finished(&summary);
+                    summaries.push(summary);
+                }
+                Err(e) => {
+                    // A file that cannot be read or recognised is one rejection; the run goes on.
+                    rejected += 1;
+                    observer.reject(&Reject { file: display, line: 0, error: e.to_string(), record: String::new() });
                 }
             }
-            IngestEvent::Reject(r) => {
-                rejected += 1;
-                observer.reject(&r);
-            }
-        });
-        match result {
-            Ok(summary) => {
-                observer.file_finished(&summary);
-                summaries.push(summary);
-            }
-            Err(e) => {
-                // A file that cannot be read or recognised is one rejection; the run goes on.
-                rejected += 1;
-                observer.reject(&Reject { file: display, line: 0, error: e.to_string(), record: String::new() });
-            }
         }
-    }
+        let _ = to_normalizer.send(pending);
+        drop(to_normalizer);
+        let normalized = normalizing.join().map_err(|_| ScanError::Io("normalization failed".into()))?;
+        let Normalizer { features, posts, seconds, .. } = normalized.map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+        Ok::<_, ScanError>((features, posts, seconds))
+    })?;
     stage(observer, &mut timings, "ingest", started);
-
-    let started = Instant::now();
-    // Languages are detected later, for the posts of flagged accounts only: detection costs
-    // tens of microseconds a post and only findings report languages.
-    let (features, (mut posts, post_langs)) = normalize_all(&corpus.posts, &corpus.post_accounts, &config.url_policy, false);
-    for (record, info) in corpus.posts.iter_mut().zip(posts.iter_mut()) {
-        crate::features::take_record_fields(record, info);
-    }
-    // Everything detection and evidence need is in `features` and `posts` now.
-    corpus.posts = Vec::new();
+    // Normalization ran batch by batch on its own thread while records streamed in: its
+    // busy time is part of the ingest wall time above, reported apart.
+    record_stage(observer, &mut timings, "normalize (within ingest)", normalize_seconds);
     let accounts: Vec<AccountInfo> = (0..corpus.account_ids.len())
         .map(|i| {
             let record = corpus.account_records[i].as_ref();
@@ -205,13 +259,12 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             }
         })
         .collect();
-    stage(observer, &mut timings, "normalize", started);
-    Ok(Loaded { files: summaries, rejected, corpus, accounts, features, posts, post_langs, timings })
+    Ok(Loaded { files: summaries, rejected, corpus, accounts, features, posts, timings })
 }
 
 /// Runs the pipeline over `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
-    let Loaded { files, rejected, corpus, accounts, features, posts, mut post_langs, mut timings } = load(inputs, config, observer)?;
+    let Loaded { files, rejected, corpus, accounts, features, posts, mut timings } = load(inputs, config, observer)?;
 
     let started = Instant::now();
     let input = DetectInput { posts: features, account_count: corpus.account_ids.len() };
@@ -222,18 +275,38 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let networks = assemble_networks(&detection, &NetworkInputs { accounts: &accounts, posts: &posts }, &config.detect, &config.networks);
     stage(observer, &mut timings, "networks", started);
 
+    let mut detected_langs = rustc_hash::FxHashMap::default();
     if config.detect_language {
+        // Languages only matter for findings: detection costs tens of microseconds a post,
+        // so it runs on the posts of flagged accounts only.
         let started = Instant::now();
         let flagged: rustc_hash::FxHashSet<u32> =
             networks.iter().flat_map(|n| n.accounts.iter()).filter_map(|id| corpus.account_index(id)).collect();
         use rayon::prelude::*;
-        post_langs.par_iter_mut().zip(posts.par_iter()).for_each(|(lang, post)| {
-            if lang.is_none() && post.repost_of.is_none() && flagged.contains(&post.account) {
-                *lang = disrupt_normalize::detect_language(&post.text);
-            }
-        });
+        let of_flagged: Vec<u32> = (0..posts.len() as u32).filter(|&p| flagged.contains(&posts.account(p))).collect();
+        detected_langs = of_flagged
+            .par_iter()
+            .filter_map(|&p| {
+                let info = posts.get(p).ok()?;
+                if info.lang.is_some() {
+                    return None;
+                }
+                post_language(&info).map(|l| (p, l))
+            })
+            .collect();
         stage(observer, &mut timings, "languages", started);
     }
 
-    Ok(ScanResult { files, rejected, corpus, accounts, posts, post_langs, detection, networks, parameters: config.parameters(), timings })
+    Ok(ScanResult {
+        files,
+        rejected,
+        corpus,
+        accounts,
+        posts,
+        detected_langs,
+        detection,
+        networks,
+        parameters: config.parameters(),
+        timings,
+    })
 }

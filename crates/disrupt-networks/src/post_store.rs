@@ -1,0 +1,318 @@
+//! The posts' evidence fields (id, text, links, hashtags, targets, language), held off the
+//! heap.
+//!
+//! Detection needs only each post's account and time, which stay in memory as columns;
+//! the rest is read back only for the few posts that end up as evidence. So the fields are
+//! appended to a compact byte log that moves to an unnamed temporary file once it outgrows
+//! a small in-memory buffer: a scan's resident memory then no longer grows with the text
+//! of every post it reads.
+
+use crate::PostInfo;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+/// Bytes of encoded posts kept in memory before the log moves to disk.
+pub const DEFAULT_SPILL_BYTES: usize = 64 << 20;
+
+enum Log {
+    Memory(Vec<u8>),
+    Writing(BufWriter<File>),
+    /// Finished: reads go to the file.
+    Reading(File),
+}
+
+/// Append-only store of posts, addressed by their dense index.
+pub struct PostStore {
+    accounts: Vec<u32>,
+    times: Vec<i64>,
+    /// Start of each post's encoded fields in the log; one more entry than posts.
+    offsets: Vec<u64>,
+    log: Log,
+    spill_bytes: usize,
+    spill_dir: Option<PathBuf>,
+}
+
+impl Default for PostStore {
+    fn default() -> Self {
+        Self::new(DEFAULT_SPILL_BYTES, None)
+    }
+}
+
+impl std::fmt::Debug for PostStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostStore").field("posts", &self.len()).field("on_disk", &self.on_disk()).finish()
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            out.push(1);
+            put_str(out, s);
+        }
+        None => out.push(0),
+    }
+}
+
+fn put_list(out: &mut Vec<u8>, items: &[String]) {
+    out.extend_from_slice(&(items.len() as u32).to_le_bytes());
+    for s in items {
+        put_str(out, s);
+    }
+}
+
+/// Reads what `encode` wrote; the log is written by this process only, so a short or
+/// malformed entry means the temporary file was damaged under us.
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> io::Result<&[u8]> {
+        if self.bytes.len() < n {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "post store entry is truncated"));
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Ok(head)
+    }
+
+    fn u32(&mut self) -> io::Result<u32> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn string(&mut self) -> io::Result<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    fn opt(&mut self) -> io::Result<Option<String>> {
+        match self.take(1)?[0] {
+            0 => Ok(None),
+            _ => self.string().map(Some),
+        }
+    }
+
+    fn list(&mut self) -> io::Result<Vec<String>> {
+        let n = self.u32()? as usize;
+        (0..n).map(|_| self.string()).collect()
+    }
+}
+
+fn encode(post: &PostInfo, out: &mut Vec<u8>) {
+    put_str(out, &post.id);
+    put_str(out, &post.text);
+    put_list(out, &post.urls);
+    put_list(out, &post.hashtags);
+    put_opt(out, post.repost_of.as_deref());
+    put_opt(out, post.reply_to.as_deref());
+    put_opt(out, post.lang.as_deref());
+}
+
+fn decode(account: u32, time: i64, bytes: &[u8]) -> io::Result<PostInfo> {
+    let mut r = Reader { bytes };
+    Ok(PostInfo {
+        id: r.string()?,
+        account,
+        time,
+        text: r.string()?,
+        urls: r.list()?,
+        hashtags: r.list()?,
+        repost_of: r.opt()?,
+        reply_to: r.opt()?,
+        lang: r.opt()?,
+    })
+}
+
+impl PostStore {
+    /// A store that moves to a temporary file in `spill_dir` (the system's temporary
+    /// folder when `None`) once its log passes `spill_bytes`.
+    pub fn new(spill_bytes: usize, spill_dir: Option<PathBuf>) -> Self {
+        PostStore { accounts: Vec::new(), times: Vec::new(), offsets: vec![0], log: Log::Memory(Vec::new()), spill_bytes, spill_dir }
+    }
+
+    pub fn from_posts(posts: impl IntoIterator<Item = PostInfo>) -> io::Result<Self> {
+        let mut store = PostStore::default();
+        let mut buf = Vec::new();
+        for p in posts {
+            store.push(&p, &mut buf)?;
+        }
+        store.finish()?;
+        Ok(store)
+    }
+
+    pub fn reserve(&mut self, posts: usize) {
+        self.accounts.reserve(posts);
+        self.times.reserve(posts);
+        self.offsets.reserve(posts);
+    }
+
+    /// Appends a post; `scratch` is reused between calls to avoid an allocation per post.
+    pub fn push(&mut self, post: &PostInfo, scratch: &mut Vec<u8>) -> io::Result<()> {
+        scratch.clear();
+        encode(post, scratch);
+        if let Log::Memory(buf) = &mut self.log {
+            if buf.len() + scratch.len() > self.spill_bytes {
+                let file = match &self.spill_dir {
+                    Some(dir) => tempfile::tempfile_in(dir)?,
+                    None => tempfile::tempfile()?,
+                };
+                let mut writer = BufWriter::with_capacity(1 << 20, file);
+                writer.write_all(buf)?;
+                self.log = Log::Writing(writer);
+            }
+        }
+        match &mut self.log {
+            Log::Memory(buf) => buf.extend_from_slice(scratch),
+            Log::Writing(w) => w.write_all(scratch)?,
+            Log::Reading(_) => return Err(io::Error::other("post store is finished")),
+        }
+        self.accounts.push(post.account);
+        self.times.push(post.time);
+        let end = self.offsets.last().copied().unwrap_or(0) + scratch.len() as u64;
+        self.offsets.push(end);
+        Ok(())
+    }
+
+    /// Ends writing; reads may start.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if let Log::Writing(_) = &self.log {
+            let Log::Writing(w) = std::mem::replace(&mut self.log, Log::Memory(Vec::new())) else { unreachable!() };
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            self.log = Log::Reading(file);
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.accounts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+    }
+
+    /// Whether the log moved to disk.
+    pub fn on_disk(&self) -> bool {
+        !matches!(self.log, Log::Memory(_))
+    }
+
+    pub fn account(&self, post: u32) -> u32 {
+        self.accounts[post as usize]
+    }
+
+    pub fn time(&self, post: u32) -> i64 {
+        self.times[post as usize]
+    }
+
+    pub fn accounts(&self) -> &[u32] {
+        &self.accounts
+    }
+
+    pub fn times(&self) -> &[i64] {
+        &self.times
+    }
+
+    /// Every field of one post.
+    pub fn get(&self, post: u32) -> io::Result<PostInfo> {
+        let i = post as usize;
+        if i >= self.len() {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("no post {post} in the store")));
+        }
+        let (start, end) = (self.offsets[i], self.offsets[i + 1]);
+        match &self.log {
+            Log::Memory(buf) => decode(self.accounts[i], self.times[i], &buf[start as usize..end as usize]),
+            Log::Reading(file) => {
+                let mut bytes = vec![0u8; (end - start) as usize];
+                read_at(file, &mut bytes, start)?;
+                decode(self.accounts[i], self.times[i], &bytes)
+            }
+            Log::Writing(_) => Err(io::Error::other("post store read before finish")),
+        }
+    }
+
+    /// [`PostStore::get`] for evidence writers: a post the store cannot give back is
+    /// reported with its index rather than stopping the run.
+    pub fn get_or_placeholder(&self, post: u32) -> PostInfo {
+        self.get(post).unwrap_or_else(|e| PostInfo {
+            id: format!("<post {post} unreadable: {e}>"),
+            account: self.accounts.get(post as usize).copied().unwrap_or(0),
+            time: self.times.get(post as usize).copied().unwrap_or(0),
+            ..PostInfo::default()
+        })
+    }
+}
+
+impl PostStore {
+    /// Record ids of many posts at once, read in store order.
+    pub fn ids(&self, posts: impl IntoIterator<Item = u32>) -> rustc_hash::FxHashMap<u32, String> {
+        let mut wanted: Vec<u32> = posts.into_iter().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        wanted.into_iter().map(|p| (p, self.get_or_placeholder(p).id)).collect()
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    let mut done = 0;
+    while done < buf.len() {
+        let n = file.seek_read(&mut buf[done..], offset)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        done += n;
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(i: u32) -> PostInfo {
+        PostInfo {
+            id: format!("p{i}"),
+            account: i % 7,
+            time: i as i64 * 1000,
+            text: "ünïcode text ".repeat(i as usize % 5),
+            urls: (0..i % 3).map(|k| format!("https://e.com/{k}")).collect(),
+            hashtags: if i % 2 == 0 { vec!["tag".into()] } else { vec![] },
+            repost_of: (i % 4 == 0).then(|| "orig".into()),
+            reply_to: None,
+            lang: (i % 3 == 0).then(|| "id".into()),
+        }
+    }
+
+    #[test]
+    fn round_trips_in_memory_and_after_spilling() {
+        for spill in [usize::MAX, 0, 200] {
+            let mut store = PostStore::new(spill, None);
+            let mut scratch = Vec::new();
+            for i in 0..500 {
+                store.push(&post(i), &mut scratch).unwrap();
+            }
+            store.finish().unwrap();
+            assert_eq!(store.on_disk(), spill != usize::MAX);
+            for i in [0, 1, 17, 250, 499] {
+                assert_eq!(store.get(i).unwrap(), post(i));
+            }
+            assert!(store.get(500).is_err());
+            assert_eq!(store.account(13), 13 % 7);
+        }
+    }
+}
