@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use disrupt_detect::compat::{coortweet_accounts, coortweet_groups, network_nodes, toolkit_network, Share};
 use disrupt_detect::Signal;
 use disrupt_ingest::Reject;
+use disrupt_pipeline::features::{object_hash, text_key};
 use disrupt_pipeline::{load, ScanConfig, ScanObserver};
 use std::collections::HashMap;
 use std::io::Write;
@@ -72,28 +73,20 @@ pub fn run(args: CoShareArgs) -> Result<()> {
     let loaded = load(&args.inputs, &config, &mut rejects)?;
     let mut names: HashMap<u64, String> = HashMap::new();
     let mut shares = Vec::new();
-    for (i, f) in loaded.features.iter().enumerate() {
-        let info = loaded.posts.get(i as u32)?;
-        let mut add = |object: u64, name: &str| {
+    for i in 0..loaded.posts.len() as u32 {
+        let info = loaded.posts.get(i)?;
+        let mut add = |name: &str, object: u64| {
             names.entry(object).or_insert_with(|| name.to_string());
-            shares.push(Share { object, time_ms: f.time, account: f.account, content: i as u32 });
+            shares.push(Share { object, time_ms: info.time, account: info.account, content: i });
         };
         match signal {
-            Signal::CoRepost => {
-                if let (Some(o), Some(name)) = (f.repost_of, &info.repost_of) {
-                    add(o, name)
-                }
-            }
-            Signal::CoReply => {
-                if let (Some(o), Some(name)) = (f.reply_to, &info.reply_to) {
-                    add(o, name)
-                }
-            }
-            Signal::CoLink => f.urls.iter().zip(&info.urls).for_each(|(o, name)| add(*o, name)),
-            Signal::CoHashtag => f.hashtags.iter().zip(&info.hashtags).for_each(|(o, name)| add(*o, name)),
+            Signal::CoRepost => info.repost_of.iter().for_each(|name| add(name, object_hash(name))),
+            Signal::CoReply => info.reply_to.iter().for_each(|name| add(name, object_hash(name))),
+            Signal::CoLink => info.urls.iter().for_each(|name| add(name, object_hash(name))),
+            Signal::CoHashtag => info.hashtags.iter().for_each(|name| add(name, object_hash(name))),
             Signal::CoPost => {
-                if let (Some(o), None) = (f.text_hash, f.repost_of) {
-                    add(o, &format!("{o:016x}"))
+                if let Some(o) = text_key(&info) {
+                    add(&format!("{o:016x}"), o)
                 }
             }
             Signal::NearDuplicate => {}

@@ -83,6 +83,13 @@ pub struct ScanArgs {
     /// Do not detect the language of posts that lack `lang`.
     #[arg(long)]
     no_detect_language: bool,
+    /// Memory for detector state before it spills to disk: a size (512M, 4G), `auto` (a
+    /// quarter of the memory available) or `none` (never spill).
+    #[arg(long, value_name = "SIZE", default_value = "auto")]
+    memory_budget: String,
+    /// Folder for spilled state (the system's temporary folder by default).
+    #[arg(long, value_name = "DIR")]
+    temp_dir: Option<PathBuf>,
     /// Print time and peak memory per stage.
     #[arg(long, short)]
     verbose: bool,
@@ -134,6 +141,17 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     if let Some(m) = args.min_text_tokens {
         config.detect.min_text_tokens = m;
     }
+    config.memory_budget = match args.memory_budget.trim() {
+        "auto" => Some(disrupt_pipeline::memory::default_memory_budget()),
+        "none" => None,
+        size => Some(disrupt_pipeline::memory::parse_size(size).map_err(|e| anyhow::anyhow!("--memory-budget {e}"))?),
+    };
+    if let Some(dir) = &args.temp_dir {
+        if !dir.is_dir() {
+            bail!("--temp-dir {}: no such folder", dir.display());
+        }
+    }
+    config.temp_dir = args.temp_dir.clone();
     Ok(config)
 }
 
@@ -243,6 +261,14 @@ pub fn run(args: ScanArgs) -> Result<()> {
             write_started.elapsed().as_secs_f64(),
             peak_rss().map_or("?".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
         );
+        match config.memory_budget {
+            Some(b) => eprintln!(
+                "  detector state {} (memory budget {:.1} MiB)",
+                if result.spilled { "spilled to disk in key partitions" } else { "held in memory" },
+                b as f64 / 1048576.0
+            ),
+            None => eprintln!("  detector state held in memory (no budget)"),
+        }
     }
     if !args.quiet {
         print_summary(&result, rows.len(), &args.out, started.elapsed().as_secs_f64());

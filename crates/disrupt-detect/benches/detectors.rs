@@ -28,7 +28,7 @@ fn synthetic(posts: usize, accounts: u32, seed: u64) -> DetectInput {
             reply_to: if rng.gen_bool(0.1) { Some(rng.gen_range(0..20_000)) } else { None },
         });
     }
-    DetectInput { posts: out, account_count: accounts as usize }
+    DetectInput::from_posts(out, accounts as usize, &DetectConfig::default())
 }
 
 fn bench_minhash(c: &mut Criterion) {

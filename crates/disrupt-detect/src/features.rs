@@ -1,9 +1,17 @@
-//! What detectors see of a post: compact, already normalized keys.
+//! What detectors see of posts: compact, already normalized keys, turned into each
+//! signal's keyed events as posts stream in.
+
+use crate::signals::{keyed_events_of, DetectConfig, Signal};
+use crate::spill::{EventLog, TokenColumn};
+use crate::window::KeyedEvent;
+use rayon::prelude::*;
+use std::io;
+use std::path::PathBuf;
 
 /// One post, reduced to what detection needs. Built by the normalize stage.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PostFeatures {
-    /// Dense account index (see [`DetectInput::account_names`]).
+    /// Dense account index.
     pub account: u32,
     /// Milliseconds since the epoch.
     pub time: i64,
@@ -21,9 +29,150 @@ pub struct PostFeatures {
     pub reply_to: Option<u64>,
 }
 
-/// The whole input of detection.
-#[derive(Debug, Clone, Default)]
+/// The whole input of detection: per post its account, time and words, and per signal
+/// the keyed events its posts made. Posts are numbered in the order they were added.
+#[derive(Default)]
 pub struct DetectInput {
-    pub posts: Vec<PostFeatures>,
     pub account_count: usize,
+    accounts: Vec<u32>,
+    times: Vec<i64>,
+    /// Matching-text hash per post, 0 for none (a real hash of 0 is as likely as a
+    /// collision, and both only cost a near-duplicate check).
+    text_hashes: Vec<u64>,
+    tokens: TokenColumn,
+    events: Vec<(Signal, EventLog)>,
+}
+
+impl std::fmt::Debug for DetectInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DetectInput").field("posts", &self.len()).field("accounts", &self.account_count).finish()
+    }
+}
+
+impl DetectInput {
+    /// Detection input held in memory, from whole posts (tests, benchmarks, small inputs).
+    pub fn from_posts(posts: Vec<PostFeatures>, account_count: usize, config: &DetectConfig) -> Self {
+        let mut builder = DetectInputBuilder::new(config, SpillPolicy::default());
+        // In-memory building cannot fail: nothing is written.
+        builder.push_batch(&posts).expect("in-memory detection input");
+        builder.finish(account_count).expect("in-memory detection input")
+    }
+
+    pub fn len(&self) -> usize {
+        self.accounts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+    }
+
+    pub fn account(&self, post: u32) -> u32 {
+        self.accounts[post as usize]
+    }
+
+    pub fn time(&self, post: u32) -> i64 {
+        self.times[post as usize]
+    }
+
+    pub fn text_hash(&self, post: u32) -> u64 {
+        self.text_hashes[post as usize]
+    }
+
+    pub fn tokens(&self, post: u32) -> &[u32] {
+        self.tokens.get(post)
+    }
+
+    /// The keyed events of one signal (empty when the signal was disabled at build time).
+    pub fn events(&self, signal: Signal) -> Option<&EventLog> {
+        self.events.iter().find(|(s, _)| *s == signal).map(|(_, e)| e)
+    }
+
+    /// Whether any state went to disk.
+    pub fn spilled(&self) -> bool {
+        self.tokens.on_disk() || self.events.iter().any(|(_, e)| e.on_disk())
+    }
+}
+
+/// When detection state leaves memory.
+#[derive(Debug, Clone, Default)]
+pub struct SpillPolicy {
+    /// Bytes of events and word hashes held in memory before they go to disk (`None`:
+    /// never).
+    pub memory_budget: Option<usize>,
+    /// Posts expected in all, to size the partitions (a guess is enough).
+    pub expected_posts: usize,
+    /// Folder for temporary files (the system's when `None`).
+    pub temp_dir: Option<PathBuf>,
+}
+
+/// Builds a [`DetectInput`] from batches of posts as they stream in.
+pub struct DetectInputBuilder {
+    config: DetectConfig,
+    policy: SpillPolicy,
+    input: DetectInput,
+}
+
+/// Partition files per signal at most: six signals must stay well under the common limit
+/// of 1024 open files.
+const MAX_PARTITIONS: usize = 64;
+
+/// Partitions for spilled events, so that one loaded partition takes about a quarter of
+/// the budget.
+fn partitions_for(policy: &SpillPolicy, events_so_far: usize, posts_so_far: usize) -> usize {
+    let budget = policy.memory_budget.unwrap_or(usize::MAX);
+    let per_post = events_so_far as f64 / posts_so_far.max(1) as f64;
+    let expected = (policy.expected_posts.max(posts_so_far) as f64 * per_post * std::mem::size_of::<KeyedEvent>() as f64) as usize;
+    // A loaded partition is sorted in place and scanned: a quarter of the budget leaves
+    // room for what the scan of it emits.
+    expected.div_ceil((budget / 4).max(1)).clamp(2, MAX_PARTITIONS)
+}
+
+impl DetectInputBuilder {
+    pub fn new(config: &DetectConfig, policy: SpillPolicy) -> Self {
+        let events = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).map(|s| (s, EventLog::default())).collect();
+        let input = DetectInput { tokens: TokenColumn::new(policy.temp_dir.clone()), events, ..Default::default() };
+        DetectInputBuilder { config: config.clone(), policy, input }
+    }
+
+    /// Adds posts (numbered after those already added).
+    pub fn push_batch(&mut self, posts: &[PostFeatures]) -> io::Result<()> {
+        let first = self.input.len() as u32;
+        let per_signal: Vec<Vec<KeyedEvent>> =
+            self.input.events.par_iter().map(|(signal, _)| keyed_events_of(*signal, posts, first, &self.config)).collect();
+        for ((_, log), events) in self.input.events.iter_mut().zip(per_signal) {
+            log.extend(events)?;
+        }
+        for p in posts {
+            self.input.accounts.push(p.account);
+            self.input.times.push(p.time);
+            self.input.text_hashes.push(p.text_hash.unwrap_or(0));
+            self.input.tokens.push(&p.tokens)?;
+        }
+        self.enforce_budget()
+    }
+
+    fn enforce_budget(&mut self) -> io::Result<()> {
+        let Some(budget) = self.policy.memory_budget else { return Ok(()) };
+        let events: usize = self.input.events.iter().map(|(_, e)| e.memory_bytes()).sum();
+        if events > budget / 2 {
+            let total: usize = self.input.events.iter().map(|(_, e)| e.len()).sum();
+            let parts = partitions_for(&self.policy, total, self.input.len());
+            for (_, log) in &mut self.input.events {
+                log.spill(parts, self.policy.temp_dir.as_deref())?;
+            }
+        }
+        if self.input.tokens.memory_bytes() > budget / 4 {
+            self.input.tokens.spill()?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self, account_count: usize) -> io::Result<DetectInput> {
+        for (_, log) in &mut self.input.events {
+            log.finish()?;
+        }
+        self.input.tokens.finish()?;
+        self.input.account_count = account_count;
+        Ok(self.input)
+    }
 }

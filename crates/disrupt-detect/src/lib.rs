@@ -19,8 +19,9 @@ pub mod pairs;
 pub mod score;
 pub mod signals;
 pub mod significance;
+pub mod spill;
 pub mod window;
 
-pub use features::{DetectInput, PostFeatures};
+pub use features::{DetectInput, DetectInputBuilder, PostFeatures, SpillPolicy};
 pub use score::{detect, detect_with_layout, Detection, Layout, PairEvidence, SignalReport};
 pub use signals::{DetectConfig, Signal, SignalConfig};

@@ -25,11 +25,13 @@
 
 use crate::features::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
-use crate::signals::{keyed_events, near_duplicate::SimilarText, DetectConfig, Signal};
+use crate::signals::{near_duplicate::SimilarText, DetectConfig, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
+use crate::spill::PartFile;
 use crate::window::{CoActionState, ExactKey, PassStats, Windows};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::io;
 
 /// Evidence for one account pair on one signal (or on all signals fused).
 #[derive(Debug, Clone, PartialEq)]
@@ -98,16 +100,19 @@ struct Opportunity {
     ratio: f64,
 }
 
-struct SignalRun {
+struct SignalRun<'a> {
     signal: Signal,
-    /// Key partitions of the operator state (one on a single machine).
-    partitions: Vec<CoActionState>,
+    /// Key partitions of the operator state.
+    partitions: Partitions<'a>,
     windows: Windows,
     matches: PostPairSet,
     stats: PassStats,
     events: usize,
-    /// Rarity-null chance per post (0 for posts without a shared key in this signal).
+    /// Rarity-null chance per post, for signals that have one (empty for the others:
+    /// every post's chance is 0).
     chance: Vec<f64>,
+    /// Accounts with at least one event in this signal.
+    seen: Vec<bool>,
     active_accounts: usize,
 }
 
@@ -130,21 +135,53 @@ pub enum Layout {
     ByTimeChunk(usize),
 }
 
-fn build_state(signal: Signal, input: &DetectInput, config: &DetectConfig, layout: Layout) -> (Vec<CoActionState>, usize) {
-    match layout {
+/// Where a signal's operator state lives between the two passes.
+enum Partitions<'a> {
+    /// In memory, all partitions at once.
+    Held(Vec<CoActionState>),
+    /// Spilled to key-partitioned files: loaded one at a time, for each pass.
+    OnDisk(&'a [PartFile]),
+}
+
+impl Partitions<'_> {
+    /// Runs `f` on every partition in turn.
+    fn each<T>(&mut self, mut f: impl FnMut(&mut CoActionState) -> T) -> io::Result<Vec<T>> {
+        match self {
+            Partitions::Held(states) => Ok(states.iter_mut().map(f).collect()),
+            Partitions::OnDisk(parts) => {
+                let mut out = Vec::with_capacity(parts.len());
+                for part in parts.iter() {
+                    let mut state = part.load()?;
+                    out.push(f(&mut state));
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout) -> (Partitions<'a>, usize) {
+    let Some(log) = input.events(signal) else { return (Partitions::Held(Vec::new()), 0) };
+    let n = log.len();
+    let events = match (log.parts(), log.events()) {
+        (Some(parts), _) => return (Partitions::OnDisk(parts), n),
+        (None, Some(events)) => events,
+        (None, None) => &[],
+    };
+    let held = match layout {
         Layout::Single | Layout::ByKey(_) => {
-            let events = keyed_events(signal, &input.posts, config);
-            let n = events.len();
             let mut state = CoActionState::default();
-            state.extend(events);
-            let parts = if let Layout::ByKey(k) = layout { state.partition_by_key(k) } else { vec![state] };
-            (parts, n)
+            state.extend(events.iter().copied());
+            if let Layout::ByKey(k) = layout {
+                state.partition_by_key(k)
+            } else {
+                vec![state]
+            }
         }
         Layout::ByTimeChunk(k) => {
             // Events arrive in time order, cut into k chunks, each in its own state.
-            let mut events = keyed_events(signal, &input.posts, config);
+            let mut events = events.to_vec();
             events.sort_by_key(|e| (e.time, e.post, e.key));
-            let n = events.len();
             let chunk = n.div_ceil(k.max(1)).max(1);
             let merged = events
                 .chunks(chunk)
@@ -154,58 +191,57 @@ fn build_state(signal: Signal, input: &DetectInput, config: &DetectConfig, layou
                     state
                 })
                 .fold(CoActionState::default(), CoActionState::merge);
-            (vec![merged], n)
+            vec![merged]
         }
-    }
+    };
+    (Partitions::Held(held), n)
 }
 
-fn run_matches(signal: Signal, input: &DetectInput, config: &DetectConfig, layout: Layout) -> SignalRun {
+fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig, layout: Layout) -> io::Result<SignalRun<'a>> {
     let windows = config.windows(signal);
-    let (mut partitions, events) = build_state(signal, input, config, layout);
+    let (mut partitions, events) = build_state(signal, input, layout);
     let mut matches = PostPairSet::default();
     let mut stats = PassStats::default();
-    for state in &mut partitions {
-        let (m, s) = if signal == Signal::NearDuplicate {
-            state.matches(&windows, &SimilarText { posts: &input.posts, threshold: config.near_duplicate_threshold })
-        } else {
-            state.matches(&windows, &ExactKey)
-        };
-        matches = matches.union(m);
-        stats.add(&s);
-    }
+    let mut seen = vec![false; input.account_count];
     // Rarity null: the chance that one given other account acted on the post's key within
     // +-H (the key's local popularity among active accounts) and landed within W.
-    let mut seen = vec![false; input.account_count];
-    for state in &partitions {
+    let rarity = has_rarity(signal);
+    let mut popularity = if rarity { vec![0u32; input.len()] } else { Vec::new() };
+    let check = SimilarText { input, threshold: config.near_duplicate_threshold };
+    partitions.each(|state| {
+        let (m, s) = if signal == Signal::NearDuplicate { state.matches(&windows, &check) } else { state.matches(&windows, &ExactKey) };
+        matches = std::mem::take(&mut matches).union(m);
+        stats.add(&s);
         state.mark_accounts(&mut seen);
-    }
+        if rarity {
+            for (post, others) in state.local_popularity(&windows) {
+                let slot = &mut popularity[post as usize];
+                *slot = (*slot).max(others);
+            }
+        }
+    })?;
     let active_accounts = seen.iter().filter(|x| **x).count();
     let ratio = chance_ratio(signal, &windows, &stats);
-    let mut popularity = vec![0u32; input.posts.len()];
-    for state in &mut partitions {
-        for (post, others) in state.local_popularity(&windows) {
-            let slot = &mut popularity[post as usize];
-            *slot = (*slot).max(others);
-        }
-    }
     let denominator = active_accounts.saturating_sub(1).max(1) as f64;
     // Using the same hashtag, or reposting or replying to the same post, is how communities
     // and fans talk: for those only the synchrony test counts, so they carry no rarity
     // chance. Identical or near-identical text and identical links are copying.
-    let reaction = matches!(signal, Signal::CoHashtag | Signal::CoRepost | Signal::CoReply);
-    let chance = popularity.iter().map(|&n| if n == 0 || reaction { 0.0 } else { (n as f64 / denominator * ratio).min(1.0) }).collect();
-    SignalRun { signal, partitions, windows, matches, stats, events, chance, active_accounts }
+    let chance = popularity.iter().map(|&n| if n == 0 { 0.0 } else { (n as f64 / denominator * ratio).min(1.0) }).collect();
+    Ok(SignalRun { signal, partitions, windows, matches, stats, events, chance, seen, active_accounts })
 }
 
 /// Runs every enabled signal over the input and tests every account pair.
-pub fn detect(input: &DetectInput, config: &DetectConfig) -> Detection {
+pub fn detect(input: &DetectInput, config: &DetectConfig) -> io::Result<Detection> {
     detect_with_layout(input, config, Layout::Single)
 }
 
 /// [`detect`] with the operator state laid out as given: the result does not depend on it.
-pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: Layout) -> Detection {
+/// Spilled input is always scanned partition by partition from disk.
+pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: Layout) -> io::Result<Detection> {
     let enabled: Vec<Signal> = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).collect();
-    let mut runs: Vec<SignalRun> = enabled.par_iter().map(|s| run_matches(*s, input, config, layout)).collect();
+    // One signal at a time (each is parallel inside), so only one signal's state is being
+    // built and scanned at any moment.
+    let mut runs: Vec<SignalRun> = enabled.iter().map(|s| run_matches(*s, input, config, layout)).collect::<io::Result<_>>()?;
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.
     let fused_matches = runs.iter().fold(PostPairSet::default(), |acc, r| acc.union(r.matches.clone()));
@@ -225,41 +261,32 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         })
         .collect();
 
-    let per_signal_opportunities: Vec<Vec<Opportunity>> = runs
-        .par_iter_mut()
-        .map(|run| {
-            let mut opportunities = PostPairSet::default();
-            for state in &mut run.partitions {
-                let found = if run.signal == Signal::NearDuplicate {
-                    state.opportunities(
-                        &run.windows,
-                        &SimilarText { posts: &input.posts, threshold: config.near_duplicate_threshold },
-                        &candidates,
-                        &candidate_accounts,
-                    )
-                } else {
-                    state.opportunities(&run.windows, &ExactKey, &candidates, &candidate_accounts)
-                };
-                opportunities = opportunities.union(found);
-            }
-            let ratio = chance_ratio(run.signal, &run.windows, &run.stats);
-            opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio }).collect()
-        })
-        .collect();
-
-    // The keyed states are no longer needed: free them before scoring.
-    let mut fused_seen = vec![false; input.account_count];
+    let check = SimilarText { input, threshold: config.near_duplicate_threshold };
+    let mut per_signal_opportunities: Vec<Vec<Opportunity>> = Vec::with_capacity(runs.len());
     for run in &mut runs {
-        for state in &run.partitions {
-            state.mark_accounts(&mut fused_seen);
-        }
-        run.partitions = Vec::new();
+        let mut opportunities = PostPairSet::default();
+        let signal = run.signal;
+        let windows = run.windows;
+        run.partitions.each(|state| {
+            let found = if signal == Signal::NearDuplicate {
+                state.opportunities(&windows, &check, &candidates, &candidate_accounts)
+            } else {
+                state.opportunities(&windows, &ExactKey, &candidates, &candidate_accounts)
+            };
+            opportunities = std::mem::take(&mut opportunities).union(found);
+        })?;
+        // The keyed state is no longer needed: free it before scoring.
+        run.partitions = Partitions::Held(Vec::new());
+        let ratio = chance_ratio(run.signal, &run.windows, &run.stats);
+        per_signal_opportunities.push(opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio }).collect());
     }
+
     let account_count = input.account_count.max(2);
     let mut posts_of: Vec<Vec<u32>> = vec![Vec::new(); input.account_count];
-    for (i, p) in input.posts.iter().enumerate() {
-        if candidate_accounts.contains(&p.account) {
-            posts_of[p.account as usize].push(i as u32);
+    for i in 0..input.len() as u32 {
+        let account = input.account(i);
+        if candidate_accounts.contains(&account) {
+            posts_of[account as usize].push(i);
         }
     }
     let mut signals = Vec::with_capacity(runs.len());
@@ -275,11 +302,18 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let mut fused_opportunities: Vec<Opportunity> = per_signal_opportunities.into_iter().flatten().collect();
     fused_opportunities.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
     fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
-    // Fused rarity: a post's chance is its largest over signals; active accounts, the union.
-    let mut fused_chance = vec![0.0f64; input.posts.len()];
+    // Fused rarity: a post's chance is its largest over signals; active accounts, the union
+    // (counted again, one signal at a time, from the accounts each signal saw).
+    let mut fused_chance = vec![0.0f64; input.len()];
     for run in &runs {
         for (f, c) in fused_chance.iter_mut().zip(&run.chance) {
             *f = f.max(*c);
+        }
+    }
+    let mut fused_seen = vec![false; input.account_count];
+    for run in &runs {
+        for (f, s) in fused_seen.iter_mut().zip(&run.seen) {
+            *f |= *s;
         }
     }
     let fused_active = fused_seen.iter().filter(|x| **x).count();
@@ -287,7 +321,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         runs.iter().filter(|r| has_rarity(r.signal)).flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b))).collect();
     let rarity = RarityNull { chance: &fused_chance, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
     let fused = score_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count);
-    Detection { signals, fused, post_chance: fused_chance }
+    Ok(Detection { signals, fused, post_chance: fused_chance })
 }
 
 /// The chance that one opportunity (a post of B on the same key within +-H of a post of
@@ -308,7 +342,7 @@ fn group_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, Ve
         .as_slice()
         .iter()
         .map(|p| {
-            let (acc_a, acc_b) = (input.posts[p.a as usize].account, input.posts[p.b as usize].account);
+            let (acc_a, acc_b) = (input.account(p.a), input.account(p.b));
             let oriented = if acc_a < acc_b { *p } else { PostPair { a: p.b, b: p.a, key_accounts: p.key_accounts } };
             (account_pair_key(acc_a, acc_b), oriented)
         })
@@ -345,9 +379,13 @@ struct RarityNull<'a> {
 }
 
 impl RarityNull<'_> {
+    fn chance_of(&self, post: u32) -> f64 {
+        self.chance.get(post as usize).copied().unwrap_or(0.0)
+    }
+
     /// Chances of every post of `account` that acted on a shared key.
     fn chances(&self, account: u32) -> Vec<f64> {
-        self.posts_of[account as usize].iter().map(|&p| self.chance[p as usize]).filter(|c| *c > 0.0).collect()
+        self.posts_of[account as usize].iter().map(|&p| self.chance_of(p)).filter(|c| *c > 0.0).collect()
     }
 }
 
@@ -364,7 +402,7 @@ fn score_pairs(
     // Opportunities by account pair, oriented like the matches.
     let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::default();
     for o in opportunities {
-        let (acc_a, acc_b) = (input.posts[o.a as usize].account, input.posts[o.b as usize].account);
+        let (acc_a, acc_b) = (input.account(o.a), input.account(o.b));
         let oriented = if acc_a < acc_b { (o.a, o.b, o.ratio) } else { (o.b, o.a, o.ratio) };
         opp_by_pair.entry(account_pair_key(acc_a, acc_b)).or_default().push(oriented);
     }
@@ -388,13 +426,13 @@ fn score_pairs(
             let (a, b) = unpack_account_pair(key);
             // Only matched posts that have a rarity chance count here (reactions have none).
             let counted = |p: &&PostPair| rarity.counted.is_none_or(|set| set.contains(&(p.a.min(p.b), p.a.max(p.b))));
-            let rare_a = distinct_count(group.iter().filter(counted).map(|p| p.a).filter(|x| rarity.chance[*x as usize] > 0.0).collect());
-            let rare_b = distinct_count(group.iter().filter(counted).map(|p| p.b).filter(|x| rarity.chance[*x as usize] > 0.0).collect());
+            let rare_a = distinct_count(group.iter().filter(counted).map(|p| p.a).filter(|x| rarity.chance_of(*x) > 0.0).collect());
+            let rare_b = distinct_count(group.iter().filter(counted).map(|p| p.b).filter(|x| rarity.chance_of(*x) > 0.0).collect());
             let rarity_p_value = poisson_binomial_upper_tail(&rarity.chances(a), rare_a as u64)
                 .max(poisson_binomial_upper_tail(&rarity.chances(b), rare_b as u64));
             let mean_rarity =
                 group.iter().map(|p| (1.0 + account_count as f64 / p.key_accounts.max(1) as f64).ln()).sum::<f64>() / group.len() as f64;
-            let times = group.iter().flat_map(|p| [input.posts[p.a as usize].time, input.posts[p.b as usize].time]);
+            let times = group.iter().flat_map(|p| [input.time(p.a), input.time(p.b)]);
             let (first_seen, last_seen) = times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
             Some(PairEvidence {
                 a,

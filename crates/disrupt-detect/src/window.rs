@@ -125,6 +125,10 @@ impl CoActionState {
         self.events.len()
     }
 
+    pub fn events(&self) -> &[KeyedEvent] {
+        &self.events
+    }
+
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }

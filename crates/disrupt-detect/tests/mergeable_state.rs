@@ -1,7 +1,8 @@
 //! The operators' state is keyed and mergeable: splitting the input by key or by time
-//! chunk, processing the parts separately and merging gives exactly the single-run output.
+//! chunk, processing the parts separately and merging gives exactly the single-run output,
+//! and so does state spilled to disk in key partitions as posts stream in.
 
-use disrupt_detect::{detect_with_layout, DetectConfig, DetectInput, Layout, PostFeatures};
+use disrupt_detect::{detect_with_layout, DetectConfig, DetectInput, DetectInputBuilder, Layout, PostFeatures, SpillPolicy};
 use proptest::prelude::*;
 
 fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
@@ -35,14 +36,23 @@ proptest! {
     fn split_by_key_or_time_and_merged_equals_single_run(
         posts in proptest::collection::vec(arb_post(12), 0..160),
         parts in 2usize..6,
+        batch in 1usize..50,
     ) {
-        let input = DetectInput { posts, account_count: 12 };
         let config = DetectConfig { min_text_tokens: 2, ..DetectConfig::default() };
-        let single = detect_with_layout(&input, &config, Layout::Single);
-        let by_key = detect_with_layout(&input, &config, Layout::ByKey(parts));
-        let by_time = detect_with_layout(&input, &config, Layout::ByTimeChunk(parts));
+        // A budget of nothing: every event and word hash goes to disk as batches stream in.
+        let mut builder = DetectInputBuilder::new(&config, SpillPolicy { memory_budget: Some(0), expected_posts: posts.len(), temp_dir: None });
+        for chunk in posts.chunks(batch) {
+            builder.push_batch(chunk).unwrap();
+        }
+        let spilled = builder.finish(12).unwrap();
+        let input = DetectInput::from_posts(posts, 12, &config);
+        let single = detect_with_layout(&input, &config, Layout::Single).unwrap();
+        let by_key = detect_with_layout(&input, &config, Layout::ByKey(parts)).unwrap();
+        let by_time = detect_with_layout(&input, &config, Layout::ByTimeChunk(parts)).unwrap();
+        let from_disk = detect_with_layout(&spilled, &config, Layout::Single).unwrap();
         prop_assert_eq!(&single, &by_key);
         prop_assert_eq!(&single, &by_time);
+        prop_assert_eq!(&single, &from_disk);
     }
 }
 
@@ -57,8 +67,14 @@ fn the_property_test_sees_real_co_actions() {
             ..Default::default()
         })
         .collect();
-    let input = DetectInput { posts, account_count: 4 };
-    let d = detect_with_layout(&input, &DetectConfig::default(), Layout::ByKey(3));
+    let config = DetectConfig::default();
+    let mut builder = DetectInputBuilder::new(&config, SpillPolicy { memory_budget: Some(0), ..SpillPolicy::default() });
+    builder.push_batch(&posts).unwrap();
+    let spilled = builder.finish(4).unwrap();
+    assert!(spilled.spilled());
+    let input = DetectInput::from_posts(posts, 4, &config);
+    let d = detect_with_layout(&input, &config, Layout::ByKey(3)).unwrap();
     assert!(d.fused.pairs.iter().any(|p| p.significant));
-    assert_eq!(d, detect_with_layout(&input, &DetectConfig::default(), Layout::Single));
+    assert_eq!(d, detect_with_layout(&input, &config, Layout::Single).unwrap());
+    assert_eq!(d, detect_with_layout(&spilled, &config, Layout::Single).unwrap());
 }

@@ -30,8 +30,8 @@ fn organic_day(rng: &mut ChaCha8Rng) -> Vec<PostFeatures> {
 fn a_hashtag_500_organic_accounts_use_in_a_day_yields_no_edge() {
     for seed in 0..5 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let input = DetectInput { posts: organic_day(&mut rng), account_count: 500 };
-        let detection = detect(&input, &DetectConfig::default());
+        let input = DetectInput::from_posts(organic_day(&mut rng), 500, &DetectConfig::default());
+        let detection = detect(&input, &DetectConfig::default()).unwrap();
         let report = detection.signal(Signal::CoHashtag).unwrap();
         assert!(report.pairs_examined > 50, "the tag does co-occur by chance ({} pairs)", report.pairs_examined);
         let significant: Vec<_> = report.pairs.iter().filter(|p| p.significant).collect();
@@ -51,8 +51,8 @@ fn five_accounts_sharing_a_rare_hashtag_within_60s_on_3_occasions_are_linked() {
             posts.push(post(account, start + rng.gen_range(0..60_000), vec![RARE]));
         }
     }
-    let input = DetectInput { posts, account_count: 505 };
-    let detection = detect(&input, &DetectConfig::default());
+    let input = DetectInput::from_posts(posts, 505, &DetectConfig::default());
+    let detection = detect(&input, &DetectConfig::default()).unwrap();
     let report = detection.signal(Signal::CoHashtag).unwrap();
     let significant: Vec<(u32, u32)> = report.pairs.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
     let expected: Vec<(u32, u32)> = (500..505).flat_map(|a| (a + 1..505).map(move |b| (a, b))).collect();
@@ -69,7 +69,7 @@ fn one_burst_is_not_enough_however_large() {
     let posts: Vec<PostFeatures> = (0..100u32)
         .map(|a| PostFeatures { account: a, time: a as i64 * 500, text_hash: Some(42), tokens: vec![1, 2, 3, 4, 5], ..Default::default() })
         .collect();
-    let detection = detect(&DetectInput { posts, account_count: 100 }, &DetectConfig::default());
+    let detection = detect(&DetectInput::from_posts(posts, 100, &DetectConfig::default()), &DetectConfig::default()).unwrap();
     assert!(detection.fused.pairs.iter().all(|p| !p.significant));
     assert_eq!(detection.signal(Signal::CoPost).unwrap().pairs_examined, 4950);
 }

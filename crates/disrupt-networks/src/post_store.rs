@@ -291,10 +291,10 @@ mod tests {
             time: i as i64 * 1000,
             text: "ünïcode text ".repeat(i as usize % 5),
             urls: (0..i % 3).map(|k| format!("https://e.com/{k}")).collect(),
-            hashtags: if i % 2 == 0 { vec!["tag".into()] } else { vec![] },
-            repost_of: (i % 4 == 0).then(|| "orig".into()),
+            hashtags: if i.is_multiple_of(2) { vec!["tag".into()] } else { vec![] },
+            repost_of: i.is_multiple_of(4).then(|| "orig".into()),
             reply_to: None,
-            lang: (i % 3 == 0).then(|| "id".into()),
+            lang: i.is_multiple_of(3).then(|| "id".into()),
         }
     }
 

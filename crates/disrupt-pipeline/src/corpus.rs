@@ -15,6 +15,8 @@ pub struct CorpusStats {
 
 /// What [`Corpus::add`] did with a record.
 #[derive(Debug)]
+// The post moves straight on to normalization; boxing it would cost an allocation a record.
+#[allow(clippy::large_enum_variant)]
 pub enum Added {
     /// A record of the same kind and id came first.
     Duplicate,

@@ -15,8 +15,21 @@ pub struct NormalizedPost {
     pub info: PostInfo,
 }
 
-fn hash_str(s: &str) -> u64 {
+/// The key of a shared object (a canonical link, a folded hashtag, a post id), as
+/// detection hashes it.
+pub fn object_hash(s: &str) -> u64 {
     xxh3_64(s.as_bytes())
+}
+
+use object_hash as hash_str;
+
+/// The identical-text key of a stored post (`None` for reposts and empty text).
+pub fn text_key(info: &PostInfo) -> Option<u64> {
+    if info.repost_of.is_some() {
+        None
+    } else {
+        text_hash(&matching_text(&info.text))
+    }
 }
 
 /// Derives a post's matching keys and moves what evidence needs out of the record.

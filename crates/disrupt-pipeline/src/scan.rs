@@ -2,7 +2,7 @@
 
 use crate::corpus::{Added, Corpus};
 use crate::features::{normalize_batch, post_language};
-use disrupt_detect::{detect, DetectConfig, DetectInput, Detection};
+use disrupt_detect::{detect, DetectConfig, DetectInput, DetectInputBuilder, Detection, SpillPolicy};
 use disrupt_ingest::{ingest_file, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
 use disrupt_networks::{assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostStore};
 use disrupt_normalize::UrlPolicy;
@@ -19,9 +19,10 @@ pub struct ScanConfig {
     pub networks: NetworkConfig,
     /// Detect the language of posts that do not give one.
     pub detect_language: bool,
-    /// Where the post store spills once it outgrows memory (the system's temporary folder
-    /// when `None`).
+    /// Where state that outgrows memory goes (the system's temporary folder when `None`).
     pub temp_dir: Option<PathBuf>,
+    /// Bytes of detector state held in memory before it spills to disk (`None`: never).
+    pub memory_budget: Option<usize>,
 }
 
 impl ScanConfig {
@@ -42,6 +43,7 @@ impl ScanConfig {
             },
             "detect": self.detect,
             "networks": self.networks,
+            "memory_budget_bytes": self.memory_budget,
         })
     }
 }
@@ -83,6 +85,8 @@ pub struct ScanResult {
     pub posts: PostStore,
     /// Languages detected for posts of flagged accounts that did not give one.
     pub detected_langs: rustc_hash::FxHashMap<u32, String>,
+    /// Whether detector state went to disk (the memory budget was reached).
+    pub spilled: bool,
     pub detection: Detection,
     pub networks: Vec<Network>,
     pub parameters: Value,
@@ -129,7 +133,7 @@ pub struct Loaded {
     pub rejected: u64,
     pub corpus: Corpus,
     pub accounts: Vec<AccountInfo>,
-    pub features: Vec<disrupt_detect::PostFeatures>,
+    pub detect_input: DetectInput,
     pub posts: PostStore,
     pub timings: Vec<StageTiming>,
 }
@@ -151,7 +155,7 @@ const NORMALIZE_BATCH: usize = 32_768;
 /// The normalizing side of `load`: batches of posts in, feature columns and the post
 /// store out. It runs on its own thread so that reading and normalizing overlap.
 struct Normalizer<'a> {
-    features: Vec<disrupt_detect::PostFeatures>,
+    detect_input: DetectInputBuilder,
     posts: PostStore,
     scratch: Vec<u8>,
     policy: &'a UrlPolicy,
@@ -162,10 +166,12 @@ impl Normalizer<'_> {
     fn run(mut self, batches: std::sync::mpsc::Receiver<Vec<(disrupt_records::Post, u32)>>) -> std::io::Result<Self> {
         for batch in batches {
             let started = Instant::now();
+            let mut features = Vec::with_capacity(batch.len());
             for n in normalize_batch(batch, self.policy) {
-                self.features.push(n.features);
+                features.push(n.features);
                 self.posts.push(&n.info, &mut self.scratch)?;
             }
+            self.detect_input.push_batch(&features)?;
             self.seconds += started.elapsed().as_secs_f64();
         }
         self.posts.finish()?;
@@ -186,7 +192,10 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let expected_posts = (total_bytes / 250).min(50_000_000) as usize;
     let mut normalizer = Normalizer {
-        features: Vec::with_capacity(expected_posts),
+        detect_input: DetectInputBuilder::new(
+            &config.detect,
+            SpillPolicy { memory_budget: config.memory_budget, expected_posts, temp_dir: config.temp_dir.clone() },
+        ),
         posts: PostStore::new(disrupt_networks::post_store::DEFAULT_SPILL_BYTES, config.temp_dir.clone()),
         scratch: Vec::new(),
         policy: &config.url_policy,
@@ -195,7 +204,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     normalizer.posts.reserve(expected_posts);
     // Two batches in flight at most: whole records never pile up.
     let (to_normalizer, batches) = std::sync::mpsc::sync_channel::<Vec<(disrupt_records::Post, u32)>>(2);
-    let (features, posts, normalize_seconds) = std::thread::scope(|scope| {
+    let (detect_input, posts, normalize_seconds) = std::thread::scope(|scope| {
         let normalizing = scope.spawn(move || normalizer.run(batches));
         let mut pending = Vec::with_capacity(NORMALIZE_BATCH);
         let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -239,8 +248,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         let _ = to_normalizer.send(pending);
         drop(to_normalizer);
         let normalized = normalizing.join().map_err(|_| ScanError::Io("normalization failed".into()))?;
-        let Normalizer { features, posts, seconds, .. } = normalized.map_err(|e| ScanError::Io(format!("post store: {e}")))?;
-        Ok::<_, ScanError>((features, posts, seconds))
+        let Normalizer { detect_input, posts, seconds, .. } = normalized.map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
+        Ok::<_, ScanError>((detect_input, posts, seconds))
     })?;
     stage(observer, &mut timings, "ingest", started);
     // Normalization ran batch by batch on its own thread while records streamed in: its
@@ -259,16 +268,18 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             }
         })
         .collect();
-    Ok(Loaded { files: summaries, rejected, corpus, accounts, features, posts, timings })
+    let detect_input = detect_input.finish(corpus.account_ids.len()).map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
+    Ok(Loaded { files: summaries, rejected, corpus, accounts, detect_input, posts, timings })
 }
 
 /// Runs the pipeline over `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
-    let Loaded { files, rejected, corpus, accounts, features, posts, mut timings } = load(inputs, config, observer)?;
+    let Loaded { files, rejected, corpus, accounts, detect_input, posts, mut timings } = load(inputs, config, observer)?;
 
     let started = Instant::now();
-    let input = DetectInput { posts: features, account_count: corpus.account_ids.len() };
-    let detection = detect(&input, &config.detect);
+    let detection = detect(&detect_input, &config.detect).map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
+    let spilled = detect_input.spilled();
+    drop(detect_input);
     stage(observer, &mut timings, "detect", started);
 
     let started = Instant::now();
@@ -304,6 +315,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         accounts,
         posts,
         detected_langs,
+        spilled,
         detection,
         networks,
         parameters: config.parameters(),

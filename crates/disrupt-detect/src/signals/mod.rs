@@ -132,30 +132,36 @@ impl DetectConfig {
     }
 }
 
-/// The keyed events a signal derives from posts (in parallel; the engine sorts them).
-pub fn keyed_events(signal: Signal, posts: &[PostFeatures], config: &DetectConfig) -> Vec<KeyedEvent> {
+/// The keyed events a signal derives from posts numbered from `first` on (in parallel;
+/// the engine sorts them).
+pub fn keyed_events_of(signal: Signal, posts: &[PostFeatures], first: u32, config: &DetectConfig) -> Vec<KeyedEvent> {
     use rayon::prelude::*;
-    posts
-        .par_iter()
+    const CHUNK: usize = 4096;
+    // Chunks are made in parallel, then moved into one vector of the exact size and freed
+    // one by one, so the events are never held twice over.
+    let chunks: Vec<Vec<KeyedEvent>> = posts
+        .par_chunks(CHUNK)
         .enumerate()
-        .with_min_len(4096)
-        .fold(Vec::new, |mut out, (i, p)| {
-            let mut push = |key: u64| out.push(KeyedEvent { key, time: p.time, account: p.account, post: i as u32 });
-            match signal {
-                Signal::CoPost => co_post::keys(p, config, &mut push),
-                Signal::NearDuplicate => near_duplicate::keys(p, config, &mut push),
-                Signal::CoLink => co_link::keys(p, &mut push),
-                Signal::CoHashtag => co_hashtag::keys(p, &mut push),
-                Signal::CoRepost => co_repost::keys(p, &mut push),
-                Signal::CoReply => co_reply::keys(p, &mut push),
+        .map(|(c, chunk)| {
+            let mut out = Vec::new();
+            for (j, p) in chunk.iter().enumerate() {
+                let post = first + (c * CHUNK + j) as u32;
+                let mut push = |key: u64| out.push(KeyedEvent { key, time: p.time, account: p.account, post });
+                match signal {
+                    Signal::CoPost => co_post::keys(p, config, &mut push),
+                    Signal::NearDuplicate => near_duplicate::keys(p, config, &mut push),
+                    Signal::CoLink => co_link::keys(p, &mut push),
+                    Signal::CoHashtag => co_hashtag::keys(p, &mut push),
+                    Signal::CoRepost => co_repost::keys(p, &mut push),
+                    Signal::CoReply => co_reply::keys(p, &mut push),
+                }
             }
             out
         })
-        .reduce(Vec::new, |mut a, mut b| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
-            }
-            a.extend(b);
-            a
-        })
+        .collect();
+    let mut events = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        events.extend(chunk);
+    }
+    events
 }

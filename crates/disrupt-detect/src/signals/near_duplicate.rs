@@ -5,7 +5,7 @@
 //! Default window 120 s, as for `co_post`.
 
 use super::{DetectConfig, SignalConfig};
-use crate::features::PostFeatures;
+use crate::features::{DetectInput, PostFeatures};
 use crate::minhash::{band_keys, jaccard_sorted, signature};
 use crate::window::PairCheck;
 
@@ -22,23 +22,22 @@ pub fn keys(post: &PostFeatures, config: &DetectConfig, push: &mut impl FnMut(u6
 
 /// Confirms an LSH candidate: similar enough, and not an exact copy.
 pub struct SimilarText<'a> {
-    pub posts: &'a [PostFeatures],
+    pub input: &'a DetectInput,
     pub threshold: f64,
 }
 
 impl PairCheck for SimilarText<'_> {
     fn same_action(&self, a: u32, b: u32) -> bool {
-        let (x, y) = (&self.posts[a as usize], &self.posts[b as usize]);
-        if x.text_hash == y.text_hash {
+        if self.input.text_hash(a) == self.input.text_hash(b) {
             return false;
         }
+        let (x, y) = (self.input.tokens(a), self.input.tokens(b));
         // Sizes alone can rule a pair out: J <= min/max.
-        let (small, large) =
-            if x.tokens.len() < y.tokens.len() { (x.tokens.len(), y.tokens.len()) } else { (y.tokens.len(), x.tokens.len()) };
+        let (small, large) = if x.len() < y.len() { (x.len(), y.len()) } else { (y.len(), x.len()) };
         if (small as f64) < self.threshold * large as f64 {
             return false;
         }
-        jaccard_sorted(&x.tokens, &y.tokens) >= self.threshold
+        jaccard_sorted(x, y) >= self.threshold
     }
 }
 
@@ -59,7 +58,8 @@ mod tests {
             PostFeatures { text_hash: Some(1), tokens: words, ..Default::default() },
             PostFeatures { text_hash: Some(3), tokens: (50..70).collect(), ..Default::default() },
         ];
-        let check = SimilarText { posts: &posts, threshold: 0.6 };
+        let input = DetectInput::from_posts(posts, 1, &DetectConfig::default());
+        let check = SimilarText { input: &input, threshold: 0.6 };
         assert!(check.same_action(0, 1));
         assert!(!check.same_action(0, 2));
         assert!(!check.same_action(0, 3));

@@ -1,0 +1,333 @@
+//! Detector state that outgrows memory moves to disk.
+//!
+//! Two things grow with the input: each signal's keyed events (near-duplicates alone make
+//! 21 a post) and the posts' word hashes that confirm near-duplicates. Events are held in
+//! memory until a budget is reached; past it they are written to key-partitioned files
+//! (a partition holds every event of its keys, so each is scanned on its own, exactly as a
+//! consumer of a key-partitioned log would), and only one partition is loaded at a time.
+//! Word hashes go to a file that is mapped into memory, so the operating system keeps in
+//! RAM only the pages the near-duplicate check touches.
+
+use crate::window::{CoActionState, KeyedEvent};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+const EVENT_BYTES: usize = 24;
+
+fn encode(e: &KeyedEvent, out: &mut [u8; EVENT_BYTES]) {
+    out[0..8].copy_from_slice(&e.key.to_le_bytes());
+    out[8..16].copy_from_slice(&e.time.to_le_bytes());
+    out[16..20].copy_from_slice(&e.account.to_le_bytes());
+    out[20..24].copy_from_slice(&e.post.to_le_bytes());
+}
+
+fn decode(b: &[u8]) -> KeyedEvent {
+    let u64_at = |i: usize| u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]]);
+    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    KeyedEvent { key: u64_at(0), time: u64_at(8) as i64, account: u32_at(16), post: u32_at(20) }
+}
+
+/// The partition of a key: the same hash as [`CoActionState::partition_by_key`].
+pub fn key_partition(key: u64, parts: usize) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(&key.to_le_bytes()) % parts.max(1) as u64) as usize
+}
+
+fn temp_file(dir: Option<&Path>) -> io::Result<File> {
+    match dir {
+        Some(d) => tempfile::tempfile_in(d),
+        None => tempfile::tempfile(),
+    }
+}
+
+struct Part {
+    writer: BufWriter<File>,
+    events: usize,
+}
+
+/// One signal's events, in memory or in key-partitioned temporary files.
+pub enum EventLog {
+    Memory(Vec<KeyedEvent>),
+    Spilled(Vec<PartFile>),
+    Writing(Vec<PartWriter>),
+}
+
+/// A finished partition file.
+pub struct PartFile {
+    file: File,
+    events: usize,
+}
+
+/// A partition file being written.
+pub struct PartWriter(Part);
+
+impl Default for EventLog {
+    fn default() -> Self {
+        EventLog::Memory(Vec::new())
+    }
+}
+
+impl EventLog {
+    pub fn len(&self) -> usize {
+        match self {
+            EventLog::Memory(v) => v.len(),
+            EventLog::Spilled(p) => p.iter().map(|p| p.events).sum(),
+            EventLog::Writing(p) => p.iter().map(|p| p.0.events).sum(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn on_disk(&self) -> bool {
+        !matches!(self, EventLog::Memory(_))
+    }
+
+    /// Bytes held in memory.
+    pub fn memory_bytes(&self) -> usize {
+        match self {
+            EventLog::Memory(v) => v.capacity() * std::mem::size_of::<KeyedEvent>(),
+            _ => 0,
+        }
+    }
+
+    /// Moves the events to `parts` partition files; later events follow them there.
+    pub fn spill(&mut self, parts: usize, dir: Option<&Path>) -> io::Result<()> {
+        let EventLog::Memory(events) = self else { return Ok(()) };
+        let events = std::mem::take(events);
+        let mut writers = Vec::with_capacity(parts);
+        for _ in 0..parts.max(1) {
+            writers.push(PartWriter(Part { writer: BufWriter::with_capacity(256 << 10, temp_file(dir)?), events: 0 }));
+        }
+        *self = EventLog::Writing(writers);
+        self.extend(events)
+    }
+
+    pub fn extend(&mut self, events: impl IntoIterator<Item = KeyedEvent>) -> io::Result<()> {
+        match self {
+            EventLog::Memory(v) => v.extend(events),
+            EventLog::Writing(parts) => {
+                let n = parts.len();
+                let mut buf = [0u8; EVENT_BYTES];
+                for e in events {
+                    let part = &mut parts[key_partition(e.key, n)].0;
+                    encode(&e, &mut buf);
+                    part.writer.write_all(&buf)?;
+                    part.events += 1;
+                }
+            }
+            EventLog::Spilled(_) => return Err(io::Error::other("event log is finished")),
+        }
+        Ok(())
+    }
+
+    /// Ends writing.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if let EventLog::Writing(parts) = self {
+            let mut files = Vec::with_capacity(parts.len());
+            for PartWriter(part) in std::mem::take(parts) {
+                files.push(PartFile { file: part.writer.into_inner().map_err(|e| e.into_error())?, events: part.events });
+            }
+            *self = EventLog::Spilled(files);
+        }
+        Ok(())
+    }
+
+    /// Partition files, when spilled.
+    pub fn parts(&self) -> Option<&[PartFile]> {
+        match self {
+            EventLog::Spilled(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The in-memory events, when not spilled.
+    pub fn events(&self) -> Option<&[KeyedEvent]> {
+        match self {
+            EventLog::Memory(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl PartFile {
+    /// Reads the partition back as operator state.
+    pub fn load(&self) -> io::Result<CoActionState> {
+        use std::io::Seek;
+        let mut file = self.file.try_clone()?;
+        file.seek(io::SeekFrom::Start(0))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut events = Vec::with_capacity(self.events);
+        let mut buf = vec![0u8; EVENT_BYTES * 4096];
+        let mut left = self.events;
+        while left > 0 {
+            let n = left.min(4096);
+            reader.read_exact(&mut buf[..n * EVENT_BYTES])?;
+            events.extend(buf[..n * EVENT_BYTES].chunks_exact(EVENT_BYTES).map(decode));
+            left -= n;
+        }
+        let mut state = CoActionState::default();
+        state.extend(events);
+        Ok(state)
+    }
+}
+
+/// Every post's sorted word hashes, end to end, with each post's start.
+pub struct TokenColumn {
+    offsets: Vec<u64>,
+    data: TokenData,
+    dir: Option<PathBuf>,
+}
+
+enum TokenData {
+    Memory(Vec<u32>),
+    Writing(BufWriter<File>),
+    Mapped(memmap2::Mmap),
+    /// A mapped file of no bytes cannot be made on every platform.
+    Empty,
+}
+
+impl std::fmt::Debug for TokenColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenColumn").field("posts", &(self.offsets.len() - 1)).field("on_disk", &self.on_disk()).finish()
+    }
+}
+
+impl Default for TokenColumn {
+    fn default() -> Self {
+        TokenColumn { offsets: vec![0], data: TokenData::Memory(Vec::new()), dir: None }
+    }
+}
+
+impl TokenColumn {
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        TokenColumn { dir, ..Default::default() }
+    }
+
+    pub fn push(&mut self, tokens: &[u32]) -> io::Result<()> {
+        match &mut self.data {
+            TokenData::Memory(v) => v.extend_from_slice(tokens),
+            TokenData::Writing(w) => {
+                // Native byte order: the mapped file is read back as words by this process.
+                for t in tokens {
+                    w.write_all(&t.to_ne_bytes())?;
+                }
+            }
+            _ => return Err(io::Error::other("token column is finished")),
+        }
+        let end = self.offsets.last().copied().unwrap_or(0) + tokens.len() as u64;
+        self.offsets.push(end);
+        Ok(())
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        match &self.data {
+            TokenData::Memory(v) => v.capacity() * 4,
+            _ => 0,
+        }
+    }
+
+    /// Moves the hashes written so far to a temporary file; later ones follow.
+    pub fn spill(&mut self) -> io::Result<()> {
+        if let TokenData::Memory(v) = &mut self.data {
+            let v = std::mem::take(v);
+            let mut w = BufWriter::with_capacity(1 << 20, temp_file(self.dir.as_deref())?);
+            for t in v {
+                w.write_all(&t.to_ne_bytes())?;
+            }
+            self.data = TokenData::Writing(w);
+        }
+        Ok(())
+    }
+
+    pub fn finish(&mut self) -> io::Result<()> {
+        if let TokenData::Writing(_) = &self.data {
+            let TokenData::Writing(w) = std::mem::replace(&mut self.data, TokenData::Empty) else { unreachable!() };
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            if file.metadata()?.len() > 0 {
+                // SAFETY: the file is an unnamed temporary file this process created and no
+                // longer writes, so nothing changes it while it is mapped.
+                self.data = TokenData::Mapped(unsafe { memmap2::Mmap::map(&file)? });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn on_disk(&self) -> bool {
+        !matches!(self.data, TokenData::Memory(_))
+    }
+
+    /// Word hashes of one post.
+    pub fn get(&self, post: u32) -> &[u32] {
+        let i = post as usize;
+        let (start, end) = match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(s), Some(e)) => (*s as usize, *e as usize),
+            _ => return &[],
+        };
+        match &self.data {
+            TokenData::Memory(v) => &v[start..end],
+            TokenData::Mapped(m) => {
+                // SAFETY: a u32 has no invalid bit patterns; the map starts on a page
+                // boundary and every post starts at a multiple of 4 bytes, and `align_to`
+                // checks it (a misaligned head would be non-empty).
+                let (head, words, _) = unsafe { m[start * 4..end * 4].align_to::<u32>() };
+                if head.is_empty() {
+                    words
+                } else {
+                    &[]
+                }
+            }
+            _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(key: u64, post: u32) -> KeyedEvent {
+        KeyedEvent { key, time: post as i64 * 1000 - 5, account: post % 3, post }
+    }
+
+    #[test]
+    fn spilled_events_come_back_by_key_partition() {
+        let events: Vec<KeyedEvent> = (0..1000).map(|i| ev(i as u64 % 37, i)).collect();
+        let mut log = EventLog::default();
+        log.extend(events[..400].iter().copied()).unwrap();
+        log.spill(4, None).unwrap();
+        log.extend(events[400..].iter().copied()).unwrap();
+        log.finish().unwrap();
+        assert_eq!(log.len(), 1000);
+        let mut back = Vec::new();
+        for (p, part) in log.parts().unwrap().iter().enumerate() {
+            let state = part.load().unwrap();
+            assert!(state.events().iter().all(|e| key_partition(e.key, 4) == p));
+            back.extend(state.events().iter().copied());
+        }
+        back.sort();
+        let mut want = events;
+        want.sort();
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn tokens_read_the_same_from_memory_and_from_the_mapped_file() {
+        let lists: Vec<Vec<u32>> = (0..300u32).map(|i| (0..i % 9).map(|k| k * 7 + i).collect()).collect();
+        for spill_at in [None, Some(0), Some(150)] {
+            let mut col = TokenColumn::default();
+            for (i, l) in lists.iter().enumerate() {
+                if spill_at == Some(i) {
+                    col.spill().unwrap();
+                }
+                col.push(l).unwrap();
+            }
+            col.finish().unwrap();
+            assert_eq!(col.on_disk(), spill_at.is_some());
+            for (i, l) in lists.iter().enumerate() {
+                assert_eq!(col.get(i as u32), l.as_slice());
+            }
+        }
+    }
+}

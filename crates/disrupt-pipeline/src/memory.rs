@@ -1,0 +1,74 @@
+//! How much memory the process may use, for the default detector memory budget.
+
+/// Bytes this process can count on: the container's limit when there is one (cgroup v2 or
+/// v1), else the machine's physical memory; `None` where neither can be read.
+pub fn available_memory() -> Option<u64> {
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let cgroup = read("/sys/fs/cgroup/memory.max")
+        .or_else(|| read("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        // v1 reports "no limit" as a huge number.
+        .filter(|&b| b < (1u64 << 60));
+    let physical = read("/proc/meminfo").and_then(|s| {
+        s.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
+    });
+    match (cgroup, physical.map(|kb| kb * 1024)) {
+        (Some(c), Some(p)) => Some(c.min(p)),
+        (c, p) => c.or(p),
+    }
+}
+
+/// The default budget for detector state: a quarter of the memory available, since the
+/// per-post columns, the scan of one spilled partition and the output need the rest.
+pub fn default_memory_budget() -> usize {
+    const FALLBACK: u64 = 8 << 30;
+    (available_memory().unwrap_or(FALLBACK) / 4).min(usize::MAX as u64) as usize
+}
+
+/// Parses a size such as `512M`, `1.5G`, `64k` or a number of bytes (powers of 1024).
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&t[..i], t[i..].to_ascii_lowercase()),
+        None => (t, String::new()),
+    };
+    let scale: f64 = match unit.trim_end_matches("ib").trim_end_matches('b') {
+        "" => 1.0,
+        "k" => 1024.0,
+        "m" => 1024.0 * 1024.0,
+        "g" => 1024.0 * 1024.0 * 1024.0,
+        "t" => 1024.0f64.powi(4),
+        _ => return Err(format!("`{text}`: unknown unit (use k, M, G or T)")),
+    };
+    let value: f64 = number.trim().parse().map_err(|_| format!("`{text}`: not a size"))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!("`{text}`: not a size"));
+    }
+    Ok((value * scale) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_size("64kb"), Ok(64 << 10));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("-1G").is_err());
+        assert!(parse_size("3X").is_err());
+    }
+
+    #[test]
+    fn the_default_budget_is_a_share_of_what_there_is() {
+        let budget = default_memory_budget() as u64;
+        assert!(budget > 0);
+        if let Some(total) = available_memory() {
+            assert!(budget <= total / 4);
+        }
+    }
+}
