@@ -70,7 +70,9 @@ pub fn run(args: CoShareArgs) -> Result<()> {
         bail!("near_duplicate has no shared object; use co_post");
     }
     let mut rejects = CountRejects(0);
-    let loaded = load(&args.inputs, &config, &mut rejects)?;
+    let mut loaded = load(&args.inputs, &config, &mut rejects)?;
+    let (post_accounts, post_times) = std::mem::take(&mut loaded.detect_input).into_columns();
+    loaded.posts.attach_columns(post_accounts, post_times)?;
     let mut names: HashMap<u64, String> = HashMap::new();
     let mut shares = Vec::new();
     for i in 0..loaded.posts.len() as u32 {

@@ -87,6 +87,11 @@ impl DetectInput {
         self.events.iter().find(|(s, _)| *s == signal).map(|(_, e)| e)
     }
 
+    /// Gives up detection's state, keeping each post's account and time (for evidence).
+    pub fn into_columns(self) -> (Vec<u32>, Vec<i64>) {
+        (self.accounts, self.times)
+    }
+
     /// Whether any state went to disk.
     pub fn spilled(&self) -> bool {
         self.tokens.on_disk() || self.events.iter().any(|(_, e)| e.on_disk())
@@ -130,7 +135,12 @@ fn partitions_for(policy: &SpillPolicy, events_so_far: usize, posts_so_far: usiz
 impl DetectInputBuilder {
     pub fn new(config: &DetectConfig, policy: SpillPolicy) -> Self {
         let events = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).map(|s| (s, EventLog::default())).collect();
-        let input = DetectInput { tokens: TokenColumn::new(policy.temp_dir.clone()), events, ..Default::default() };
+        let mut input = DetectInput { tokens: TokenColumn::new(policy.temp_dir.clone()), events, ..Default::default() };
+        // Capacity not yet written to costs no memory, so reserving for the guess is cheap
+        // and saves copying the columns as they grow.
+        input.accounts.reserve(policy.expected_posts);
+        input.times.reserve(policy.expected_posts);
+        input.text_hashes.reserve(policy.expected_posts);
         DetectInputBuilder { config: config.clone(), policy, input }
     }
 

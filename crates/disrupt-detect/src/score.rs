@@ -108,9 +108,8 @@ struct SignalRun<'a> {
     matches: PostPairSet,
     stats: PassStats,
     events: usize,
-    /// Rarity-null chance per post, for signals that have one (empty for the others:
-    /// every post's chance is 0).
-    chance: Vec<f64>,
+    /// Rarity-null chance per post, for signals that have one.
+    chance: PostChance,
     /// Accounts with at least one event in this signal.
     seen: Vec<bool>,
     active_accounts: usize,
@@ -226,7 +225,7 @@ fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig
     // Using the same hashtag, or reposting or replying to the same post, is how communities
     // and fans talk: for those only the synchrony test counts, so they carry no rarity
     // chance. Identical or near-identical text and identical links are copying.
-    let chance = popularity.iter().map(|&n| if n == 0 { 0.0 } else { (n as f64 / denominator * ratio).min(1.0) }).collect();
+    let chance = PostChance { popularity, denominator, ratio };
     Ok(SignalRun { signal, partitions, windows, matches, stats, events, chance, seen, active_accounts })
 }
 
@@ -247,9 +246,10 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let fused_matches = runs.iter().fold(PostPairSet::default(), |acc, r| acc.union(r.matches.clone()));
     let mut candidates: HashSet<u64> = HashSet::default();
     for set in runs.iter().map(|r| &r.matches).chain(std::iter::once(&fused_matches)) {
-        for (key, group) in group_by_account_pair(input, set) {
-            if co_action_count(&group) >= config.min_co_actions {
-                candidates.insert(key);
+        let keyed = keyed_by_account_pair(input, set);
+        for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+            if co_action_count(run) >= config.min_co_actions {
+                candidates.insert(run[0].0);
             }
         }
     }
@@ -291,7 +291,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     }
     let mut signals = Vec::with_capacity(runs.len());
     for (run, opportunities) in runs.iter().zip(&per_signal_opportunities) {
-        let rarity = RarityNull { chance: &run.chance, posts_of: &posts_of, active_accounts: run.active_accounts, counted: None };
+        let rarity = RarityNull { chance: vec![&run.chance], posts_of: &posts_of, active_accounts: run.active_accounts, counted: None };
         let mut report = score_pairs(input, &run.matches, opportunities, &rarity, config, account_count);
         report.events = run.events;
         report.shared_keys = run.stats.shared_keys;
@@ -304,12 +304,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
     // Fused rarity: a post's chance is its largest over signals; active accounts, the union
     // (counted again, one signal at a time, from the accounts each signal saw).
-    let mut fused_chance = vec![0.0f64; input.len()];
-    for run in &runs {
-        for (f, c) in fused_chance.iter_mut().zip(&run.chance) {
-            *f = f.max(*c);
-        }
-    }
+    let sources: Vec<&PostChance> = runs.iter().map(|r| &r.chance).filter(|c| !c.popularity.is_empty()).collect();
     let mut fused_seen = vec![false; input.account_count];
     for run in &runs {
         for (f, s) in fused_seen.iter_mut().zip(&run.seen) {
@@ -319,9 +314,10 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let fused_active = fused_seen.iter().filter(|x| **x).count();
     let copied: HashSet<(u32, u32)> =
         runs.iter().filter(|r| has_rarity(r.signal)).flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b))).collect();
-    let rarity = RarityNull { chance: &fused_chance, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
+    let rarity = RarityNull { chance: sources, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
     let fused = score_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count);
-    Ok(Detection { signals, fused, post_chance: fused_chance })
+    let post_chance = (0..input.len() as u32).map(|p| rarity.chance_of(p)).collect();
+    Ok(Detection { signals, fused, post_chance })
 }
 
 /// The chance that one opportunity (a post of B on the same key within +-H of a post of
@@ -336,8 +332,10 @@ fn chance_ratio(signal: Signal, windows: &Windows, stats: &PassStats) -> f64 {
     }
 }
 
-/// Post pairs grouped by unordered account pair, oriented so `.0` is the lower account's post.
-fn group_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, Vec<PostPair>)> {
+/// Post pairs keyed by unordered account pair and sorted by it, oriented so `.a` is the
+/// lower account's post: each account pair's co-actions are one run of the vector (held
+/// flat, since organic data has millions of pairs with a single co-action).
+fn keyed_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, PostPair)> {
     let mut keyed: Vec<(u64, PostPair)> = set
         .as_slice()
         .iter()
@@ -348,7 +346,7 @@ fn group_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, Ve
         })
         .collect();
     keyed.par_sort_unstable_by_key(|(k, p)| (*k, p.a, p.b));
-    keyed.chunk_by(|x, y| x.0 == y.0).map(|g| (g[0].0, g.iter().map(|(_, p)| *p).collect())).collect()
+    keyed
 }
 
 fn distinct_count(mut posts: Vec<u32>) -> u32 {
@@ -357,9 +355,13 @@ fn distinct_count(mut posts: Vec<u32>) -> u32 {
     posts.len() as u32
 }
 
-fn co_action_count(group: &[PostPair]) -> u32 {
-    let a = distinct_count(group.iter().map(|p| p.a).collect());
-    let b = distinct_count(group.iter().map(|p| p.b).collect());
+/// Co-actions of one account pair: the smaller of its two sides' numbers of matched posts.
+fn co_action_count(run: &[(u64, PostPair)]) -> u32 {
+    if run.len() == 1 {
+        return 1;
+    }
+    let a = distinct_count(run.iter().map(|(_, p)| p.a).collect());
+    let b = distinct_count(run.iter().map(|(_, p)| p.b).collect());
     a.min(b)
 }
 
@@ -369,9 +371,29 @@ fn match_chances(side: &mut [(u32, f64)]) -> Vec<f64> {
     side.chunk_by(|x, y| x.0 == y.0).map(|g| 1.0 - g.iter().map(|(_, r)| 1.0 - r).product::<f64>()).collect()
 }
 
+/// One signal's rarity-null chance per post, kept as each post's key popularity (4 bytes
+/// a post rather than 8) and computed when asked.
+struct PostChance {
+    /// Other accounts that used the post's key within +-H (0: no chance; empty: the
+    /// signal has no rarity null).
+    popularity: Vec<u32>,
+    denominator: f64,
+    ratio: f64,
+}
+
+impl PostChance {
+    fn of(&self, post: u32) -> f64 {
+        match self.popularity.get(post as usize) {
+            Some(&n) if n > 0 => (n as f64 / self.denominator * self.ratio).min(1.0),
+            _ => 0.0,
+        }
+    }
+}
+
 /// The rarity null of one signal (or the fusion).
 struct RarityNull<'a> {
-    chance: &'a [f64],
+    /// The signals' chances; a post's is its largest over them.
+    chance: Vec<&'a PostChance>,
     posts_of: &'a [Vec<u32>],
     active_accounts: usize,
     /// For the fusion: only post pairs matched by a signal that has a rarity null count.
@@ -380,7 +402,7 @@ struct RarityNull<'a> {
 
 impl RarityNull<'_> {
     fn chance_of(&self, post: u32) -> f64 {
-        self.chance.get(post as usize).copied().unwrap_or(0.0)
+        self.chance.iter().map(|c| c.of(post)).fold(0.0, f64::max)
     }
 
     /// Chances of every post of `account` that acted on a shared key.
@@ -397,8 +419,8 @@ fn score_pairs(
     config: &DetectConfig,
     account_count: usize,
 ) -> SignalReport {
-    let groups = group_by_account_pair(input, matches);
-    let pairs_examined = groups.len();
+    let keyed = keyed_by_account_pair(input, matches);
+    let pairs_examined = keyed.chunk_by(|x, y| x.0 == y.0).count();
     // Opportunities by account pair, oriented like the matches.
     let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::default();
     for o in opportunities {
@@ -406,9 +428,14 @@ fn score_pairs(
         let oriented = if acc_a < acc_b { (o.a, o.b, o.ratio) } else { (o.b, o.a, o.ratio) };
         opp_by_pair.entry(account_pair_key(acc_a, acc_b)).or_default().push(oriented);
     }
-    let mut pairs: Vec<PairEvidence> = groups
-        .into_par_iter()
-        .filter_map(|(key, group)| {
+    let mut pairs: Vec<PairEvidence> = keyed
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .filter_map(|run| {
+            if (run.len() as u32) < config.min_co_actions {
+                return None;
+            }
+            let key = run[0].0;
+            let group: Vec<PostPair> = run.iter().map(|(_, p)| *p).collect();
             let o_a = distinct_count(group.iter().map(|p| p.a).collect());
             let o_b = distinct_count(group.iter().map(|p| p.b).collect());
             let co_actions = o_a.min(o_b);

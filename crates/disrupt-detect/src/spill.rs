@@ -98,7 +98,7 @@ impl EventLog {
         let events = std::mem::take(events);
         let mut writers = Vec::with_capacity(parts);
         for _ in 0..parts.max(1) {
-            writers.push(PartWriter(Part { writer: BufWriter::with_capacity(256 << 10, temp_file(dir)?), events: 0 }));
+            writers.push(PartWriter(Part { writer: BufWriter::with_capacity(64 << 10, temp_file(dir)?), events: 0 }));
         }
         *self = EventLog::Writing(writers);
         self.extend(events)

@@ -13,7 +13,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 /// Bytes of encoded posts kept in memory before the log moves to disk.
-pub const DEFAULT_SPILL_BYTES: usize = 64 << 20;
+pub const DEFAULT_SPILL_BYTES: usize = 32 << 20;
 
 enum Log {
     Memory(Vec<u8>),
@@ -149,13 +149,20 @@ impl PostStore {
     }
 
     pub fn reserve(&mut self, posts: usize) {
-        self.accounts.reserve(posts);
-        self.times.reserve(posts);
         self.offsets.reserve(posts);
     }
 
     /// Appends a post; `scratch` is reused between calls to avoid an allocation per post.
     pub fn push(&mut self, post: &PostInfo, scratch: &mut Vec<u8>) -> io::Result<()> {
+        self.push_fields(post, scratch)?;
+        self.accounts.push(post.account);
+        self.times.push(post.time);
+        Ok(())
+    }
+
+    /// Appends a post's fields but not its account and time, which detection holds while
+    /// it runs and hands over afterwards ([`PostStore::attach_columns`]).
+    pub fn push_fields(&mut self, post: &PostInfo, scratch: &mut Vec<u8>) -> io::Result<()> {
         scratch.clear();
         encode(post, scratch);
         if let Log::Memory(buf) = &mut self.log {
@@ -174,10 +181,23 @@ impl PostStore {
             Log::Writing(w) => w.write_all(scratch)?,
             Log::Reading(_) => return Err(io::Error::other("post store is finished")),
         }
-        self.accounts.push(post.account);
-        self.times.push(post.time);
         let end = self.offsets.last().copied().unwrap_or(0) + scratch.len() as u64;
         self.offsets.push(end);
+        Ok(())
+    }
+
+    /// Sets every post's account and time, when they were pushed with `push_fields`.
+    pub fn attach_columns(&mut self, accounts: Vec<u32>, times: Vec<i64>) -> io::Result<()> {
+        if accounts.len() != self.offsets.len() - 1 || times.len() != accounts.len() {
+            return Err(io::Error::other(format!(
+                "{} accounts and {} times for {} posts",
+                accounts.len(),
+                times.len(),
+                self.offsets.len() - 1
+            )));
+        }
+        self.accounts = accounts;
+        self.times = times;
         Ok(())
     }
 
@@ -192,11 +212,11 @@ impl PostStore {
     }
 
     pub fn len(&self) -> usize {
-        self.accounts.len()
+        self.offsets.len() - 1
     }
 
     pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty()
+        self.len() == 0
     }
 
     /// Whether the log moved to disk.
@@ -204,12 +224,13 @@ impl PostStore {
         !matches!(self.log, Log::Memory(_))
     }
 
+    /// The post's account (0 until columns are attached to a store filled field-only).
     pub fn account(&self, post: u32) -> u32 {
-        self.accounts[post as usize]
+        self.accounts.get(post as usize).copied().unwrap_or(0)
     }
 
     pub fn time(&self, post: u32) -> i64 {
-        self.times[post as usize]
+        self.times.get(post as usize).copied().unwrap_or(0)
     }
 
     pub fn accounts(&self) -> &[u32] {
@@ -228,11 +249,11 @@ impl PostStore {
         }
         let (start, end) = (self.offsets[i], self.offsets[i + 1]);
         match &self.log {
-            Log::Memory(buf) => decode(self.accounts[i], self.times[i], &buf[start as usize..end as usize]),
+            Log::Memory(buf) => decode(self.account(post), self.time(post), &buf[start as usize..end as usize]),
             Log::Reading(file) => {
                 let mut bytes = vec![0u8; (end - start) as usize];
                 read_at(file, &mut bytes, start)?;
-                decode(self.accounts[i], self.times[i], &bytes)
+                decode(self.account(post), self.time(post), &bytes)
             }
             Log::Writing(_) => Err(io::Error::other("post store read before finish")),
         }

@@ -1,8 +1,10 @@
 //! The corpus: every accepted record, deduplicated ("first wins"), with accounts interned
 //! to dense indices for the detectors.
 
-use disrupt_records::{Account, Generation, Label, Message, Post, Record};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use disrupt_networks::AccountInfo;
+use disrupt_records::{Generation, Label, Message, Post, Record};
+use hashbrown::HashTable;
+use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_128_with_seed;
 
@@ -28,15 +30,13 @@ pub enum Added {
 }
 
 /// Accepted records of one scan (posts excepted: see [`Added::Post`]).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Corpus {
-    /// Interned account ids; index = dense account number.
-    pub account_ids: Vec<String>,
-    account_index: HashMap<String, u32>,
-    /// The account record for each interned account, when one was given.
-    pub account_records: Vec<Option<Account>>,
-    /// Platform of each account (from its record or its first post).
-    pub account_platforms: Vec<String>,
+    /// Interned accounts, with what their account record said; index = dense account number.
+    pub accounts: Vec<AccountInfo>,
+    /// Account numbers by id: the table holds numbers only and compares through
+    /// `accounts`, so each id is stored once (millions of accounts in a large archive).
+    account_index: HashTable<u32>,
     pub generations: Vec<Generation>,
     pub messages: Vec<Message>,
     pub labels: Vec<Label>,
@@ -44,21 +44,38 @@ pub struct Corpus {
     pub stats: CorpusStats,
 }
 
+impl std::fmt::Debug for Corpus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Corpus").field("accounts", &self.accounts.len()).field("stats", &self.stats).finish()
+    }
+}
+
+fn id_hash(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
+
 impl Corpus {
     pub fn account(&mut self, id: &str, platform: &str) -> u32 {
-        if let Some(&i) = self.account_index.get(id) {
+        let hash = id_hash(id);
+        if let Some(&i) = self.account_index.find(hash, |&i| self.accounts[i as usize].id == id) {
             return i;
         }
-        let i = self.account_ids.len() as u32;
-        self.account_ids.push(id.to_string());
-        self.account_index.insert(id.to_string(), i);
-        self.account_records.push(None);
-        self.account_platforms.push(platform.to_string());
+        let i = self.accounts.len() as u32;
+        self.accounts.push(AccountInfo { id: id.to_string(), platform: platform.to_string(), ..AccountInfo::default() });
+        let accounts = &self.accounts;
+        self.account_index.insert_unique(hash, i, |&j| id_hash(&accounts[j as usize].id));
         i
     }
 
+    /// Room for this many records' identities, so the duplicate check never rehashes
+    /// (rehashing holds the old and the new table at once).
+    pub fn reserve(&mut self, records: usize) {
+        self.seen.reserve(records);
+    }
+
     pub fn account_index(&self, id: &str) -> Option<u32> {
-        self.account_index.get(id).copied()
+        // After the accounts are handed on (`accounts` taken), nothing matches.
+        self.account_index.find(id_hash(id), |&i| self.accounts.get(i as usize).is_some_and(|a| a.id == id)).copied()
     }
 
     /// Adds a record unless one of the same kind and id came first.
@@ -73,9 +90,14 @@ impl Corpus {
         *self.stats.by_kind.entry(kind.as_str()).or_default() += 1;
         match record {
             Record::Account(a) => {
+                // Only what findings report is kept of an account record.
                 let i = self.account(&a.id, &a.platform) as usize;
-                self.account_platforms[i] = a.platform.clone();
-                self.account_records[i] = Some(a);
+                let info = &mut self.accounts[i];
+                info.platform = a.platform;
+                info.handle = a.handle;
+                info.created_at = a.created_at;
+                info.followers = a.followers;
+                info.following = a.following;
             }
             Record::Post(p) => {
                 let i = self.account(&p.account, &p.platform);
@@ -104,6 +126,9 @@ mod tests {
         assert!(matches!(c.add(Record::Account(Account { id: "p1".into(), platform: "x".into(), ..Account::default() })), Added::Stored));
         assert_eq!(c.stats.duplicates, 1);
         assert_eq!(c.stats.by_kind["post"], 1);
-        assert_eq!(c.account_ids.len(), 2);
+        assert_eq!(c.accounts.len(), 2);
+        assert_eq!(c.account_index("p1"), Some(1));
+        assert_eq!(c.account_index("x:1"), Some(0));
+        assert_eq!(c.account_index("x:2"), None);
     }
 }

@@ -4,11 +4,13 @@
 /// v1), else the machine's physical memory; `None` where neither can be read.
 pub fn available_memory() -> Option<u64> {
     let read = |path: &str| std::fs::read_to_string(path).ok();
-    let cgroup = read("/sys/fs/cgroup/memory.max")
-        .or_else(|| read("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        // v1 reports "no limit" as a huge number.
-        .filter(|&b| b < (1u64 << 60));
+    let cgroup = own_cgroup_limit_files()
+        .iter()
+        .filter_map(|path| read(path))
+        .filter_map(|s| s.trim().parse::<u64>().ok())
+        // v1 reports "no limit" as a huge number; v2 writes "max", which does not parse.
+        .filter(|&b| b < (1u64 << 60))
+        .min();
     let physical = read("/proc/meminfo").and_then(|s| {
         s.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
     });
@@ -16,6 +18,26 @@ pub fn available_memory() -> Option<u64> {
         (Some(c), Some(p)) => Some(c.min(p)),
         (c, p) => c.or(p),
     }
+}
+
+/// The files that hold this process's memory limit: its own cgroup's (from
+/// /proc/self/cgroup) and the mount root's, for cgroup v2 and v1.
+fn own_cgroup_limit_files() -> Vec<String> {
+    let mut files = Vec::new();
+    if let Ok(text) = std::fs::read_to_string("/proc/self/cgroup") {
+        for line in text.lines() {
+            let mut fields = line.splitn(3, ':');
+            let (_, controllers, path) = (fields.next(), fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+            if controllers.is_empty() {
+                files.push(format!("/sys/fs/cgroup{path}/memory.max"));
+            } else if controllers.split(',').any(|c| c == "memory") {
+                files.push(format!("/sys/fs/cgroup/memory{path}/memory.limit_in_bytes"));
+            }
+        }
+    }
+    files.push("/sys/fs/cgroup/memory.max".into());
+    files.push("/sys/fs/cgroup/memory/memory.limit_in_bytes".into());
+    files
 }
 
 /// The default budget for detector state: a quarter of the memory available, since the

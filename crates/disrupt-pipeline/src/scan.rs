@@ -150,7 +150,7 @@ fn record_stage(observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>,
 
 /// Posts normalized together: large enough to keep every core busy, small enough that
 /// whole records never pile up.
-const NORMALIZE_BATCH: usize = 32_768;
+const NORMALIZE_BATCH: usize = 16_384;
 
 /// The normalizing side of `load`: batches of posts in, feature columns and the post
 /// store out. It runs on its own thread so that reading and normalizing overlap.
@@ -169,7 +169,7 @@ impl Normalizer<'_> {
             let mut features = Vec::with_capacity(batch.len());
             for n in normalize_batch(batch, self.policy) {
                 features.push(n.features);
-                self.posts.push(&n.info, &mut self.scratch)?;
+                self.posts.push_fields(&n.info, &mut self.scratch)?;
             }
             self.detect_input.push_batch(&features)?;
             self.seconds += started.elapsed().as_secs_f64();
@@ -202,8 +202,9 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         seconds: 0.0,
     };
     normalizer.posts.reserve(expected_posts);
-    // Two batches in flight at most: whole records never pile up.
-    let (to_normalizer, batches) = std::sync::mpsc::sync_channel::<Vec<(disrupt_records::Post, u32)>>(2);
+    corpus.reserve(expected_posts);
+    // One batch waits at most: whole records never pile up.
+    let (to_normalizer, batches) = std::sync::mpsc::sync_channel::<Vec<(disrupt_records::Post, u32)>>(1);
     let (detect_input, posts, normalize_seconds) = std::thread::scope(|scope| {
         let normalizing = scope.spawn(move || normalizer.run(batches));
         let mut pending = Vec::with_capacity(NORMALIZE_BATCH);
@@ -255,20 +256,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // Normalization ran batch by batch on its own thread while records streamed in: its
     // busy time is part of the ingest wall time above, reported apart.
     record_stage(observer, &mut timings, "normalize (within ingest)", normalize_seconds);
-    let accounts: Vec<AccountInfo> = (0..corpus.account_ids.len())
-        .map(|i| {
-            let record = corpus.account_records[i].as_ref();
-            AccountInfo {
-                id: corpus.account_ids[i].clone(),
-                platform: corpus.account_platforms[i].clone(),
-                handle: record.and_then(|a| a.handle.clone()),
-                created_at: record.and_then(|a| a.created_at),
-                followers: record.and_then(|a| a.followers),
-                following: record.and_then(|a| a.following),
-            }
-        })
-        .collect();
-    let detect_input = detect_input.finish(corpus.account_ids.len()).map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
+    let accounts = std::mem::take(&mut corpus.accounts);
+    let detect_input = detect_input.finish(accounts.len()).map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
     Ok(Loaded { files: summaries, rejected, corpus, accounts, detect_input, posts, timings })
 }
 
@@ -279,7 +268,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let started = Instant::now();
     let detection = detect(&detect_input, &config.detect).map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
     let spilled = detect_input.spilled();
-    drop(detect_input);
+    let (post_accounts, post_times) = detect_input.into_columns();
+    let mut posts = posts;
+    posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
     stage(observer, &mut timings, "detect", started);
 
     let started = Instant::now();
@@ -291,8 +282,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         // Languages only matter for findings: detection costs tens of microseconds a post,
         // so it runs on the posts of flagged accounts only.
         let started = Instant::now();
+        let flagged_ids: rustc_hash::FxHashSet<&str> = networks.iter().flat_map(|n| n.accounts.iter()).map(String::as_str).collect();
         let flagged: rustc_hash::FxHashSet<u32> =
-            networks.iter().flat_map(|n| n.accounts.iter()).filter_map(|id| corpus.account_index(id)).collect();
+            (0..accounts.len() as u32).filter(|&a| flagged_ids.contains(accounts[a as usize].id.as_str())).collect();
         use rayon::prelude::*;
         let of_flagged: Vec<u32> = (0..posts.len() as u32).filter(|&p| flagged.contains(&posts.account(p))).collect();
         detected_langs = of_flagged
