@@ -28,7 +28,7 @@ pub struct PostPairSet {
 
 impl PostPairSet {
     pub fn from_unsorted(mut pairs: Vec<PostPair>) -> Self {
-        pairs.sort_unstable();
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut pairs[..]);
         // Sorted by (a, b, key_accounts): the first of each (a, b) run has the rarest key.
         pairs.dedup_by(|later, first| later.a == first.a && later.b == first.b);
         Self { pairs }
@@ -37,6 +37,15 @@ impl PostPairSet {
     pub fn union(self, other: Self) -> Self {
         let mut all = self.pairs;
         all.extend(other.pairs);
+        Self::from_unsorted(all)
+    }
+
+    /// Union of many sets at once.
+    pub fn merge_all(sets: Vec<PostPairSet>) -> Self {
+        let mut all = Vec::with_capacity(sets.iter().map(PostPairSet::len).sum());
+        for set in sets {
+            all.extend(set.pairs);
+        }
         Self::from_unsorted(all)
     }
 

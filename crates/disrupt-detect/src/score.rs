@@ -199,7 +199,7 @@ fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout) -> (P
 fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig, layout: Layout) -> io::Result<SignalRun<'a>> {
     let windows = config.windows(signal);
     let (mut partitions, events) = build_state(signal, input, layout);
-    let mut matches = PostPairSet::default();
+    let mut found = Vec::new();
     let mut stats = PassStats::default();
     let mut seen = vec![false; input.account_count];
     // Rarity null: the chance that one given other account acted on the post's key within
@@ -209,7 +209,7 @@ fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig
     let check = SimilarText { input, threshold: config.near_duplicate_threshold };
     partitions.each(|state| {
         let (m, s) = if signal == Signal::NearDuplicate { state.matches(&windows, &check) } else { state.matches(&windows, &ExactKey) };
-        matches = std::mem::take(&mut matches).union(m);
+        found.push(m);
         stats.add(&s);
         state.mark_accounts(&mut seen);
         if rarity {
@@ -219,6 +219,9 @@ fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig
             }
         }
     })?;
+    // One merge of every partition's pairs (merging as they come would sort the growing
+    // set once per partition).
+    let matches = PostPairSet::merge_all(found);
     let active_accounts = seen.iter().filter(|x| **x).count();
     let ratio = chance_ratio(signal, &windows, &stats);
     let denominator = active_accounts.saturating_sub(1).max(1) as f64;
@@ -243,7 +246,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let mut runs: Vec<SignalRun> = enabled.iter().map(|s| run_matches(*s, input, config, layout)).collect::<io::Result<_>>()?;
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.
-    let fused_matches = runs.iter().fold(PostPairSet::default(), |acc, r| acc.union(r.matches.clone()));
+    let fused_matches = PostPairSet::merge_all(runs.iter().map(|r| r.matches.clone()).collect());
     let mut candidates: HashSet<u64> = HashSet::default();
     for set in runs.iter().map(|r| &r.matches).chain(std::iter::once(&fused_matches)) {
         let keyed = keyed_by_account_pair(input, set);
@@ -264,17 +267,16 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let check = SimilarText { input, threshold: config.near_duplicate_threshold };
     let mut per_signal_opportunities: Vec<Vec<Opportunity>> = Vec::with_capacity(runs.len());
     for run in &mut runs {
-        let mut opportunities = PostPairSet::default();
         let signal = run.signal;
         let windows = run.windows;
-        run.partitions.each(|state| {
-            let found = if signal == Signal::NearDuplicate {
+        let found = run.partitions.each(|state| {
+            if signal == Signal::NearDuplicate {
                 state.opportunities(&windows, &check, &candidates, &candidate_accounts)
             } else {
                 state.opportunities(&windows, &ExactKey, &candidates, &candidate_accounts)
-            };
-            opportunities = std::mem::take(&mut opportunities).union(found);
+            }
         })?;
+        let opportunities = PostPairSet::merge_all(found);
         // The keyed state is no longer needed: free it before scoring.
         run.partitions = Partitions::Held(Vec::new());
         let ratio = chance_ratio(run.signal, &run.windows, &run.stats);

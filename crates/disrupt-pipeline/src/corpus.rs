@@ -73,6 +73,12 @@ impl Corpus {
         self.seen.reserve(records);
     }
 
+    /// Ends reading: the identities kept for the duplicate check are freed (tens of bytes a
+    /// record); records added later are no longer checked.
+    pub fn finish_reading(&mut self) {
+        self.seen = HashSet::default();
+    }
+
     pub fn account_index(&self, id: &str) -> Option<u32> {
         // After the accounts are handed on (`accounts` taken), nothing matches.
         self.account_index.find(id_hash(id), |&i| self.accounts.get(i as usize).is_some_and(|a| a.id == id)).copied()
@@ -114,6 +120,7 @@ impl Corpus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use disrupt_records::Account;
 
     #[test]
     fn first_record_wins_and_duplicates_are_counted() {

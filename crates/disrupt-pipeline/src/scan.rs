@@ -256,6 +256,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // Normalization ran batch by batch on its own thread while records streamed in: its
     // busy time is part of the ingest wall time above, reported apart.
     record_stage(observer, &mut timings, "normalize (within ingest)", normalize_seconds);
+    corpus.finish_reading();
     let accounts = std::mem::take(&mut corpus.accounts);
     let detect_input = detect_input.finish(accounts.len()).map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
     Ok(Loaded { files: summaries, rejected, corpus, accounts, detect_input, posts, timings })
