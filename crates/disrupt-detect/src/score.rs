@@ -246,16 +246,50 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let mut runs: Vec<SignalRun> = enabled.iter().map(|s| run_matches(*s, input, config, layout)).collect::<io::Result<_>>()?;
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.
-    let fused_matches = PostPairSet::merge_all(runs.iter().map(|r| r.matches.clone()).collect());
+    // Organic data has millions of account pairs with a single co-action: they count as
+    // examined (the correction needs them) but are not kept past this point.
     let mut candidates: HashSet<u64> = HashSet::default();
-    for set in runs.iter().map(|r| &r.matches).chain(std::iter::once(&fused_matches)) {
-        let keyed = keyed_by_account_pair(input, set);
-        for run in keyed.chunk_by(|x, y| x.0 == y.0) {
-            if co_action_count(run) >= config.min_co_actions {
-                candidates.insert(run[0].0);
+    let mut examined: Vec<usize> = Vec::with_capacity(runs.len());
+    let mut pair_keys: Vec<u64> = Vec::new();
+    for run in &runs {
+        let keyed = keyed_by_account_pair(input, &run.matches);
+        let mut count = 0;
+        for group in keyed.chunk_by(|x, y| x.0 == y.0) {
+            count += 1;
+            pair_keys.push(group[0].0);
+            if co_action_count(group) >= config.min_co_actions {
+                candidates.insert(group[0].0);
             }
         }
+        examined.push(count);
     }
+    // Across signals: a pair seen by two or more signals may reach the threshold together.
+    pair_keys.par_sort_unstable();
+    let mut fused_examined = 0usize;
+    let mut multi: HashSet<u64> = HashSet::default();
+    for group in pair_keys.chunk_by(|x, y| x == y) {
+        fused_examined += 1;
+        if group.len() >= 2 && !candidates.contains(&group[0]) {
+            multi.insert(group[0]);
+        }
+    }
+    drop(pair_keys);
+    let in_pairs = |set: &HashSet<u64>, p: &PostPair| set.contains(&account_pair_key(input.account(p.a), input.account(p.b)));
+    let across = PostPairSet::from_unsorted(
+        runs.iter().flat_map(|r| r.matches.as_slice().iter().filter(|p| in_pairs(&multi, p)).copied()).collect(),
+    );
+    for group in keyed_by_account_pair(input, &across).chunk_by(|x, y| x.0 == y.0) {
+        if co_action_count(group) >= config.min_co_actions {
+            candidates.insert(group[0].0);
+        }
+    }
+    drop(across);
+    // Only candidates are tested: the other post pairs are dropped now.
+    for run in &mut runs {
+        let kept: Vec<PostPair> = run.matches.as_slice().iter().filter(|p| in_pairs(&candidates, p)).copied().collect();
+        run.matches = PostPairSet::from_unsorted(kept);
+    }
+    let fused_matches = PostPairSet::merge_all(runs.iter().map(|r| r.matches.clone()).collect());
     let candidate_accounts: HashSet<u32> = candidates
         .iter()
         .flat_map(|k| {
@@ -292,9 +326,9 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         }
     }
     let mut signals = Vec::with_capacity(runs.len());
-    for (run, opportunities) in runs.iter().zip(&per_signal_opportunities) {
+    for ((run, opportunities), &examined) in runs.iter().zip(&per_signal_opportunities).zip(&examined) {
         let rarity = RarityNull { chance: vec![&run.chance], posts_of: &posts_of, active_accounts: run.active_accounts, counted: None };
-        let mut report = score_pairs(input, &run.matches, opportunities, &rarity, config, account_count);
+        let mut report = score_pairs(input, &run.matches, examined, opportunities, &rarity, config, account_count);
         report.events = run.events;
         report.shared_keys = run.stats.shared_keys;
         report.crowd_events = run.stats.crowd_events;
@@ -317,7 +351,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let copied: HashSet<(u32, u32)> =
         runs.iter().filter(|r| has_rarity(r.signal)).flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b))).collect();
     let rarity = RarityNull { chance: sources, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
-    let fused = score_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count);
+    let fused = score_pairs(input, &fused_matches, fused_examined, &fused_opportunities, &rarity, config, account_count);
     let post_chance = (0..input.len() as u32).map(|p| rarity.chance_of(p)).collect();
     Ok(Detection { signals, fused, post_chance })
 }
@@ -413,16 +447,18 @@ impl RarityNull<'_> {
     }
 }
 
+/// Tests the account pairs of `matches`; `pairs_examined` counts every account pair that
+/// co-acted at all (the matches may hold the candidates only).
 fn score_pairs(
     input: &DetectInput,
     matches: &PostPairSet,
+    pairs_examined: usize,
     opportunities: &[Opportunity],
     rarity: &RarityNull<'_>,
     config: &DetectConfig,
     account_count: usize,
 ) -> SignalReport {
     let keyed = keyed_by_account_pair(input, matches);
-    let pairs_examined = keyed.chunk_by(|x, y| x.0 == y.0).count();
     // Opportunities by account pair, oriented like the matches.
     let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::default();
     for o in opportunities {
