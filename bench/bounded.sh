@@ -4,7 +4,7 @@
 # Usage: sudo bench/bounded.sh [SIZE] [LIMIT_MIB]   (SIZE in 1m, 10m; default 10m and 1536)
 # Needs root for the cgroup (v2, or v1's memory controller). Reuses bench/runs/SIZE/sim made
 # by bench/run.sh when present. Prints wall time, peak usage of the cgroup and the accuracy.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-10m}
 limit_mib=${2:-1536}
@@ -13,8 +13,8 @@ case $size in
   10m) scale=700000 ;;
   *) echo "unknown size $size"; exit 2 ;;
 esac
-cargo build --release -q
-bin=$PWD/target/release/disrupt
+[ -n "${DISRUPT_BIN:-}" ] || cargo build --release -q
+bin=${DISRUPT_BIN:-$PWD/target/release/disrupt}
 d=bench/runs/$size
 [ -s "$d/sim/records.jsonl" ] || $bin simulate --scale $scale --seed 42 --out "$d/sim" > /dev/null
 input_bytes=$(stat -c %s "$d/sim/records.jsonl")

@@ -69,6 +69,9 @@ pub fn run(args: CoShareArgs) -> Result<()> {
     if signal == Signal::NearDuplicate {
         bail!("near_duplicate has no shared object; use co_post");
     }
+    if !signal.is_behavioural() {
+        bail!("{} is not a co-share signal", signal.as_str());
+    }
     let mut rejects = CountRejects(0);
     let mut loaded = load(&args.inputs, &config, &mut rejects)?;
     let (post_accounts, post_times) = std::mem::take(&mut loaded.detect_input).into_columns();
@@ -91,7 +94,7 @@ pub fn run(args: CoShareArgs) -> Result<()> {
                     add(&format!("{o:016x}"), o)
                 }
             }
-            Signal::NearDuplicate => {}
+            Signal::NearDuplicate | Signal::Provenance | Signal::SharedInfrastructure => {}
         }
     }
     let account = |i: u32| loaded.accounts[i as usize].id.as_str();

@@ -4,7 +4,9 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use disrupt_detect::Signal;
 use disrupt_ingest::{ColumnMap, FileSummary, InputFormat, Reject};
-use disrupt_output::{edge_rows, networks_document, write_edges, write_evidence, write_networks, RejectWriter};
+use disrupt_output::{
+    edge_rows, networks_document, write_accounts, write_edges, write_evidence, write_networks, write_provenance, RejectWriter,
+};
 use disrupt_pipeline::{scan, ScanConfig, ScanObserver, StageTiming};
 use disrupt_records::TimeZoneSetting;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -249,6 +251,8 @@ pub fn run(args: ScanArgs) -> Result<()> {
     let rows = edge_rows(&result.detection, &result.accounts, &result.networks);
     write_edges(&args.out.join("edges.csv"), &rows, &result.posts)?;
     write_evidence(&args.out.join("evidence.jsonl"), &args.out.join("records.jsonl"), &rows, &result.posts, &result.accounts)?;
+    write_provenance(&args.out.join("provenance.jsonl"), &result)?;
+    write_accounts(&args.out.join("accounts.jsonl"), &result)?;
     let Observer { rejects, bar, .. } = observer;
     rejects.commit()?;
     if let Some(bar) = bar {
@@ -287,7 +291,7 @@ fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std:
         seconds
     );
     crate::outln!(
-        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, records.jsonl, rejects.jsonl.",
+        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, records.jsonl, provenance.jsonl, accounts.jsonl, rejects.jsonl.",
         result.networks.len(),
         result.networks.iter().map(|n| n.accounts.len()).sum::<usize>(),
         edges,

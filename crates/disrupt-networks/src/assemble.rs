@@ -41,6 +41,16 @@ pub struct PostInfo {
 pub struct NetworkInputs<'a> {
     pub accounts: &'a [AccountInfo],
     pub posts: &'a PostStore,
+    /// Sentences about groups of accounts (e.g. a model batch's fan-out) that go into the
+    /// explanation of the network holding two or more of them.
+    pub notes: &'a [NetworkNote],
+}
+
+/// A sentence about some accounts, for the explanation of their network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkNote {
+    pub accounts: Vec<u32>,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -96,6 +106,8 @@ pub struct Network {
     pub network_type: &'static str,
     pub score: f64,
     pub accounts: Vec<String>,
+    /// The members that are AI-provider accounts (platform `ai`).
+    pub operator_accounts: Vec<String>,
     pub platforms: Vec<String>,
     pub signals: BTreeMap<&'static str, usize>,
     pub evidence: Vec<EvidenceItem>,
@@ -184,8 +196,37 @@ pub fn assemble_networks(
             attached_by_core.entry(a.network).or_default().push(a);
         }
     }
+    // Shared infrastructure joins AI-provider accounts to a network other evidence made
+    // (an operator's second account on the same device), never making one by itself.
+    let infrastructure: Vec<&PairEvidence> =
+        detection.signals.iter().filter(|(s, _)| *s == Signal::SharedInfrastructure).flat_map(|(_, r)| r.pairs.iter()).collect();
+    if !infrastructure.is_empty() {
+        let mut member_of: HashMap<u32, usize> = HashMap::new();
+        for (i, members) in cores.iter().enumerate() {
+            for &a in members {
+                member_of.insert(a, i);
+            }
+        }
+        loop {
+            let mut joined = false;
+            for p in &infrastructure {
+                let (inside, outside) = match (member_of.get(&p.a), member_of.get(&p.b)) {
+                    (Some(&i), None) => (i, p.b),
+                    (None, Some(&i)) => (i, p.a),
+                    _ => continue,
+                };
+                cores[inside].push(outside);
+                member_of.insert(outside, inside);
+                joined = true;
+            }
+            if !joined {
+                break;
+            }
+        }
+    }
     for core in &mut cores {
         core.sort_unstable();
+        core.dedup();
     }
     // Every pair and edge, bucketed by the network holding both ends, in one pass (a network
     // never scans the whole detection).
@@ -333,7 +374,9 @@ fn describe(
         let inside: Vec<&PairEvidence> = pairs
             .signals
             .iter()
-            .filter(|(s, p)| s == signal && (p.significant || fused_significant.contains(&(p.a, p.b))))
+            .filter(|(s, p)| {
+                s == signal && (p.significant || fused_significant.contains(&(p.a, p.b)) || *s == Signal::SharedInfrastructure)
+            })
             .map(|(_, p)| *p)
             .collect();
         if inside.is_empty() {
@@ -383,6 +426,15 @@ fn describe(
             weakest
         ));
     }
+    for note in inputs.notes {
+        if note.accounts.iter().filter(|a| members.binary_search(a).is_ok()).count() >= 2 {
+            explanation.push(' ');
+            explanation.push_str(&note.text);
+        }
+    }
+    let mut operator_accounts: Vec<String> =
+        members.iter().map(|&a| &inputs.accounts[a as usize]).filter(|a| a.platform == "ai").map(|a| a.id.clone()).collect();
+    operator_accounts.sort();
     let attachments = attached
         .iter()
         .map(|a| AttachmentInfo {
@@ -401,6 +453,7 @@ fn describe(
         network_type: guess_type(&summaries),
         score,
         accounts: account_ids,
+        operator_accounts,
         platforms,
         signals,
         evidence,
@@ -544,7 +597,7 @@ fn shared_items(signal: Signal, posts: &BTreeMap<u32, PostInfo>) -> Vec<(String,
             Signal::CoHashtag => post.hashtags.iter().for_each(|h| *counts.entry(h.as_str()).or_default() += 1),
             Signal::CoRepost => post.repost_of.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
             Signal::CoReply => post.reply_to.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
-            Signal::CoPost | Signal::NearDuplicate => {}
+            Signal::CoPost | Signal::NearDuplicate | Signal::Provenance | Signal::SharedInfrastructure => {}
         }
     }
     let mut items: Vec<(String, usize)> = counts.into_iter().filter(|(_, c)| *c >= 2).map(|(k, c)| (k.to_string(), c)).collect();

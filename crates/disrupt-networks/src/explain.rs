@@ -63,6 +63,10 @@ fn phrase(s: &SignalSummary) -> String {
         ),
         Signal::CoRepost => format!("reposted the same {} {when}", plural(s.shared.len().max(1), "post", "posts")),
         Signal::CoReply => format!("replied to the same {} {when}", plural(s.shared.len().max(1), "post", "posts")),
+        Signal::Provenance => {
+            format!("posted {} outputs of the same AI-model batches", s.posts.saturating_sub(s.co_actions.min(s.posts) / 2).max(1))
+        }
+        Signal::SharedInfrastructure => "used the same AI-provider infrastructure".to_string(),
     }
 }
 

@@ -12,7 +12,8 @@ pub mod traits;
 pub mod leiden;
 
 pub use assemble::{
-    assemble_networks, network_id, AccountInfo, AttachmentInfo, EvidenceItem, Example, Network, NetworkConfig, NetworkInputs, PostInfo,
+    assemble_networks, network_id, AccountInfo, AttachmentInfo, EvidenceItem, Example, Network, NetworkConfig, NetworkInputs, NetworkNote,
+    PostInfo,
 };
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};
 pub use post_store::PostStore;

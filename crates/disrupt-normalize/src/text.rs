@@ -279,6 +279,15 @@ pub fn matching_tokens(matching: &str) -> impl Iterator<Item = &str> {
     matching.split(' ').filter(|t| !t.is_empty())
 }
 
+/// The sorted, distinct 32-bit hashes of a matching text's words: the word set that
+/// near-duplicate detection and provenance matching compare.
+pub fn word_set(matching: &str) -> Vec<u32> {
+    let mut words: Vec<u32> = matching_tokens(matching).map(|t| (xxh3_64(t.as_bytes()) >> 32) as u32).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
 /// 64-bit hash of a matching text; empty text has no hash (it never matches).
 pub fn text_hash(matching: &str) -> Option<u64> {
     if matching.is_empty() {

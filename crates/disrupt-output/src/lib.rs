@@ -5,15 +5,18 @@
 //! - `edges.csv`: account-account evidence edges with significance.
 //! - `evidence.jsonl`: for every edge, the matched record pairs with times and texts.
 //! - `rejects.jsonl`: every rejected input record.
+//! - `provenance.jsonl`, `accounts.jsonl`: posts linked to model outputs; AI-account risk.
 
 pub mod atomic;
 pub mod edges;
 pub mod explain;
+pub mod link_files;
 pub mod networks_json;
 pub mod rejects;
 
 pub use atomic::AtomicFile;
 pub use edges::{edge_rows, write_edges, write_evidence, EdgeRow};
 pub use explain::{explain_account, ExplainError};
+pub use link_files::{write_accounts, write_provenance};
 pub use networks_json::{networks_document, write_networks};
 pub use rejects::RejectWriter;

@@ -39,7 +39,8 @@ pub fn networks_document(result: &ScanResult, generated_at: &str) -> Value {
         }
     }
     let mut langs: Vec<std::collections::BTreeMap<String, usize>> = vec![Default::default(); result.networks.len()];
-    for (p, &account) in result.posts.accounts().iter().enumerate() {
+    // Posts only: the generation records after them are the provider's, not public posts.
+    for (p, &account) in result.posts.accounts().iter().enumerate().take(result.public_posts) {
         if let Some(&i) = network_of.get(result.accounts[account as usize].id.as_str()) {
             let lang =
                 result.detected_langs.get(&(p as u32)).cloned().or_else(|| result.posts.get(p as u32).ok().and_then(|post| post.lang));

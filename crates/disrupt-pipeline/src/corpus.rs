@@ -109,7 +109,11 @@ impl Corpus {
                 let i = self.account(&p.account, &p.platform);
                 return Added::Post(p, i);
             }
-            Record::Generation(g) => self.generations.push(g),
+            Record::Generation(g) => {
+                // The provider's customer account is an account like any other (platform `ai`).
+                self.account(&g.account, "ai");
+                self.generations.push(g);
+            }
             Record::Message(m) => self.messages.push(m),
             Record::Label(l) => self.labels.push(l),
         }

@@ -3,7 +3,7 @@
 use disrupt_detect::PostFeatures;
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
-    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, matching_tokens, text_hash, UrlPolicy,
+    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_set, UrlPolicy,
 };
 use disrupt_records::Post;
 use rayon::prelude::*;
@@ -35,9 +35,7 @@ pub fn text_key(info: &PostInfo) -> Option<u64> {
 /// Derives a post's matching keys and moves what evidence needs out of the record.
 pub fn normalize_post(mut post: Post, account: u32, policy: &UrlPolicy) -> NormalizedPost {
     let matching = if post.repost_of.is_some() { String::new() } else { matching_text(&post.text) };
-    let mut tokens: Vec<u32> = matching_tokens(&matching).map(|t| (xxh3_64(t.as_bytes()) >> 32) as u32).collect();
-    tokens.sort_unstable();
-    tokens.dedup();
+    let tokens = word_set(&matching);
     let raw_urls = match post.urls.take() {
         Some(u) => u,
         None => extract_urls(&post.text),

@@ -19,6 +19,8 @@ pub struct ScanConfig {
     pub networks: NetworkConfig,
     /// Detect the language of posts that do not give one.
     pub detect_language: bool,
+    pub link: disrupt_link::LinkConfig,
+    pub monitoring: disrupt_link::monitoring::MonitoringCues,
     /// Where state that outgrows memory goes (the system's temporary folder when `None`).
     pub temp_dir: Option<PathBuf>,
     /// Bytes of detector state held in memory before it spills to disk (`None`: never).
@@ -42,6 +44,7 @@ impl ScanConfig {
                 "url_drop_prefixes": self.url_policy.drop_prefixes,
             },
             "detect": self.detect,
+            "link": self.link,
             "networks": self.networks,
             "memory_budget_bytes": self.memory_budget,
         })
@@ -87,6 +90,9 @@ pub struct ScanResult {
     pub detected_langs: rustc_hash::FxHashMap<u32, String>,
     /// Whether detector state went to disk (the memory budget was reached).
     pub spilled: bool,
+    /// Posts in the store before the generation records.
+    pub public_posts: usize,
+    pub linkage: disrupt_link::Linkage,
     pub detection: Detection,
     pub networks: Vec<Network>,
     pub parameters: Value,
@@ -134,7 +140,11 @@ pub struct Loaded {
     pub corpus: Corpus,
     pub accounts: Vec<AccountInfo>,
     pub detect_input: DetectInput,
+    /// Posts, then one record per generation output (see `generation_records`).
     pub posts: PostStore,
+    pub generation_records: disrupt_link::GenerationRecords,
+    /// Account and time of each generation record, to follow the posts' columns.
+    pub generation_columns: (Vec<u32>, Vec<i64>),
     pub timings: Vec<StageTiming>,
 }
 
@@ -174,7 +184,6 @@ impl Normalizer<'_> {
             self.detect_input.push_batch(&features)?;
             self.seconds += started.elapsed().as_secs_f64();
         }
-        self.posts.finish()?;
         Ok(self)
     }
 }
@@ -257,25 +266,70 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // busy time is part of the ingest wall time above, reported apart.
     record_stage(observer, &mut timings, "normalize (within ingest)", normalize_seconds);
     corpus.finish_reading();
+    // Generation outputs follow the posts in the store, so evidence can cite them like posts
+    // (they take no part in the behavioural detectors).
+    let mut posts = posts;
+    let generation_records = disrupt_link::GenerationRecords::new(posts.len() as u32, &corpus.generations);
+    let mut generation_columns = (Vec::new(), Vec::new());
+    let mut scratch = Vec::new();
+    for g in &corpus.generations {
+        let account = corpus.account_index(&g.account).unwrap_or(0);
+        let texts: Vec<(String, &str)> = if g.outputs.is_empty() {
+            vec![(g.id.clone(), g.prompt.as_str())]
+        } else {
+            g.outputs.iter().enumerate().map(|(k, o)| (format!("{}#{k}", g.id), o.as_str())).collect()
+        };
+        for (id, text) in texts {
+            let info = disrupt_networks::PostInfo { id, account, time: g.created_at, text: text.to_string(), ..Default::default() };
+            posts.push_fields(&info, &mut scratch).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+            generation_columns.0.push(account);
+            generation_columns.1.push(g.created_at);
+        }
+    }
+    posts.finish().map_err(|e| ScanError::Io(format!("post store: {e}")))?;
     let accounts = std::mem::take(&mut corpus.accounts);
     let detect_input = detect_input.finish(accounts.len()).map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
-    Ok(Loaded { files: summaries, rejected, corpus, accounts, detect_input, posts, timings })
+    Ok(Loaded { files: summaries, rejected, corpus, accounts, detect_input, posts, generation_records, generation_columns, timings })
 }
 
 /// Runs the pipeline over `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
-    let Loaded { files, rejected, corpus, accounts, detect_input, posts, mut timings } = load(inputs, config, observer)?;
+    let Loaded { files, rejected, corpus, accounts, detect_input, posts, generation_records, generation_columns, mut timings } =
+        load(inputs, config, observer)?;
 
     let started = Instant::now();
-    let detection = detect(&detect_input, &config.detect).map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
+    let mut detection = detect(&detect_input, &config.detect).map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
     let spilled = detect_input.spilled();
-    let (post_accounts, post_times) = detect_input.into_columns();
-    let mut posts = posts;
-    posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
     stage(observer, &mut timings, "detect", started);
 
     let started = Instant::now();
-    let networks = assemble_networks(&detection, &NetworkInputs { accounts: &accounts, posts: &posts }, &config.detect, &config.networks);
+    let ai_accounts: rustc_hash::FxHashMap<&str, u32> =
+        accounts.iter().enumerate().filter(|(_, a)| a.platform == "ai").map(|(i, a)| (a.id.as_str(), i as u32)).collect();
+    let linkage = disrupt_link::link(
+        &corpus.generations,
+        &|id| ai_accounts.get(id).copied().unwrap_or(0),
+        &detect_input,
+        &generation_records,
+        &config.monitoring,
+        &config.link,
+    );
+    let public_posts = detect_input.len();
+    let (mut post_accounts, mut post_times) = detect_input.into_columns();
+    post_accounts.extend(generation_columns.0);
+    post_times.extend(generation_columns.1);
+    let mut posts = posts;
+    posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+    let notes = crate::linking::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts);
+    crate::linking::add_to_detection(&mut detection, &linkage, &config.detect);
+    stage(observer, &mut timings, "link", started);
+
+    let started = Instant::now();
+    let networks = assemble_networks(
+        &detection,
+        &NetworkInputs { accounts: &accounts, posts: &posts, notes: &notes },
+        &config.detect,
+        &config.networks,
+    );
     stage(observer, &mut timings, "networks", started);
 
     let mut detected_langs = rustc_hash::FxHashMap::default();
@@ -287,7 +341,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         let flagged: rustc_hash::FxHashSet<u32> =
             (0..accounts.len() as u32).filter(|&a| flagged_ids.contains(accounts[a as usize].id.as_str())).collect();
         use rayon::prelude::*;
-        let of_flagged: Vec<u32> = (0..posts.len() as u32).filter(|&p| flagged.contains(&posts.account(p))).collect();
+        let of_flagged: Vec<u32> = (0..public_posts as u32).filter(|&p| flagged.contains(&posts.account(p))).collect();
         detected_langs = of_flagged
             .par_iter()
             .filter_map(|&p| {
@@ -309,6 +363,8 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         posts,
         detected_langs,
         spilled,
+        public_posts,
+        linkage,
         detection,
         networks,
         parameters: config.parameters(),

@@ -22,11 +22,20 @@ pub enum Signal {
     CoHashtag,
     CoRepost,
     CoReply,
+    /// Outputs of one model batch (or operator session) posted by several accounts; the
+    /// link stage's, not a windowed detector.
+    Provenance,
+    /// AI-provider accounts sharing rare infrastructure; joins accounts to networks other
+    /// evidence made, never makes one.
+    SharedInfrastructure,
 }
 
 impl Signal {
+    /// The behavioural detectors (windowed co-action).
     pub const ALL: [Signal; 6] =
         [Signal::CoPost, Signal::NearDuplicate, Signal::CoLink, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply];
+    /// The link stage's evidence.
+    pub const LINKS: [Signal; 2] = [Signal::Provenance, Signal::SharedInfrastructure];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -36,11 +45,17 @@ impl Signal {
             Signal::CoHashtag => "co_hashtag",
             Signal::CoRepost => "co_repost",
             Signal::CoReply => "co_reply",
+            Signal::Provenance => "provenance",
+            Signal::SharedInfrastructure => "shared_infrastructure",
         }
     }
 
     pub fn parse(s: &str) -> Option<Signal> {
-        Signal::ALL.into_iter().find(|x| x.as_str() == s)
+        Signal::ALL.into_iter().chain(Signal::LINKS).find(|x| x.as_str() == s)
+    }
+
+    pub fn is_behavioural(self) -> bool {
+        Signal::ALL.contains(&self)
     }
 }
 
@@ -61,6 +76,9 @@ pub struct DetectConfig {
     pub co_hashtag: SignalConfig,
     pub co_repost: SignalConfig,
     pub co_reply: SignalConfig,
+    /// Provenance fan-out (its window is the link stage's distribution window).
+    pub provenance: SignalConfig,
+    pub shared_infrastructure: SignalConfig,
     /// Half-width `H` of the jitter null, seconds: each action is displaced uniformly
     /// within +-H under the null, so co-modulation slower than H (a trending hour, a
     /// morning greeting, a live event) is explained by chance while synchrony within W is not.
@@ -91,6 +109,8 @@ impl Default for DetectConfig {
             co_hashtag: co_hashtag::DEFAULT,
             co_repost: co_repost::DEFAULT,
             co_reply: co_reply::DEFAULT,
+            provenance: SignalConfig { enabled: true, window_seconds: 6.0 * 3600.0 },
+            shared_infrastructure: SignalConfig { enabled: true, window_seconds: 6.0 * 3600.0 },
             baseline_seconds: 3600.0,
             min_text_tokens: 4,
             near_duplicate_threshold: 0.6,
@@ -112,6 +132,8 @@ impl DetectConfig {
             Signal::CoHashtag => &self.co_hashtag,
             Signal::CoRepost => &self.co_repost,
             Signal::CoReply => &self.co_reply,
+            Signal::Provenance => &self.provenance,
+            Signal::SharedInfrastructure => &self.shared_infrastructure,
         }
     }
 
@@ -123,6 +145,8 @@ impl DetectConfig {
             Signal::CoHashtag => &mut self.co_hashtag,
             Signal::CoRepost => &mut self.co_repost,
             Signal::CoReply => &mut self.co_reply,
+            Signal::Provenance => &mut self.provenance,
+            Signal::SharedInfrastructure => &mut self.shared_infrastructure,
         }
     }
 
@@ -154,6 +178,7 @@ pub fn keyed_events_of(signal: Signal, posts: &[PostFeatures], first: u32, confi
                     Signal::CoHashtag => co_hashtag::keys(p, &mut push),
                     Signal::CoRepost => co_repost::keys(p, &mut push),
                     Signal::CoReply => co_reply::keys(p, &mut push),
+                    Signal::Provenance | Signal::SharedInfrastructure => {}
                 }
             }
             out

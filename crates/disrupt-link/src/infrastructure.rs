@@ -1,0 +1,116 @@
+//! Shared infrastructure behind AI-provider accounts: the same IP address, device, payment
+//! instrument, email or API key.
+//!
+//! A value shared by a few accounts is one operator's; a value shared by many is a carrier,
+//! a VPN exit or a company proxy. Each link is weighted by rarity, `ln(1 + N / n)` for a
+//! value used by `n` of the `N` accounts seen, and values used by more than
+//! `infrastructure_max_sharers` accounts make no link at all. These links only ever join an
+//! account to a network that other evidence made: sharing a household router is not an
+//! operation.
+
+use crate::LinkConfig;
+use disrupt_detect::PairEvidence;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The infrastructure fields of the contract, in the order evidence names them.
+pub const FIELDS: [&str; 5] = ["ip", "device", "payment", "email", "api_key"];
+
+/// One generation's infrastructure, as linking sees it.
+#[derive(Debug, Clone)]
+pub struct Footprint {
+    pub account: u32,
+    pub time: i64,
+    /// The record standing for the generation in evidence (a post index of the store).
+    pub record: u32,
+    /// `(field, value)` pairs, field one of [`FIELDS`].
+    pub values: Vec<(&'static str, String)>,
+}
+
+/// An infrastructure value shared by several accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedValue {
+    pub field: &'static str,
+    pub value: String,
+    pub accounts: Vec<u32>,
+}
+
+/// Per account, the record and time of its first use of a value.
+type FirstUses = BTreeMap<u32, (u32, i64)>;
+
+/// Values shared by two to `infrastructure_max_sharers` accounts, and the pair evidence they
+/// make (weighted by rarity; `co_actions` counts shared values).
+pub fn shared_infrastructure(footprints: &[Footprint], config: &LinkConfig) -> (Vec<SharedValue>, Vec<PairEvidence>) {
+    let mut users: BTreeMap<(&'static str, &str), FirstUses> = BTreeMap::new();
+    let mut all_accounts = BTreeSet::new();
+    for f in footprints {
+        all_accounts.insert(f.account);
+        for (field, value) in &f.values {
+            if value.trim().is_empty() {
+                continue;
+            }
+            users.entry((field, value.as_str())).or_default().entry(f.account).or_insert((f.record, f.time));
+        }
+    }
+    let n = all_accounts.len().max(2) as f64;
+    let mut shared = Vec::new();
+    let mut pairs: BTreeMap<(u32, u32), PairEvidence> = BTreeMap::new();
+    for ((field, value), accounts) in users {
+        if accounts.len() < 2 || accounts.len() > config.infrastructure_max_sharers {
+            continue;
+        }
+        let weight = (1.0 + n / accounts.len() as f64).ln();
+        let list: Vec<(u32, (u32, i64))> = accounts.into_iter().collect();
+        for (i, &(a, (ra, ta))) in list.iter().enumerate() {
+            for &(b, (rb, tb)) in &list[i + 1..] {
+                let e = pairs.entry((a, b)).or_insert_with(|| PairEvidence {
+                    a,
+                    b,
+                    co_actions: 0,
+                    expected: 0.0,
+                    p_value: 1.0,
+                    rarity_p_value: 1.0,
+                    weight: 0.0,
+                    first_seen: i64::MAX,
+                    last_seen: i64::MIN,
+                    matches: Vec::new(),
+                    // Not a network edge on its own (see the module doc).
+                    significant: false,
+                });
+                e.co_actions += 1;
+                e.weight += weight;
+                e.first_seen = e.first_seen.min(ta.min(tb));
+                e.last_seen = e.last_seen.max(ta.max(tb));
+                if !e.matches.contains(&(ra, rb)) {
+                    e.matches.push((ra, rb));
+                }
+            }
+        }
+        shared.push(SharedValue { field, value: value.to_string(), accounts: list.iter().map(|(a, _)| *a).collect() });
+    }
+    (shared, pairs.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fp(account: u32, values: &[(&'static str, &str)]) -> Footprint {
+        Footprint { account, time: 0, record: account, values: values.iter().map(|(f, v)| (*f, v.to_string())).collect() }
+    }
+
+    #[test]
+    fn rare_values_link_and_crowded_ones_do_not() {
+        let config = LinkConfig { infrastructure_max_sharers: 5, ..LinkConfig::default() };
+        let mut prints = vec![fp(0, &[("device", "d-1"), ("ip", "10.0.0.1")]), fp(1, &[("device", "d-1"), ("ip", "10.0.0.1")])];
+        // A carrier address behind twenty accounts.
+        prints.extend((2..22).map(|a| fp(a, &[("ip", "10.0.0.1")])));
+        prints.push(fp(30, &[("payment", "card-9")]));
+        prints.push(fp(31, &[("payment", "card-9"), ("email", "")]));
+        let (shared, pairs) = shared_infrastructure(&prints, &config);
+        let fields: Vec<&str> = shared.iter().map(|s| s.field).collect();
+        assert_eq!(fields, vec!["device", "payment"]);
+        let linked: Vec<(u32, u32)> = pairs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(linked, vec![(0, 1), (30, 31)]);
+        assert!(pairs.iter().all(|p| !p.significant && p.weight > 0.0));
+    }
+}

@@ -1,0 +1,254 @@
+//! Link AI provenance: the stage between detection and networks that ties what an AI
+//! provider's customers generated to what appeared in the wild.
+//!
+//! * [`provenance`]: every generation output indexed by its word set; every post matched
+//!   to the output it was copied from, robust to the disguises operators use.
+//! * [`fanout`]: outputs of one generation or operator session posted by two or more social
+//!   accounts, which links those accounts and their operator.
+//! * [`infrastructure`]: AI-provider accounts sharing rare IPs, devices, payment, email or
+//!   API keys.
+//! * [`monitoring`]: per AI-provider account, the risk cues in its requests.
+//!
+//! [`link`] runs them all and returns evidence in the shape the network stage reads
+//! (account-pair evidence per signal), plus the per-record and per-account findings.
+
+pub mod fanout;
+pub mod infrastructure;
+pub mod monitoring;
+pub mod provenance;
+
+use disrupt_detect::{PairEvidence, SignalReport};
+use disrupt_records::Generation;
+use fanout::{GenerationInfo, PostOwners};
+use infrastructure::{Footprint, SharedValue};
+use monitoring::{AccountRisk, MonitoringCues, Request};
+use provenance::{IndexedOutput, PostWords, ProvenanceIndex};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Every setting of linking; all of them are written to `networks.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkConfig {
+    /// Words a post and an output need before they can be linked.
+    pub min_words: usize,
+    /// Share of a post's words that must be the output's.
+    pub post_containment: f64,
+    /// Share of an output's words that must be in the post (a length limit may cut it).
+    pub output_containment: f64,
+    /// Longest delay from generation to post, seconds.
+    pub max_delay_seconds: f64,
+    /// Posts of an output within this long of its first post are its distribution; later
+    /// ones are copies (quotes, fact-checks), seconds.
+    pub distribution_window_seconds: f64,
+    /// Generations of one account less than this apart are one session, seconds.
+    pub session_gap_seconds: f64,
+    /// An infrastructure value shared by more accounts than this links none of them.
+    pub infrastructure_max_sharers: usize,
+    /// Outputs per account whose language is detected for monitoring.
+    pub languages_sampled: usize,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        Self {
+            min_words: 5,
+            post_containment: 0.7,
+            output_containment: 0.5,
+            max_delay_seconds: 30.0 * 86_400.0,
+            distribution_window_seconds: 6.0 * 3600.0,
+            session_gap_seconds: 3600.0,
+            infrastructure_max_sharers: 10,
+            languages_sampled: 24,
+        }
+    }
+}
+
+/// One post matched to a generation output (a line of `provenance.jsonl`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvenanceLink {
+    pub post: u32,
+    pub generation: u32,
+    pub output: u32,
+    pub similarity: f64,
+    pub post_containment: f64,
+    pub output_containment: f64,
+    pub delay_ms: i64,
+    /// Part of the output's distribution (else a later copy).
+    pub distributed: bool,
+}
+
+/// Where the records standing for generations sit in the post store: generation `g`'s
+/// outputs are records `first + offsets[g] ..`, and a generation with no output (refused)
+/// has one record of its own.
+#[derive(Debug, Clone, Default)]
+pub struct GenerationRecords {
+    pub first: u32,
+    pub offsets: Vec<u32>,
+}
+
+impl GenerationRecords {
+    pub fn new(first: u32, generations: &[Generation]) -> Self {
+        let mut offsets = Vec::with_capacity(generations.len() + 1);
+        let mut at = 0u32;
+        for g in generations {
+            offsets.push(at);
+            at += g.outputs.len().max(1) as u32;
+        }
+        offsets.push(at);
+        GenerationRecords { first, offsets }
+    }
+
+    /// Post index of a generation's output (or of the generation itself).
+    pub fn record(&self, generation: u32, output: u32) -> u32 {
+        self.first + self.offsets[generation as usize] + output
+    }
+
+    pub fn count(&self) -> u32 {
+        self.offsets.last().copied().unwrap_or(0)
+    }
+}
+
+/// Everything linking found.
+#[derive(Debug, Default)]
+pub struct Linkage {
+    pub links: Vec<ProvenanceLink>,
+    pub fan_outs: Vec<fanout::FanOut>,
+    pub provenance: SignalReport,
+    pub infrastructure: SignalReport,
+    pub shared_values: Vec<SharedValue>,
+    pub risks: Vec<AccountRisk>,
+    pub outputs_indexed: usize,
+}
+
+/// The posts as linking reads them.
+pub trait LinkPosts: PostWords + PostOwners {}
+impl<T: PostWords + PostOwners> LinkPosts for T {}
+
+fn report(pairs: Vec<PairEvidence>) -> SignalReport {
+    SignalReport {
+        events: 0,
+        shared_keys: 0,
+        crowd_events: 0,
+        pairs_examined: pairs.len(),
+        threshold: 0.0,
+        active_accounts: 0,
+        rarity_threshold: 0.0,
+        pairs,
+    }
+}
+
+/// Runs every linking step. `account_of` gives the dense index of a generation's account.
+pub fn link(
+    generations: &[Generation],
+    account_of: &dyn Fn(&str) -> u32,
+    posts: &impl LinkPosts,
+    records: &GenerationRecords,
+    cues: &MonitoringCues,
+    config: &LinkConfig,
+) -> Linkage {
+    if generations.is_empty() {
+        return Linkage::default();
+    }
+    let infos: Vec<GenerationInfo> =
+        generations.iter().map(|g| GenerationInfo { account: account_of(&g.account), time: g.created_at }).collect();
+    let outputs: Vec<IndexedOutput> = generations
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(gi, g)| {
+            let info = infos[gi];
+            let refused = g.refused.unwrap_or(false);
+            g.outputs.iter().enumerate().filter(move |_| !refused).map(move |(oi, text)| IndexedOutput {
+                generation: gi as u32,
+                output: oi as u32,
+                account: info.account,
+                time: info.time,
+                words: disrupt_normalize::word_set(&disrupt_normalize::matching_text(text)),
+            })
+        })
+        .collect();
+    let index = ProvenanceIndex::build(outputs, config);
+    let matches = index.match_posts(posts, config);
+    let roles = fanout::distribution_roles(&matches, posts, config);
+    let fan_outs = fanout::fan_outs(&matches, &roles, &index.outputs, &infos, posts, config);
+    let output_post = |o: u32| {
+        let out = &index.outputs[o as usize];
+        records.record(out.generation, out.output)
+    };
+    let output_time = |o: u32| index.outputs[o as usize].time;
+    let provenance_pairs = fanout::fan_out_pairs(&fan_outs, posts, output_post, output_time);
+    let links = matches
+        .iter()
+        .zip(&roles)
+        .map(|(m, &distributed)| {
+            let o = &index.outputs[m.output as usize];
+            ProvenanceLink {
+                post: m.post,
+                generation: o.generation,
+                output: o.output,
+                similarity: m.similarity,
+                post_containment: m.post_containment,
+                output_containment: m.output_containment,
+                delay_ms: m.delay_ms,
+                distributed,
+            }
+        })
+        .collect();
+
+    let footprints: Vec<Footprint> = generations
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| Footprint {
+            account: infos[gi].account,
+            time: g.created_at,
+            record: records.record(gi as u32, 0),
+            values: [("ip", &g.ip), ("device", &g.device), ("payment", &g.payment), ("email", &g.email), ("api_key", &g.api_key)]
+                .into_iter()
+                .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))
+                .collect(),
+        })
+        .collect();
+    let (shared_values, infra_pairs) = infrastructure::shared_infrastructure(&footprints, config);
+
+    let mut by_account: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (gi, g) in generations.iter().enumerate() {
+        by_account.entry(g.account.as_str()).or_default().push(gi);
+    }
+    let risks: Vec<AccountRisk> = by_account
+        .into_par_iter()
+        .map(|(account, gens)| {
+            // Languages of a sample of the account's outputs, spread over its generations.
+            let all: Vec<(usize, &String)> = gens.iter().flat_map(|&gi| generations[gi].outputs.iter().map(move |o| (gi, o))).collect();
+            let step = (all.len() / config.languages_sampled.max(1)).max(1);
+            let mut langs: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+            for (gi, text) in all.iter().step_by(step).take(config.languages_sampled) {
+                if generations[*gi].refused.unwrap_or(false) {
+                    continue;
+                }
+                if let Some(l) = disrupt_normalize::detect_language(text) {
+                    langs.entry(*gi).or_default().push(l);
+                }
+            }
+            let requests: Vec<Request<'_>> = gens
+                .iter()
+                .map(|&gi| Request {
+                    id: &generations[gi].id,
+                    prompt: &generations[gi].prompt,
+                    refused: generations[gi].refused.unwrap_or(false),
+                    languages: langs.remove(&gi).unwrap_or_default(),
+                })
+                .collect();
+            monitoring::assess_account(account, &requests, cues)
+        })
+        .collect();
+
+    Linkage {
+        links,
+        fan_outs,
+        provenance: report(provenance_pairs),
+        infrastructure: report(infra_pairs),
+        shared_values,
+        risks,
+        outputs_indexed: index.len(),
+    }
+}
