@@ -37,7 +37,7 @@ out=$d/bounded
 rm -rf "$out"
 start=$(date +%s.%N)
 # The scan's default budget (`--memory-budget auto`) reads the cgroup's limit.
-( echo $BASHPID > "$cg/cgroup.procs"; exec $bin scan "$d/sim/records.jsonl" --out "$out" --verbose )
+( echo $BASHPID > "$cg/cgroup.procs"; exec $bin scan "$d/sim/records.jsonl" --out "$out" --verbose -q )
 status=$?
 end=$(date +%s.%N)
 peak=$(cat "$peak_file" 2>/dev/null || echo 0)

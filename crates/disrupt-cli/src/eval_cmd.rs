@@ -15,6 +15,9 @@ pub struct EvalArgs {
     /// Count only networks with at least this score.
     #[arg(long, default_value_t = 0.0)]
     min_score: f64,
+    /// True provenance links (default: provenance_truth.jsonl beside the labels, when there).
+    #[arg(long, value_name = "FILE")]
+    provenance_truth: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -28,10 +31,33 @@ pub fn run(args: EvalArgs) -> Result<()> {
         serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?)
             .with_context(|| format!("{} is not JSON", path.display()))?;
     let report = disrupt_eval::evaluate(&labels, &doc, args.min_score);
+    let truth_path = args.provenance_truth.clone().or_else(|| {
+        let beside = args.truth.with_file_name("provenance_truth.jsonl");
+        beside.exists().then_some(beside)
+    });
+    let found_path = path.with_file_name("provenance.jsonl");
+    let provenance = match truth_path {
+        Some(t) if found_path.exists() => {
+            let truth = std::fs::read_to_string(&t).with_context(|| format!("cannot read {}", t.display()))?;
+            let found = std::fs::read_to_string(&found_path).with_context(|| format!("cannot read {}", found_path.display()))?;
+            Some(
+                disrupt_eval::provenance::evaluate_provenance(&truth, &found, &labels_text, &doc)
+                    .map_err(|e| anyhow::anyhow!("provenance: {e}"))?,
+            )
+        }
+        _ => None,
+    };
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&report)?);
+        let mut v = serde_json::to_value(&report)?;
+        if let Some(p) = &provenance {
+            v["provenance"] = serde_json::to_value(p)?;
+        }
+        crate::outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         crate::out!("{}", disrupt_eval::render(&report));
+        if let Some(p) = &provenance {
+            crate::out!("{}", disrupt_eval::provenance::render(p));
+        }
     }
     Ok(())
 }

@@ -8,6 +8,8 @@
 //! perturbation they used, counting a member as recalled when it sits in a network whose
 //! members are mostly from its own operation.
 
+pub mod provenance;
+
 use disrupt_records::{record_from_json, Label, LabelType, Record, TimeZoneSetting};
 use serde::Serialize;
 use serde_json::Value;

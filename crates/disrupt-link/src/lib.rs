@@ -56,7 +56,7 @@ impl Default for LinkConfig {
             post_containment: 0.7,
             output_containment: 0.5,
             max_delay_seconds: 30.0 * 86_400.0,
-            distribution_window_seconds: 6.0 * 3600.0,
+            distribution_window_seconds: 600.0,
             session_gap_seconds: 3600.0,
             infrastructure_max_sharers: 10,
             languages_sampled: 24,

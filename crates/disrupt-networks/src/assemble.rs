@@ -484,7 +484,7 @@ fn guess_type(summaries: &[SignalSummary]) -> &'static str {
     let share = |signals: &[Signal]| {
         summaries.iter().filter(|s| signals.contains(&s.signal)).map(|s| s.co_actions).sum::<usize>() as f64 / total as f64
     };
-    let text = share(&[Signal::CoPost, Signal::NearDuplicate, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply]);
+    let text = share(&[Signal::CoPost, Signal::NearDuplicate, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply, Signal::Provenance]);
     let links = share(&[Signal::CoLink]);
     // Nearly every copied post carries a link, and the links point to at most three sites.
     let linked_posts = summaries.iter().find(|s| s.signal == Signal::CoLink).map_or(0, |s| s.posts);

@@ -1,5 +1,7 @@
 //! The simulated world: accounts, their week of posts, operations and traps.
 
+mod ai_ops;
+
 use crate::text::{edit_words, homoglyphs, invisible, sentence, translate, EMOJI};
 use disrupt_records::format_rfc3339;
 use rand::seq::SliceRandom;
@@ -135,6 +137,10 @@ struct Gen {
     originals: Vec<Original>,
     used_ids: std::collections::HashSet<u64>,
     posts: usize,
+    /// Labels of AI-provider accounts (not in `accounts`: they have no posts).
+    ai_labels: Vec<Value>,
+    /// True provenance links, for `provenance_truth.jsonl`.
+    provenance_truth: Vec<Value>,
 }
 
 impl Gen {
@@ -264,6 +270,8 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
         originals: Vec::new(),
         used_ids: Default::default(),
         posts: 0,
+        ai_labels: Vec::new(),
+        provenance_truth: Vec::new(),
     };
     let mut summary = SimulationSummary::default();
     let n = config.organic_accounts.max(50);
@@ -320,6 +328,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
 
     plant_traps(&mut g, &organic, &mut summary);
     plant_operations(&mut g, n, config, &mut summary);
+    ai_ops::plant(&mut g, &organic, &mut summary);
 
     // Write: accounts and posts shuffled together; labels apart.
     for a in &g.accounts {
@@ -343,6 +352,16 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
         let mut v = a.label.clone();
         v["kind"] = json!("label");
         v["account"] = json!(a.id);
+        w.write_all(v.to_string().as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    for v in &g.ai_labels {
+        w.write_all(v.to_string().as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    let mut w = BufWriter::new(std::fs::File::create(out.join("provenance_truth.jsonl"))?);
+    for v in &g.provenance_truth {
         w.write_all(v.to_string().as_bytes())?;
         w.write_all(b"\n")?;
     }

@@ -109,7 +109,7 @@ impl Default for DetectConfig {
             co_hashtag: co_hashtag::DEFAULT,
             co_repost: co_repost::DEFAULT,
             co_reply: co_reply::DEFAULT,
-            provenance: SignalConfig { enabled: true, window_seconds: 6.0 * 3600.0 },
+            provenance: SignalConfig { enabled: true, window_seconds: 600.0 },
             shared_infrastructure: SignalConfig { enabled: true, window_seconds: 6.0 * 3600.0 },
             baseline_seconds: 3600.0,
             min_text_tokens: 4,

@@ -1,0 +1,151 @@
+//! Scoring of the link stage: provenance links against the simulator's true links
+//! (precision, recall, and recall per disguise), and whether each operation's AI-provider
+//! accounts are listed as its network's `operator_accounts`.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PerturbationRecall {
+    pub perturbation: String,
+    pub links: usize,
+    pub found: usize,
+    pub recall: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProvenanceReport {
+    pub true_links: usize,
+    pub found_links: usize,
+    pub correct: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub by_perturbation: Vec<PerturbationRecall>,
+    /// AI-provider accounts labelled as an operation's operators.
+    pub operators: usize,
+    /// Of them, listed in `operator_accounts` of a network holding their operation's members.
+    pub operators_listed: usize,
+    /// AI-provider accounts labelled organic that sit in a network.
+    pub organic_ai_flagged: usize,
+}
+
+fn lines(text: &str) -> Result<Vec<Value>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+        .collect()
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// `truth`: lines `{"post","generation","output","perturbation"}`; `found`: a scan's
+/// `provenance.jsonl`; `labels`: the label lines (with `role` for operators); `networks`:
+/// the scan's `networks.json`.
+pub fn evaluate_provenance(truth: &str, found: &str, labels: &str, networks: &Value) -> Result<ProvenanceReport, String> {
+    let truth = lines(truth)?;
+    let found = lines(found)?;
+    let key = |v: &Value| (v["generation"].as_str().unwrap_or("").to_string(), v["output"].as_u64().unwrap_or(u64::MAX));
+    let true_of: HashMap<&str, (String, u64)> = truth.iter().filter_map(|v| Some((v["post"].as_str()?, key(v)))).collect();
+    let found_of: HashMap<&str, (String, u64)> = found.iter().filter_map(|v| Some((v["post"].as_str()?, key(v)))).collect();
+    let correct = found_of.iter().filter(|(post, k)| true_of.get(*post) == Some(*k)).count();
+    let mut by: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for v in &truth {
+        let e = by.entry(v["perturbation"].as_str().unwrap_or("unspecified").to_string()).or_default();
+        e.0 += 1;
+        if let Some(post) = v["post"].as_str() {
+            if found_of.get(post) == Some(&key(v)) {
+                e.1 += 1;
+            }
+        }
+    }
+    // Operators: in a network's operator_accounts, together with their operation's members.
+    let labels = lines(labels)?;
+    let operation_of: HashMap<&str, &str> =
+        labels.iter().filter_map(|l| Some((l["account"].as_str()?, l["operation"].as_str().unwrap_or("organic")))).collect();
+    let mut operators = 0;
+    let mut listed = 0;
+    let mut organic_ai_flagged = 0;
+    let nets = networks["networks"].as_array().cloned().unwrap_or_default();
+    for l in &labels {
+        let Some(account) = l["account"].as_str() else { continue };
+        if !account.starts_with("ai:") {
+            continue;
+        }
+        let in_network = nets.iter().find(|n| n["accounts"].as_array().is_some_and(|a| a.iter().any(|x| x == account)));
+        if l["role"] == "operator" {
+            operators += 1;
+            let op = l["operation"].as_str().unwrap_or("");
+            if let Some(n) = in_network {
+                let is_operator = n["operator_accounts"].as_array().is_some_and(|a| a.iter().any(|x| x == account));
+                let with_members = n["accounts"].as_array().is_some_and(|a| {
+                    a.iter().any(|x| x.as_str().is_some_and(|m| !m.starts_with("ai:") && operation_of.get(m) == Some(&op)))
+                });
+                if is_operator && with_members {
+                    listed += 1;
+                }
+            }
+        } else if l["operation"] == "organic" && in_network.is_some() {
+            organic_ai_flagged += 1;
+        }
+    }
+    Ok(ProvenanceReport {
+        true_links: true_of.len(),
+        found_links: found_of.len(),
+        correct,
+        precision: ratio(correct, found_of.len()),
+        recall: ratio(correct, true_of.len()),
+        by_perturbation: by
+            .into_iter()
+            .map(|(p, (n, f))| PerturbationRecall { perturbation: p, links: n, found: f, recall: ratio(f, n) })
+            .collect(),
+        operators,
+        operators_listed: listed,
+        organic_ai_flagged,
+    })
+}
+
+pub fn render(r: &ProvenanceReport) -> String {
+    let mut s = format!(
+        "\nprovenance links: precision {:.4}  recall {:.4}  ({} correct of {} found, {} true)\n",
+        r.precision, r.recall, r.correct, r.found_links, r.true_links
+    );
+    for p in &r.by_perturbation {
+        s.push_str(&format!("  {:<18} {:>5} of {:>5}  {:.3}\n", p.perturbation, p.found, p.links, p.recall));
+    }
+    s.push_str(&format!(
+        "operator accounts listed in their operation's network: {} of {}; organic AI-provider accounts in a network: {}\n",
+        r.operators_listed, r.operators, r.organic_ai_flagged
+    ));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_links_and_operators() {
+        let truth = r#"{"post":"p1","generation":"g1","output":0,"perturbation":"exact"}
+{"post":"p2","generation":"g1","output":1,"perturbation":"truncated"}"#;
+        let found = r#"{"post":"p1","generation":"g1","output":0}
+{"post":"p9","generation":"g2","output":0}"#;
+        let labels = r#"{"kind":"label","account":"ai:o","operation":"op","type":"influence","role":"operator"}
+{"kind":"label","account":"x:1","operation":"op","type":"influence"}
+{"kind":"label","account":"ai:u","operation":"organic","type":"organic"}"#;
+        let networks = serde_json::json!({"networks": [{"accounts": ["ai:o", "x:1", "x:2"], "operator_accounts": ["ai:o"]}]});
+        let r = evaluate_provenance(truth, found, labels, &networks).unwrap();
+        assert_eq!((r.correct, r.found_links, r.true_links), (1, 2, 2));
+        assert_eq!(r.precision, 0.5);
+        assert_eq!(r.by_perturbation[1].perturbation, "truncated");
+        assert_eq!(r.by_perturbation[1].found, 0);
+        assert_eq!((r.operators, r.operators_listed, r.organic_ai_flagged), (1, 1, 0));
+    }
+}
