@@ -125,7 +125,17 @@ fn assert_targets(report: &Value) {
     for g in report["recall_by_perturbation"].as_array().unwrap() {
         assert!(g["rate"].as_f64().unwrap() >= 0.95, "perturbation recall: {g}");
     }
-    assert!(report["recall_by_perturbation"].as_array().unwrap().len() == 7);
+    // Seven disguises of copied text, and the AI-using operations' distributors and operators.
+    assert_eq!(report["recall_by_perturbation"].as_array().unwrap().len(), 9);
+    let p = &report["provenance"];
+    assert!(p["precision"].as_f64().unwrap() >= 0.99, "provenance precision {p}");
+    assert!(p["recall"].as_f64().unwrap() >= 0.98, "provenance recall {p}");
+    for g in p["by_perturbation"].as_array().unwrap() {
+        assert!(g["recall"].as_f64().unwrap() >= 0.98, "provenance recall by perturbation: {g}");
+    }
+    assert!(p["operators"].as_u64().unwrap() >= 4);
+    assert_eq!(p["operators_listed"], p["operators"], "every operation's operators are its network's operator_accounts");
+    assert_eq!(p["organic_ai_flagged"], 0);
 }
 
 #[test]
@@ -138,7 +148,7 @@ fn simulated_default_scale_meets_the_targets() {
     let report = eval(&data.path().join("labels.jsonl"), out.path());
     assert_targets(&report);
     assert!(report["operations"].as_array().unwrap().len() >= 3);
-    for trap in ["viral_link", "trending_hashtag", "stock_phrases", "chant", "friends"] {
+    for trap in ["viral_link", "trending_hashtag", "stock_phrases", "chant", "friends", "organic_model_user", "fact_checker"] {
         assert!(report["organic_by_trap"].as_array().unwrap().iter().any(|g| g["name"] == trap), "trap {trap} planted");
     }
 }

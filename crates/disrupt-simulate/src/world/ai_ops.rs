@@ -90,7 +90,7 @@ pub(super) fn plant(g: &mut Gen, organic: &[usize], summary: &mut SimulationSumm
         let second = format!("{org}/user-2");
         let device = format!("dev-{:08x}", g.rng.gen::<u32>());
         let card = format!("card-{:06}", g.rng.gen_range(0..999_999));
-        let label = json!({"operation": name, "type": "influence", "role": "operator"});
+        let label = json!({"operation": name, "type": "influence", "role": "operator", "perturbation": "ai_operator"});
         ai_account(g, &operator, label.clone());
         ai_account(g, &second, label);
 
@@ -106,7 +106,7 @@ pub(super) fn plant(g: &mut Gen, organic: &[usize], summary: &mut SimulationSumm
                 (g.rng.gen_range(10..400), g.rng.gen_range(100..1500))
             };
             let a = g.add_account(handle, created, followers, following, "en");
-            g.accounts[a].label = json!({"operation": name, "type": "influence", "role": if j == 0 { "amplifier" } else { "distributor" }});
+            g.accounts[a].label = json!({"operation": name, "type": "influence", "role": if j == 0 { "amplifier" } else { "distributor" }, "perturbation": "ai_batch"});
             members.push(a);
         }
         summary.operations.insert(name.clone(), ("influence".into(), size + 2));
@@ -115,6 +115,10 @@ pub(super) fn plant(g: &mut Gen, organic: &[usize], summary: &mut SimulationSumm
         let figure = FIGURES.choose(&mut g.rng).copied().unwrap_or("the mayor");
         let sessions = g.rng.gen_range(3..=5);
         let mut style_turn = g.rng.gen_range(0..AI_PERTURBATIONS.len());
+        // Outputs go to members in turn, so every member distributes some.
+        let mut order = members.clone();
+        order.shuffle(&mut g.rng);
+        let mut next_member = 0usize;
         for s in 0..sessions {
             let t = START_MS + g.rng.gen_range(0..WEEK - 4 * HOUR);
             let batch = g.rng.gen_range(5..=size.min(8));
@@ -146,10 +150,9 @@ pub(super) fn plant(g: &mut Gen, organic: &[usize], summary: &mut SimulationSumm
                 false,
                 &[("device", device.clone()), ("payment", card.clone()), ("ip", format!("198.51.100.{}", 10 + k))],
             );
-            let mut chosen = members.clone();
-            chosen.shuffle(&mut g.rng);
             for (i, text) in outputs.iter().enumerate() {
-                let a = chosen[i % chosen.len()];
+                let a = order[next_member % order.len()];
+                next_member += 1;
                 let style = AI_PERTURBATIONS[style_turn % AI_PERTURBATIONS.len()];
                 style_turn += 1;
                 let posted = t + g.rng.gen_range(60_000..40 * 60_000);
