@@ -78,10 +78,23 @@ fn check_contract(dir: &Path) -> Value {
 #[test]
 fn scans_the_bundled_example_and_explains_a_member() {
     let out = tempfile::tempdir().unwrap();
-    let stdout = run(disrupt().arg("scan").arg(repo().join("examples/simulated")).arg("--out").arg(out.path()));
-    assert!(stdout.contains("Found 3 networks"), "{stdout}");
+    let stdout = run(disrupt().arg("scan").arg(repo().join("examples/simulated/records.jsonl.gz")).arg("--out").arg(out.path()));
+    assert!(stdout.contains("Found 5 networks"), "{stdout}");
     let doc = check_contract(out.path());
-    assert_eq!(doc["inputs"]["by_kind"]["label"], 1058, "labels are read but never used for detection");
+    assert_eq!(doc["inputs"]["by_kind"]["generation"], 24);
+    // The two AI-using operations: each network lists its two AI-provider accounts.
+    let with_operators: Vec<&Value> =
+        doc["networks"].as_array().unwrap().iter().filter(|n| n["operator_accounts"].as_array().is_some_and(|a| a.len() == 2)).collect();
+    assert_eq!(with_operators.len(), 2);
+    let operator = with_operators[0]["operator_accounts"][0].as_str().unwrap().to_string();
+    let explained = run(disrupt().args(["explain", &operator, "--in"]).arg(out.path()));
+    assert!(explained.contains("outputs of generation"), "{explained}");
+    assert!(explained.contains("posts from the same AI-model batches"), "{explained}");
+    let risk: Vec<Value> =
+        std::fs::read_to_string(out.path().join("accounts.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let op_risk = risk.iter().find(|r| r["account"] == operator.as_str()).unwrap();
+    assert!(op_risk["risk"].as_f64().unwrap() >= 0.5 && op_risk["refused"].as_u64().unwrap() >= 1, "{op_risk}");
+    assert!(risk.iter().filter(|r| r["account"].as_str().unwrap().starts_with("ai:user-")).all(|r| r["risk"].as_f64().unwrap() < 0.3));
     let report = eval(&repo().join("examples/simulated/labels.jsonl"), out.path());
     for op in report["operations"].as_array().unwrap() {
         assert_eq!(op["type_matches"], true, "type guess: {op}");

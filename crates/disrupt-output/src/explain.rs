@@ -92,20 +92,31 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
     for e in &edges {
         let outgoing = e["source"] == account;
         let other = if outgoing { &e["target"] } else { &e["source"] };
-        let _ = writeln!(
-            out,
-            "\n  {} with {}: {} co-actions where chance predicts {:.2} (p = {:.1e}{})",
-            e["signal"].as_str().unwrap_or("?"),
-            other.as_str().unwrap_or("?"),
-            e["co_actions"],
-            e["expected"].as_f64().unwrap_or(0.0),
-            e["p_value"].as_f64().unwrap_or(1.0),
-            match (e["significant"].as_bool() == Some(true), attached) {
-                (true, _) => "",
-                (false, true) => "; part of the group attachment",
-                (false, false) => "; significant only with the pair's other signals",
+        let signal = e["signal"].as_str().unwrap_or("?");
+        let other = other.as_str().unwrap_or("?");
+        match signal {
+            // Deterministic links, not tests against chance.
+            "provenance" => {
+                let _ = writeln!(out, "\n  provenance with {other}: {} posts from the same AI-model batches", e["co_actions"]);
             }
-        );
+            "shared_infrastructure" => {
+                let _ = writeln!(out, "\n  shared_infrastructure with {other}: {} rare infrastructure values in common", e["co_actions"]);
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "\n  {signal} with {other}: {} co-actions where chance predicts {:.2} (p = {:.1e}{})",
+                    e["co_actions"],
+                    e["expected"].as_f64().unwrap_or(0.0),
+                    e["p_value"].as_f64().unwrap_or(1.0),
+                    match (e["significant"].as_bool() == Some(true), attached) {
+                        (true, _) => "",
+                        (false, true) => "; part of the group attachment",
+                        (false, false) => "; significant only with the pair's other signals",
+                    }
+                );
+            }
+        }
         for m in e["matches"].as_array().into_iter().flatten() {
             let (source_record, target_record) = (m[0].as_str().unwrap_or(""), m[1].as_str().unwrap_or(""));
             let (mine, theirs) = if outgoing { (source_record, target_record) } else { (target_record, source_record) };
