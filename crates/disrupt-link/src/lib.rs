@@ -59,7 +59,7 @@ impl Default for LinkConfig {
             distribution_window_seconds: 600.0,
             session_gap_seconds: 3600.0,
             infrastructure_max_sharers: 10,
-            languages_sampled: 24,
+            languages_sampled: 6,
         }
     }
 }
@@ -119,6 +119,9 @@ pub struct Linkage {
     pub shared_values: Vec<SharedValue>,
     pub risks: Vec<AccountRisk>,
     pub outputs_indexed: usize,
+    /// Seconds spent building the provenance index and matching posts against it.
+    pub index_seconds: f64,
+    pub match_seconds: f64,
 }
 
 /// The posts as linking reads them.
@@ -150,6 +153,7 @@ pub fn link(
     if generations.is_empty() {
         return Linkage::default();
     }
+    let started = std::time::Instant::now();
     let infos: Vec<GenerationInfo> =
         generations.iter().map(|g| GenerationInfo { account: account_of(&g.account), time: g.created_at }).collect();
     let outputs: Vec<IndexedOutput> = generations
@@ -168,7 +172,10 @@ pub fn link(
         })
         .collect();
     let index = ProvenanceIndex::build(outputs, config);
+    let index_seconds = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
     let matches = index.match_posts(posts, config);
+    let match_seconds = started.elapsed().as_secs_f64();
     let roles = fanout::distribution_roles(&matches, posts, config);
     let fan_outs = fanout::fan_outs(&matches, &roles, &index.outputs, &infos, posts, config);
     let output_post = |o: u32| {
@@ -214,31 +221,44 @@ pub fn link(
     for (gi, g) in generations.iter().enumerate() {
         by_account.entry(g.account.as_str()).or_default().push(gi);
     }
+    let operators: std::collections::BTreeSet<u32> = fan_outs.iter().map(|f| f.operator).collect();
     let risks: Vec<AccountRisk> = by_account
         .into_par_iter()
         .map(|(account, gens)| {
-            // Languages of a sample of the account's outputs, spread over its generations.
-            let all: Vec<(usize, &String)> = gens.iter().flat_map(|&gi| generations[gi].outputs.iter().map(move |o| (gi, o))).collect();
+            let requests = |languages: &mut BTreeMap<usize, Vec<String>>| -> Vec<Request<'_>> {
+                gens.iter()
+                    .map(|&gi| Request {
+                        id: &generations[gi].id,
+                        prompt: &generations[gi].prompt,
+                        refused: generations[gi].refused.unwrap_or(false),
+                        languages: languages.remove(&gi).unwrap_or_default(),
+                    })
+                    .collect()
+            };
+            let first = monitoring::assess_account(account, &requests(&mut BTreeMap::new()), cues);
+            // Output languages cost tens of microseconds each to detect: they are looked at
+            // for accounts whose outputs fanned out, or that ask for batches and show another cue.
+            let other_cue = first.refused > 0 || !first.planning_terms.is_empty() || !first.public_figures.is_empty();
+            let operator = gens.first().is_some_and(|&gi| operators.contains(&infos[gi].account));
+            if !(operator || (first.batch_requests > 0 && other_cue)) {
+                return first;
+            }
+            // A sample of the outputs, spread over the account's generations.
+            let all: Vec<(usize, &String)> = gens
+                .iter()
+                .filter(|&&gi| !generations[gi].refused.unwrap_or(false))
+                .flat_map(|&gi| generations[gi].outputs.iter().map(move |o| (gi, o)))
+                .collect();
             let step = (all.len() / config.languages_sampled.max(1)).max(1);
             let mut langs: BTreeMap<usize, Vec<String>> = BTreeMap::new();
             for (gi, text) in all.iter().step_by(step).take(config.languages_sampled) {
-                if generations[*gi].refused.unwrap_or(false) {
-                    continue;
-                }
-                if let Some(l) = disrupt_normalize::detect_language(text) {
+                // The first 200 bytes tell the language as well as the whole text.
+                let cut = (0..=text.len().min(200)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                if let Some(l) = disrupt_normalize::detect_language(&text[..cut]) {
                     langs.entry(*gi).or_default().push(l);
                 }
             }
-            let requests: Vec<Request<'_>> = gens
-                .iter()
-                .map(|&gi| Request {
-                    id: &generations[gi].id,
-                    prompt: &generations[gi].prompt,
-                    refused: generations[gi].refused.unwrap_or(false),
-                    languages: langs.remove(&gi).unwrap_or_default(),
-                })
-                .collect();
-            monitoring::assess_account(account, &requests, cues)
+            monitoring::assess_account(account, &requests(&mut langs), cues)
         })
         .collect();
 
@@ -250,5 +270,7 @@ pub fn link(
         shared_values,
         risks,
         outputs_indexed: index.len(),
+        index_seconds,
+        match_seconds,
     }
 }

@@ -322,6 +322,8 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let notes = crate::linking::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts);
     crate::linking::add_to_detection(&mut detection, &linkage, &config.detect);
     stage(observer, &mut timings, "link", started);
+    record_stage(observer, &mut timings, "link: index build", linkage.index_seconds);
+    record_stage(observer, &mut timings, "link: matching", linkage.match_seconds);
 
     let started = Instant::now();
     let networks = assemble_networks(
