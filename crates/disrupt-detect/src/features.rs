@@ -27,7 +27,13 @@ pub struct PostFeatures {
     pub repost_of: Option<u64>,
     /// Hash of the post replied to.
     pub reply_to: Option<u64>,
+    /// Bottom-k sketch of the matching text's word pairs (for provenance), at most
+    /// [`SKETCH_LEN`] values.
+    pub sketch: Vec<u32>,
 }
+
+/// Word-pair hashes kept per post for provenance matching.
+pub const SKETCH_LEN: usize = 8;
 
 /// The whole input of detection: per post its account, time and words, and per signal
 /// the keyed events its posts made. Posts are numbered in the order they were added.
@@ -40,6 +46,8 @@ pub struct DetectInput {
     /// collision, and both only cost a near-duplicate check).
     text_hashes: Vec<u64>,
     tokens: TokenColumn,
+    /// Per post, its word-pair sketch padded with `u32::MAX`.
+    sketches: Vec<[u32; SKETCH_LEN]>,
     events: Vec<(Signal, EventLog)>,
 }
 
@@ -80,6 +88,13 @@ impl DetectInput {
 
     pub fn tokens(&self, post: u32) -> &[u32] {
         self.tokens.get(post)
+    }
+
+    /// The post's word-pair sketch (sorted).
+    pub fn sketch(&self, post: u32) -> &[u32] {
+        let s = &self.sketches[post as usize];
+        let n = s.iter().position(|&x| x == u32::MAX).unwrap_or(SKETCH_LEN);
+        &s[..n]
     }
 
     /// The keyed events of one signal (empty when the signal was disabled at build time).
@@ -157,6 +172,11 @@ impl DetectInputBuilder {
             self.input.times.push(p.time);
             self.input.text_hashes.push(p.text_hash.unwrap_or(0));
             self.input.tokens.push(&p.tokens)?;
+            let mut sketch = [u32::MAX; SKETCH_LEN];
+            for (slot, v) in sketch.iter_mut().zip(p.sketch.iter().filter(|&&v| v != u32::MAX)) {
+                *slot = *v;
+            }
+            self.input.sketches.push(sketch);
         }
         self.enforce_budget()
     }

@@ -17,6 +17,10 @@ impl PostWords for Posts {
     fn time(&self, post: u32) -> i64 {
         self.0[post as usize].1
     }
+    fn sketch(&self, post: u32) -> &[u32] {
+        let w = &self.0[post as usize].0;
+        &w[..w.len().min(8)]
+    }
 }
 
 fn words(rng: &mut impl Rng) -> Vec<u32> {
@@ -30,8 +34,12 @@ fn words(rng: &mut impl Rng) -> Vec<u32> {
 fn bench(c: &mut Criterion) {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let n = 100_000;
-    let outputs: Vec<IndexedOutput> =
-        (0..n).map(|g| IndexedOutput { generation: g, output: 0, account: g % 1000, time: 0, words: words(&mut rng) }).collect();
+    let outputs: Vec<IndexedOutput> = (0..n)
+        .map(|g| {
+            let w = words(&mut rng);
+            IndexedOutput { generation: g, output: 0, account: g % 1000, time: 0, pairs: w.clone(), words: w }
+        })
+        .collect();
     let posts = Posts((0..n as usize).map(|i| if i % 10 == 0 { (outputs[i].words.clone(), 10) } else { (words(&mut rng), 10) }).collect());
     let config = LinkConfig::default();
     let mut g = c.benchmark_group("provenance");

@@ -162,12 +162,16 @@ pub fn link(
         .flat_map_iter(|(gi, g)| {
             let info = infos[gi];
             let refused = g.refused.unwrap_or(false);
-            g.outputs.iter().enumerate().filter(move |_| !refused).map(move |(oi, text)| IndexedOutput {
-                generation: gi as u32,
-                output: oi as u32,
-                account: info.account,
-                time: info.time,
-                words: disrupt_normalize::word_set(&disrupt_normalize::matching_text(text)),
+            g.outputs.iter().enumerate().filter(move |_| !refused).map(move |(oi, text)| {
+                let matching = disrupt_normalize::matching_text(text);
+                IndexedOutput {
+                    generation: gi as u32,
+                    output: oi as u32,
+                    account: info.account,
+                    time: info.time,
+                    words: disrupt_normalize::word_set(&matching),
+                    pairs: disrupt_normalize::word_pairs(&matching),
+                }
             })
         })
         .collect();

@@ -8,9 +8,13 @@
 //! the matching text, so homoglyphs, invisible characters, emoji, leading and trailing
 //! hashtags, links (tracking parameters included) and case do not count.
 //!
-//! Search is exact for these thresholds, by prefix filtering: order words by how few outputs
-//! use them; a post sharing at least `k` words with an output shares one among its
-//! `|post| - k + 1` rarest, so only those words' posting lists are read.
+//! Candidates come from a join on word pairs (adjacent words): each output is indexed by all
+//! its word pairs, each post probes with the few smallest of its own (a bottom-k sketch);
+//! a copy shares most of its pairs with its output, so it shares some of those. The join is
+//! two sorts and a merge, linear in the data, and every candidate is then checked against
+//! the word-set tests above. [`ProvenanceIndex::search`] is the exact search (prefix
+//! filtering: a post sharing at least `k` words with an output shares one among its
+//! `|post| - k + 1` rarest words), for checking the join and for single posts.
 
 use crate::LinkConfig;
 use rayon::prelude::*;
@@ -29,6 +33,8 @@ pub struct IndexedOutput {
     pub time: i64,
     /// Sorted, distinct word hashes.
     pub words: Vec<u32>,
+    /// Sorted, distinct word-pair hashes.
+    pub pairs: Vec<u32>,
 }
 
 /// A post matched to the output it was copied from.
@@ -52,6 +58,8 @@ pub trait PostWords: Sync {
     fn post_count(&self) -> usize;
     fn words(&self, post: u32) -> &[u32];
     fn time(&self, post: u32) -> i64;
+    /// A few of the post's smallest word-pair hashes.
+    fn sketch(&self, post: u32) -> &[u32];
 }
 
 impl PostWords for disrupt_detect::DetectInput {
@@ -64,13 +72,21 @@ impl PostWords for disrupt_detect::DetectInput {
     fn time(&self, post: u32) -> i64 {
         disrupt_detect::DetectInput::time(self, post)
     }
+    fn sketch(&self, post: u32) -> &[u32] {
+        disrupt_detect::DetectInput::sketch(self, post)
+    }
 }
+
+/// A word pair used by more outputs than this is a stock phrase: it proposes no candidates.
+const MAX_PAIR_OUTPUTS: usize = 256;
 
 /// Every output, and per word the outputs that use it.
 #[derive(Debug, Default)]
 pub struct ProvenanceIndex {
     pub outputs: Vec<IndexedOutput>,
     postings: FxHashMap<u32, Vec<u32>>,
+    /// `(pair << 32) | output`, sorted.
+    pair_index: Vec<u64>,
 }
 
 fn overlap(x: &[u32], y: &[u32]) -> usize {
@@ -94,13 +110,46 @@ impl ProvenanceIndex {
     /// phrases match everywhere and prove nothing).
     pub fn build(outputs: Vec<IndexedOutput>, config: &LinkConfig) -> Self {
         let outputs: Vec<IndexedOutput> = outputs.into_iter().filter(|o| o.words.len() >= config.min_words).collect();
+        let mut pair_index: Vec<u64> =
+            outputs.par_iter().enumerate().flat_map_iter(|(i, o)| o.pairs.iter().map(move |&p| ((p as u64) << 32) | i as u64)).collect();
+        pair_index.par_sort_unstable();
+        ProvenanceIndex { outputs, postings: FxHashMap::default(), pair_index }
+    }
+
+    /// Adds the word postings the exact [`ProvenanceIndex::search`] reads.
+    pub fn with_word_postings(mut self) -> Self {
         let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (i, o) in outputs.iter().enumerate() {
+        for (i, o) in self.outputs.iter().enumerate() {
             for &w in &o.words {
                 postings.entry(w).or_default().push(i as u32);
             }
         }
-        ProvenanceIndex { outputs, postings }
+        self.postings = postings;
+        self
+    }
+
+    /// The tests of the module doc for one candidate output.
+    fn verify(&self, post: u32, words: &[u32], time: i64, candidate: u32, config: &LinkConfig) -> Option<ProvenanceMatch> {
+        let o = &self.outputs[candidate as usize];
+        let delay = time - o.time;
+        // A post can only come after its generation.
+        if delay < 0 || delay > (config.max_delay_seconds * 1000.0) as i64 {
+            return None;
+        }
+        let needed = ((config.post_containment * words.len() as f64) - 1e-9).ceil().max(1.0) as usize;
+        let shared = overlap(words, &o.words);
+        let output_containment = shared as f64 / o.words.len() as f64;
+        if shared < needed || output_containment < config.output_containment {
+            return None;
+        }
+        Some(ProvenanceMatch {
+            post,
+            output: candidate,
+            similarity: shared as f64 / (words.len() + o.words.len() - shared) as f64,
+            post_containment: shared as f64 / words.len() as f64,
+            output_containment,
+            delay_ms: delay,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -115,7 +164,8 @@ impl ProvenanceIndex {
         self.postings.get(&word).map_or(0, Vec::len)
     }
 
-    /// The best output for one post, if any passes every test.
+    /// The best output for one post, if any passes every test: exact (every output that
+    /// passes is considered), given [`ProvenanceIndex::with_word_postings`].
     pub fn search(&self, post: u32, words: &[u32], time: i64, config: &LinkConfig) -> Option<ProvenanceMatch> {
         if words.len() < config.min_words || self.outputs.is_empty() {
             return None;
@@ -132,62 +182,98 @@ impl ProvenanceIndex {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        let max_delay = (config.max_delay_seconds * 1000.0) as i64;
-        let mut best: Option<ProvenanceMatch> = None;
-        for c in candidates {
-            let o = &self.outputs[c as usize];
-            let delay = time - o.time;
-            // A post can only come after its generation.
-            if delay < 0 || delay > max_delay {
-                continue;
-            }
-            let shared = overlap(words, &o.words);
-            if shared < needed {
-                continue;
-            }
-            let output_containment = shared as f64 / o.words.len() as f64;
-            if output_containment < config.output_containment {
-                continue;
-            }
-            let similarity = shared as f64 / (words.len() + o.words.len() - shared) as f64;
-            let found = ProvenanceMatch {
-                post,
-                output: c,
-                similarity,
-                post_containment: shared as f64 / words.len() as f64,
-                output_containment,
-                delay_ms: delay,
-            };
-            // The most similar output; among equals, the generation closest before the post.
-            let better = match &best {
-                None => true,
-                Some(b) => similarity > b.similarity || (similarity == b.similarity && delay < b.delay_ms),
-            };
-            if better {
-                best = Some(found);
-            }
-        }
-        best
+        best_of(candidates.into_iter().filter_map(|c| self.verify(post, words, time, c, config)))
     }
 
-    /// Matches every post, in parallel; results in post order.
+    /// Matches every post; results in post order. Candidates come from the word-pair join
+    /// (see the module doc), in parallel.
     pub fn match_posts(&self, posts: &impl PostWords, config: &LinkConfig) -> Vec<ProvenanceMatch> {
         if self.outputs.is_empty() {
             return Vec::new();
         }
-        (0..posts.post_count() as u32)
+        let n = posts.post_count() as u32;
+        let mut probes: Vec<u64> = (0..n)
             .into_par_iter()
-            .with_min_len(1024)
-            .filter_map(|p| self.search(p, posts.words(p), posts.time(p), config))
+            .with_min_len(4096)
+            .filter(|&p| posts.words(p).len() >= config.min_words)
+            .flat_map_iter(|p| posts.sketch(p).iter().map(move |&x| ((x as u64) << 32) | p as u64).collect::<Vec<_>>())
+            .collect();
+        probes.par_sort_unstable();
+        // Merge join on the pair hash.
+        let mut candidates: Vec<u64> = Vec::new();
+        let (mut i, mut j) = (0usize, 0usize);
+        let index = &self.pair_index;
+        while i < index.len() && j < probes.len() {
+            let (a, b) = (index[i] >> 32, probes[j] >> 32);
+            if a < b {
+                i += 1;
+            } else if a > b {
+                j += 1;
+            } else {
+                let i_end = i + index[i..].iter().take_while(|x| *x >> 32 == a).count();
+                let j_end = j + probes[j..].iter().take_while(|x| *x >> 32 == a).count();
+                if i_end - i <= MAX_PAIR_OUTPUTS {
+                    for p in &probes[j..j_end] {
+                        for o in &index[i..i_end] {
+                            candidates.push((*p << 32) | (*o & 0xFFFF_FFFF));
+                        }
+                    }
+                }
+                i = i_end;
+                j = j_end;
+            }
+        }
+        drop(probes);
+        candidates.par_sort_unstable();
+        candidates.dedup();
+        candidates
+            .par_chunk_by(|x, y| x >> 32 == y >> 32)
+            .filter_map(|group| {
+                let post = (group[0] >> 32) as u32;
+                let (words, time) = (posts.words(post), posts.time(post));
+                best_of(group.iter().filter_map(|c| self.verify(post, words, time, *c as u32, config)))
+            })
             .collect()
     }
+}
+
+/// The most similar match; among equals, the generation closest before the post, then the
+/// first output.
+fn best_of(matches: impl Iterator<Item = ProvenanceMatch>) -> Option<ProvenanceMatch> {
+    let mut best: Option<ProvenanceMatch> = None;
+    for m in matches {
+        let better = match &best {
+            None => true,
+            Some(b) => m.similarity > b.similarity || (m.similarity == b.similarity && m.delay_ms < b.delay_ms),
+        };
+        if better {
+            best = Some(m);
+        }
+    }
+    best
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use disrupt_normalize::{matching_text, word_pair_sketch, word_pairs, word_set};
 
-    struct Posts(Vec<(Vec<u32>, i64)>);
+    /// Posts as text: words, pair sketch and time.
+    struct Posts(Vec<(Vec<u32>, Vec<u32>, i64)>);
+
+    impl Posts {
+        fn new(texts: &[(&str, i64)]) -> Self {
+            Posts(
+                texts
+                    .iter()
+                    .map(|(t, time)| {
+                        let m = matching_text(t);
+                        (word_set(&m), word_pair_sketch(&m, 8), *time)
+                    })
+                    .collect(),
+            )
+        }
+    }
 
     impl PostWords for Posts {
         fn post_count(&self) -> usize {
@@ -197,95 +283,92 @@ mod tests {
             &self.0[post as usize].0
         }
         fn time(&self, post: u32) -> i64 {
-            self.0[post as usize].1
+            self.0[post as usize].2
+        }
+        fn sketch(&self, post: u32) -> &[u32] {
+            &self.0[post as usize].1
         }
     }
 
-    fn output(generation: u32, words: std::ops::Range<u32>, time: i64) -> IndexedOutput {
-        IndexedOutput { generation, output: 0, account: 0, time, words: words.collect() }
+    fn output(generation: u32, text: &str, time: i64) -> IndexedOutput {
+        let m = matching_text(text);
+        IndexedOutput { generation, output: 0, account: 0, time, words: word_set(&m), pairs: word_pairs(&m) }
     }
 
+    const OUT: &str = "the council approved a new budget for the harbour bridge after months of quiet talks with the builders";
+
     #[test]
-    fn copies_edits_truncations_and_additions_match_but_quotes_and_earlier_posts_do_not() {
+    fn copies_edits_truncations_and_additions_match_but_commentary_and_earlier_posts_do_not() {
         let config = LinkConfig::default();
-        let index = ProvenanceIndex::build(vec![output(0, 0..20, 1000), output(1, 100..120, 1000), output(2, 200..203, 0)], &config);
-        assert_eq!(index.len(), 2, "a three-word output is not indexed");
-        let mut edited: Vec<u32> = (0..20).collect();
-        edited[3] = 500;
-        edited[7] = 501;
-        edited.sort();
-        let with_prefix: Vec<u32> = (0..20).chain([900, 901, 902]).collect();
-        let truncated: Vec<u32> = (0..12).collect();
-        let quoted: Vec<u32> = (100..120).chain(700..725).collect();
-        let posts = Posts(vec![
-            ((0..20).collect(), 5000),
-            (edited, 5000),
-            (with_prefix, 5000),
-            (truncated, 5000),
-            (quoted, 5000),
-            ((0..20).collect(), 500),
-            ((300..320).collect(), 5000),
+        let other = "completely different words about football scores and the weather in the mountains this weekend";
+        let index = ProvenanceIndex::build(vec![output(0, OUT, 1000), output(1, other, 1000), output(2, "too short", 0)], &config)
+            .with_word_postings();
+        assert_eq!(index.len(), 2, "a two-word output is not indexed");
+        let edited = OUT.replace("budget", "plan").replace("quiet", "secret");
+        let homoglyph = OUT.replace('a', "а").replace('o', "о");
+        let truncated: String = OUT.split(' ').take(13).collect::<Vec<_>>().join(" ") + "…";
+        let with_prefix = format!("BREAKING: {OUT} 🔥 #news https://x.example/a?utm_source=tw");
+        let commentary = format!("{OUT} — this is false, and here is a long explanation of why our reporters think the claim about the harbour deal does not hold up at all");
+        let posts = Posts::new(&[
+            (OUT, 5000),
+            (&edited, 5000),
+            (&homoglyph, 5000),
+            (&truncated, 5000),
+            (&with_prefix, 5000),
+            (&commentary, 5000),
+            (OUT, 500),
+            ("a post of its own about the new cafe downtown and its excellent coffee", 5000),
         ]);
         let found: Vec<(u32, u32)> =
             index.match_posts(&posts, &config).iter().map(|m| (m.post, index.outputs[m.output as usize].generation)).collect();
-        assert_eq!(found, vec![(0, 0), (1, 0), (2, 0), (3, 0)]);
+        assert_eq!(found, vec![(0, 0), (1, 0), (2, 0), (3, 0), (4, 0)]);
+        for p in 0..posts.0.len() as u32 {
+            let exact = index.search(p, posts.words(p), posts.time(p), &config).map(|m| m.output);
+            let joined = index.match_posts(&posts, &config).iter().find(|m| m.post == p).map(|m| m.output);
+            assert_eq!(exact, joined, "post {p}");
+        }
     }
 
     #[test]
-    fn the_prefix_filter_finds_what_a_full_scan_finds() {
+    fn the_word_pair_join_finds_what_the_exact_search_finds() {
+        use rand::seq::SliceRandom;
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let config = LinkConfig::default();
-        let vocab = 300u32;
-        let outputs: Vec<IndexedOutput> = (0..200)
-            .map(|g| {
-                let mut w: Vec<u32> = (0..rng.gen_range(5..25)).map(|_| rng.gen_range(0..vocab)).collect();
-                w.sort_unstable();
-                w.dedup();
-                IndexedOutput { generation: g, output: 0, account: 0, time: 0, words: w }
-            })
-            .collect();
-        let index = ProvenanceIndex::build(outputs.clone(), &config);
-        let posts = Posts(
-            (0..400)
-                .map(|i| {
-                    let mut w: Vec<u32> = if i % 2 == 0 {
-                        outputs[i % outputs.len()].words.iter().copied().filter(|_| rng.gen_bool(0.85)).collect()
-                    } else {
-                        (0..rng.gen_range(5..25)).map(|_| rng.gen_range(0..vocab)).collect()
-                    };
-                    w.extend((0..rng.gen_range(0..3)).map(|_| rng.gen_range(0..vocab)));
-                    w.sort_unstable();
-                    w.dedup();
-                    (w, 10)
-                })
-                .collect(),
-        );
-        let fast = index.match_posts(&posts, &config);
-        // Brute force over every output with the same tests.
-        let mut slow = Vec::new();
-        for p in 0..posts.0.len() as u32 {
-            let words = posts.words(p);
-            if words.len() < config.min_words {
-                continue;
+        // A Zipf-like vocabulary: common words recur across unrelated texts.
+        let vocab: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
+        let mut sentence = |rng: &mut rand_chacha::ChaCha8Rng| -> Vec<String> {
+            (0..rng.gen_range(10..26)).map(|_| vocab[(rng.gen::<f64>().powi(3) * vocab.len() as f64) as usize].clone()).collect()
+        };
+        let texts: Vec<Vec<String>> = (0..400).map(|_| sentence(&mut rng)).collect();
+        let outputs: Vec<IndexedOutput> = texts.iter().enumerate().map(|(i, t)| output(i as u32, &t.join(" "), 0)).collect();
+        let index = ProvenanceIndex::build(outputs, &config).with_word_postings();
+        let mut posts = Vec::new();
+        for i in 0..800 {
+            let mut words = if i % 2 == 0 { texts[i % texts.len()].clone() } else { sentence(&mut rng) };
+            match i % 8 {
+                0 => {
+                    for _ in 0..3 {
+                        let k = rng.gen_range(0..words.len());
+                        words[k] = vocab.choose(&mut rng).unwrap().clone();
+                    }
+                }
+                2 => words.truncate(words.len() * 2 / 3),
+                4 => words.insert(0, "BREAKING".into()),
+                _ => {}
             }
-            let best = index
-                .outputs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, o)| {
-                    let s = overlap(words, &o.words);
-                    let ok = s as f64 >= config.post_containment * words.len() as f64 - 1e-9
-                        && s as f64 / o.words.len() as f64 >= config.output_containment;
-                    ok.then(|| (s as f64 / (words.len() + o.words.len() - s) as f64, i))
-                })
-                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
-            if let Some((sim, _)) = best {
-                slow.push((p, sim));
-            }
+            posts.push((words.join(" "), 10));
         }
-        let fast_sims: Vec<(u32, f64)> = fast.iter().map(|m| (m.post, m.similarity)).collect();
-        assert!(slow.len() > 150, "the test must see real matches ({})", slow.len());
-        assert_eq!(fast_sims, slow);
+        let refs: Vec<(&str, i64)> = posts.iter().map(|(t, time)| (t.as_str(), *time)).collect();
+        let posts = Posts::new(&refs);
+        let joined: Vec<(u32, u32)> = index.match_posts(&posts, &config).iter().map(|m| (m.post, m.output)).collect();
+        let exact: Vec<(u32, u32)> = (0..posts.post_count() as u32)
+            .filter_map(|p| index.search(p, posts.words(p), posts.time(p), &config).map(|m| (p, m.output)))
+            .collect();
+        assert!(exact.len() >= 350, "the test must see real matches ({})", exact.len());
+        let missed = exact.iter().filter(|e| !joined.contains(e)).count();
+        let extra = joined.iter().filter(|j| !exact.contains(j)).count();
+        assert_eq!(extra, 0, "the join proposes nothing the exact search rejects");
+        assert!(missed * 100 <= exact.len(), "the join misses {missed} of {}", exact.len());
     }
 }

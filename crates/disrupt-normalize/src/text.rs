@@ -288,6 +288,33 @@ pub fn word_set(matching: &str) -> Vec<u32> {
     words
 }
 
+/// Hashes of a matching text's word pairs (bigrams), sorted and distinct: what provenance
+/// matching joins posts and model outputs on (a pair of adjacent words is far rarer than
+/// either word, and an edited word breaks only the two pairs it is in).
+pub fn word_pairs(matching: &str) -> Vec<u32> {
+    let words: Vec<u64> = matching_tokens(matching).map(|t| xxh3_64(t.as_bytes())).collect();
+    let mut pairs: Vec<u32> = words
+        .windows(2)
+        .map(|w| {
+            let mut b = [0u8; 16];
+            b[..8].copy_from_slice(&w[0].to_le_bytes());
+            b[8..].copy_from_slice(&w[1].to_le_bytes());
+            (xxh3_64(&b) >> 32) as u32
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// The `k` smallest word-pair hashes of a text: a bottom-k sketch. A post copied from an
+/// output shares most of its word pairs with it, so some of its smallest are the output's.
+pub fn word_pair_sketch(matching: &str, k: usize) -> Vec<u32> {
+    let mut pairs = word_pairs(matching);
+    pairs.truncate(k);
+    pairs
+}
+
 /// 64-bit hash of a matching text; empty text has no hash (it never matches).
 pub fn text_hash(matching: &str) -> Option<u64> {
     if matching.is_empty() {

@@ -3,7 +3,8 @@
 use disrupt_detect::PostFeatures;
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
-    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_set, UrlPolicy,
+    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_pair_sketch, word_set,
+    UrlPolicy,
 };
 use disrupt_records::Post;
 use rayon::prelude::*;
@@ -59,6 +60,7 @@ pub fn normalize_post(mut post: Post, account: u32, policy: &UrlPolicy) -> Norma
         hashtags: hashtags.iter().map(|h| hash_str(h)).collect(),
         repost_of: post.repost_of.as_deref().map(hash_str),
         reply_to: post.reply_to.as_deref().map(hash_str),
+        sketch: word_pair_sketch(&matching, disrupt_detect::features::SKETCH_LEN),
     };
     let info = PostInfo {
         id: post.id,
