@@ -337,7 +337,7 @@ mod tests {
         let config = LinkConfig::default();
         // A Zipf-like vocabulary: common words recur across unrelated texts.
         let vocab: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
-        let mut sentence = |rng: &mut rand_chacha::ChaCha8Rng| -> Vec<String> {
+        let sentence = |rng: &mut rand_chacha::ChaCha8Rng| -> Vec<String> {
             (0..rng.gen_range(10..26)).map(|_| vocab[(rng.gen::<f64>().powi(3) * vocab.len() as f64) as usize].clone()).collect()
         };
         let texts: Vec<Vec<String>> = (0..400).map(|_| sentence(&mut rng)).collect();
