@@ -26,6 +26,7 @@ fn synthetic(posts: usize, accounts: u32, seed: u64) -> DetectInput {
             hashtags: if rng.gen_bool(0.3) { vec![rng.gen_range(0..300)] } else { vec![] },
             repost_of: if rng.gen_bool(0.15) { Some(rng.gen_range(0..20_000)) } else { None },
             reply_to: if rng.gen_bool(0.1) { Some(rng.gen_range(0..20_000)) } else { None },
+            sketch: Vec::new(),
         });
     }
     DetectInput::from_posts(out, accounts as usize, &DetectConfig::default())
