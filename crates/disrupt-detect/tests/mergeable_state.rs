@@ -26,6 +26,7 @@ fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
             hashtags: tags.into_iter().collect(),
             repost_of: repost,
             reply_to: reply,
+            sketch: Vec::new(),
         })
 }
 
