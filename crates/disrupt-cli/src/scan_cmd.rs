@@ -89,6 +89,10 @@ pub struct ScanArgs {
     /// quarter of the memory available) or `none` (never spill).
     #[arg(long, value_name = "SIZE", default_value = "auto")]
     memory_budget: String,
+    /// Folder with extra monitoring cue lists (public_figures.txt, planning_terms.txt,
+    /// batch_patterns.txt), added to the shipped ones.
+    #[arg(long, value_name = "DIR")]
+    monitoring_terms: Option<PathBuf>,
     /// Folder for spilled state (the system's temporary folder by default).
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
@@ -154,6 +158,13 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
         }
     }
     config.temp_dir = args.temp_dir.clone();
+    if let Some(dir) = &args.monitoring_terms {
+        if !dir.is_dir() {
+            bail!("--monitoring-terms {}: no such folder", dir.display());
+        }
+        config.monitoring =
+            disrupt_link::monitoring::MonitoringCues::with_extra_dir(dir).map_err(|e| anyhow::anyhow!("--monitoring-terms: {e}"))?;
+    }
     Ok(config)
 }
 
