@@ -17,7 +17,7 @@ use std::time::Instant;
 /// How inputs are read (shared by `scan` and `co-share`).
 #[derive(Args)]
 pub struct IngestArgs {
-    /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, csv.
+    /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv.
     #[arg(long)]
     format: Option<String>,
     /// Column mapping for any CSV: account=COL,created_at=COL[,text=COL,id=COL,repost_of=COL,...].
@@ -36,7 +36,7 @@ impl IngestArgs {
         if let Some(f) = &self.format {
             config.ingest.format = Some(
                 InputFormat::parse(f)
-                    .with_context(|| format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, csv)"))?,
+                    .with_context(|| format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv)"))?,
             );
         }
         if let Some(c) = &self.columns {
@@ -50,7 +50,7 @@ impl IngestArgs {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Input files and folders (JSONL, Twitter/X IO archive CSV, coordination-network-toolkit CSV, any CSV with --columns; .gz and .zst too).
+    /// Input files and folders (JSONL, Twitter/X IO archive CSV, coordination-network-toolkit CSV, Telegram Desktop exports, any CSV with --columns; .gz and .zst too).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Output folder.

@@ -13,6 +13,8 @@ pub enum InputFormat {
     ToolkitCsv,
     /// Any CSV read through `--columns`.
     MappedCsv,
+    /// Telegram Desktop JSON export (`result.json`).
+    TelegramExport,
 }
 
 impl InputFormat {
@@ -23,6 +25,7 @@ impl InputFormat {
             InputFormat::TwitterIoUsers => "twitter-io-users",
             InputFormat::ToolkitCsv => "toolkit-csv",
             InputFormat::MappedCsv => "csv",
+            InputFormat::TelegramExport => "telegram",
         }
     }
 
@@ -34,6 +37,7 @@ impl InputFormat {
             "twitter-io-users" => Some(InputFormat::TwitterIoUsers),
             "toolkit-csv" | "cnt" | "coordination-network-toolkit" => Some(InputFormat::ToolkitCsv),
             "csv" => Some(InputFormat::MappedCsv),
+            "telegram" | "telegram-desktop" => Some(InputFormat::TelegramExport),
             _ => None,
         }
     }
@@ -49,7 +53,7 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Str
     match head[first] {
         b'{' => {
             if looks_like_telegram(head) {
-                return Err("this is a Telegram Desktop export (result.json); reading Telegram exports is not supported yet".into());
+                return Ok(InputFormat::TelegramExport);
             }
             return Ok(InputFormat::Jsonl);
         }
@@ -105,6 +109,6 @@ mod tests {
         assert_eq!(detect_format(b"userid,user_display_name,user_screen_name\n", false).unwrap(), InputFormat::TwitterIoUsers);
         assert!(detect_format(b"a,b,c\n", false).unwrap_err().contains("--columns"));
         assert_eq!(detect_format(b"a,b,c\n", true).unwrap(), InputFormat::MappedCsv);
-        assert!(detect_format(b"{\n \"name\": \"x\",\n \"messages\": []}", false).unwrap_err().contains("Telegram"));
+        assert_eq!(detect_format(b"{\n \"name\": \"x\",\n \"messages\": []}", false).unwrap(), InputFormat::TelegramExport);
     }
 }

@@ -14,6 +14,7 @@ pub mod detect;
 pub mod jsonl;
 pub mod mapped_csv;
 pub mod source;
+pub mod telegram;
 pub mod toolkit_csv;
 pub mod twitter_io;
 

@@ -188,6 +188,7 @@ pub fn ingest_file(
         InputFormat::Jsonl => crate::jsonl::read(&mut reader, options, &mut counted),
         InputFormat::TwitterIoTweets | InputFormat::TwitterIoUsers => crate::twitter_io::read(&mut reader, &format, options, &mut counted),
         InputFormat::ToolkitCsv => crate::toolkit_csv::read(&mut reader, options, &mut counted),
+        InputFormat::TelegramExport => crate::telegram::read(&mut reader, options, &mut counted),
         InputFormat::MappedCsv => match &options.columns {
             Some(columns) => crate::mapped_csv::read(&mut reader, columns, options, &mut counted),
             None => Err(("--format csv needs --columns".to_string(), 0)),

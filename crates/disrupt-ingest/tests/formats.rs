@@ -139,3 +139,43 @@ fn csv_rows_with_the_wrong_shape_are_rejected() {
     assert_eq!(posts(&records).len(), 2);
     assert_eq!(rejects.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4]);
 }
+
+#[test]
+fn telegram_single_chat_export_reads_plain_and_entity_text() {
+    let (records, rejects, format) = read(&shared("telegram-desktop-export/chatstyle_result.json"), &IngestOptions::default());
+    assert_eq!(format, InputFormat::TelegramExport);
+    assert!(rejects.is_empty(), "{rejects:?}");
+    let messages: Vec<&disrupt_records::Message> =
+        records.iter().filter_map(|r| if let Record::Message(m) = r { Some(m) } else { None }).collect();
+    // 12 entries, one a service message (a pin): 11 messages.
+    assert_eq!(messages.len(), 11);
+    assert!(messages.iter().all(|m| m.conversation == "telegram:222" && m.platform == "telegram"));
+    let third = messages.iter().find(|m| m.id == "telegram:222/3").unwrap();
+    assert_eq!(third.text, "смотри https://example.com/a круто");
+    assert_eq!(third.account, "telegram:user111");
+    assert_eq!(third.created_at, 1_682_942_580_000);
+    assert_eq!(records.iter().filter(|r| r.kind() == RecordKind::Account).count(), 2);
+}
+
+#[test]
+fn telegram_account_export_reads_every_chat_with_replies_edits_forwards_and_rejects() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/telegram_account_export.json");
+    let options = IngestOptions { timezone: disrupt_records::TimeZoneSetting::parse("+07:00").unwrap(), ..IngestOptions::default() };
+    let (records, rejects, format) = read(&path, &options);
+    assert_eq!(format, InputFormat::TelegramExport);
+    let messages: Vec<&disrupt_records::Message> =
+        records.iter().filter_map(|r| if let Record::Message(m) = r { Some(m) } else { None }).collect();
+    let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["telegram:1700000001/11", "telegram:1700000001/12", "telegram:1700000001/13", "telegram:9000002/1"]);
+    assert_eq!(messages[0].text, "Selamat datang kak! Untuk upgrade VIP silakan transfer Rp 250.000 ke https://t.me/vip_payment_bot");
+    let attrs = |m: &disrupt_records::Message| m.attributes.clone().map(|a| *a).unwrap_or_default();
+    assert_eq!(attrs(messages[1])["reply_to"], "telegram:1700000001/11");
+    assert_eq!(attrs(messages[1])["edited_at"], "1772442370");
+    assert_eq!(attrs(messages[2])["forwarded_from"], "Info Pembayaran");
+    // Only `date`, local time: read in the zone given (+07:00), i.e. 02:07 UTC.
+    assert_eq!(messages[2].created_at, 1_772_417_220_000);
+    assert_eq!(attrs(messages[3])["media_type"], "photo");
+    assert_eq!(rejects.len(), 1, "the message whose text is a number");
+    assert_eq!(rejects[0].line, 5, "the fifth entry of the export");
+    assert!(rejects[0].error.contains("text"), "{}", rejects[0].error);
+}

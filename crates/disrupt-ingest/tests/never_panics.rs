@@ -37,11 +37,23 @@ proptest! {
         let mut bytes = HEADERS[header].to_vec();
         bytes.extend_from_slice(&body);
         run(&bytes, &IngestOptions::default());
-        for format in [InputFormat::Jsonl, InputFormat::ToolkitCsv, InputFormat::TwitterIoTweets, InputFormat::TwitterIoUsers] {
+        for format in [InputFormat::Jsonl, InputFormat::ToolkitCsv, InputFormat::TwitterIoTweets, InputFormat::TwitterIoUsers, InputFormat::TelegramExport] {
             run(&bytes, &IngestOptions { format: Some(format), ..IngestOptions::default() });
         }
         let columns = ColumnMap::parse("account=a,text=b,created_at=c,hashtags=d,likes=e").unwrap();
         run(&bytes, &IngestOptions { columns: Some(columns), ..IngestOptions::default() });
+    }
+
+    #[test]
+    fn damaged_telegram_exports_never_panic(cut in 0usize..4000, at in 0usize..4000, byte in any::<u8>()) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/telegram_account_export.json");
+        let mut bytes = std::fs::read(path).unwrap();
+        if at < bytes.len() {
+            bytes[at] = byte;
+        }
+        bytes.truncate(cut.max(1).min(bytes.len()));
+        run(&bytes, &IngestOptions::default());
+        run(&bytes, &IngestOptions { format: Some(InputFormat::TelegramExport), ..IngestOptions::default() });
     }
 
     #[test]
