@@ -5,7 +5,7 @@ use clap::Args;
 use disrupt_detect::Signal;
 use disrupt_ingest::{ColumnMap, FileSummary, InputFormat, Reject};
 use disrupt_output::{
-    edge_rows, networks_document, write_accounts, write_edges, write_evidence, write_networks, write_provenance, RejectWriter,
+    edge_rows, networks_document, write_accounts, write_edges, write_evidence, write_networks, write_provenance, write_stages, RejectWriter,
 };
 use disrupt_pipeline::{scan, ScanConfig, ScanObserver, StageTiming};
 use disrupt_records::TimeZoneSetting;
@@ -34,10 +34,10 @@ pub struct IngestArgs {
 impl IngestArgs {
     pub fn apply(&self, config: &mut ScanConfig) -> Result<()> {
         if let Some(f) = &self.format {
-            config.ingest.format = Some(
-                InputFormat::parse(f)
-                    .with_context(|| format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv)"))?,
-            );
+            config.ingest.format =
+                Some(InputFormat::parse(f).with_context(|| {
+                    format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv)")
+                })?);
         }
         if let Some(c) = &self.columns {
             config.ingest.columns = Some(ColumnMap::parse(c).map_err(anyhow::Error::msg)?);
@@ -93,6 +93,10 @@ pub struct ScanArgs {
     /// batch_patterns.txt), added to the shipped ones.
     #[arg(long, value_name = "DIR")]
     monitoring_terms: Option<PathBuf>,
+    /// Folder with extra funnel cue lists and patterns (cues.tsv, patterns.tsv), added to the
+    /// shipped ones.
+    #[arg(long, value_name = "DIR")]
+    funnel_cues: Option<PathBuf>,
     /// Folder for spilled state (the system's temporary folder by default).
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
@@ -164,6 +168,12 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
         }
         config.monitoring =
             disrupt_link::monitoring::MonitoringCues::with_extra_dir(dir).map_err(|e| anyhow::anyhow!("--monitoring-terms: {e}"))?;
+    }
+    if let Some(dir) = &args.funnel_cues {
+        if !dir.is_dir() {
+            bail!("--funnel-cues {}: no such folder", dir.display());
+        }
+        config.stager = disrupt_funnel::Stager::with_extra(dir).map_err(|e| anyhow::anyhow!("--funnel-cues: {e}"))?;
     }
     Ok(config)
 }
@@ -264,6 +274,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
     write_evidence(&args.out.join("evidence.jsonl"), &args.out.join("records.jsonl"), &rows, &result.posts, &result.accounts)?;
     write_provenance(&args.out.join("provenance.jsonl"), &result)?;
     write_accounts(&args.out.join("accounts.jsonl"), &result)?;
+    write_stages(&args.out.join("stages.jsonl"), &result)?;
     let Observer { rejects, bar, .. } = observer;
     rejects.commit()?;
     if let Some(bar) = bar {
@@ -302,7 +313,7 @@ fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std:
         seconds
     );
     crate::outln!(
-        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, records.jsonl, provenance.jsonl, accounts.jsonl, rejects.jsonl.",
+        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, records.jsonl, provenance.jsonl, accounts.jsonl, stages.jsonl, rejects.jsonl.",
         result.networks.len(),
         result.networks.iter().map(|n| n.accounts.len()).sum::<usize>(),
         edges,

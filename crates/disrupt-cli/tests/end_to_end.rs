@@ -261,3 +261,22 @@ fn members_joined_by_the_group_test_are_explained() {
     assert!(text.contains("joined by the group test"), "{text}");
     assert!(text.contains("part of the group attachment"), "{text}");
 }
+
+#[test]
+fn a_telegram_export_is_read_and_its_messages_staged() {
+    let out = tempfile::tempdir().unwrap();
+    let input = repo().join("crates/disrupt-ingest/tests/data/telegram_account_export.json");
+    run(disrupt().arg("scan").arg(&input).arg("--timezone=+07:00").arg("--out").arg(out.path()).arg("-q"));
+    let doc = read_json(&out.path().join("networks.json"));
+    assert_eq!(doc["inputs"]["by_kind"]["message"], 4);
+    assert_eq!(doc["inputs"]["rejected"], 1);
+    let stages: Vec<Value> =
+        std::fs::read_to_string(out.path().join("stages.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(stages.len(), 4);
+    let vip = &stages[0];
+    assert_eq!(vip["stage"], "sting");
+    assert_eq!(vip["amounts"][0]["value"], 250000.0);
+    assert_eq!(vip["amounts"][0]["currency"], "IDR");
+    assert_eq!(stages[2]["amounts"][0]["value"], 500000.0);
+    assert_eq!(stages[3]["stage"], "other");
+}

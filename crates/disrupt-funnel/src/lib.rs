@@ -122,7 +122,11 @@ fn parse_cues(text: &str, origin: &str) -> Result<Vec<Cue>, String> {
         let body = regex::escape(&phrase).replace(' ', r"\s+");
         let starts_word = phrase.chars().next().is_some_and(|c| c.is_alphanumeric());
         let ends_word = phrase.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
-        let pattern = format!("{}{body}{}", if starts_word { r"(?:^|[^\p{L}\p{N}])" } else { "" }, if ends_word { r"(?:$|[^\p{L}\p{N}])" } else { "" });
+        let pattern = format!(
+            "{}{body}{}",
+            if starts_word { r"(?:^|[^\p{L}\p{N}])" } else { "" },
+            if ends_word { r"(?:$|[^\p{L}\p{N}])" } else { "" }
+        );
         let regex = RegexBuilder::new(&pattern).case_insensitive(true).build().map_err(|e| format!("{origin} line {n}: {e}"))?;
         out.push(Cue { kind, phrase, regex });
     }
@@ -177,7 +181,8 @@ fn parse_number(s: &str) -> Option<f64> {
 pub fn parse_amount(text: &str) -> Option<Amount> {
     let lower = text.to_lowercase();
     let digits_start = lower.find(|c: char| c.is_ascii_digit())?;
-    let digits_end = lower[digits_start..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).map_or(lower.len(), |i| digits_start + i);
+    let digits_end =
+        lower[digits_start..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).map_or(lower.len(), |i| digits_start + i);
     let number = lower[digits_start..digits_end].trim_end_matches(['.', ',']);
     let mut value = parse_number(number)?;
     let rest = &lower[digits_end..];
@@ -191,7 +196,11 @@ pub fn parse_amount(text: &str) -> Option<Amount> {
     }
     let currency = if lower.contains("usdt") {
         Some("USDT")
-    } else if lower.contains("rp") || lower.contains("idr") || lower.contains("rupiah") || multiplier.is_some_and(|m| m >= 1e3) && !rest.starts_with('k') {
+    } else if lower.contains("rp")
+        || lower.contains("idr")
+        || lower.contains("rupiah")
+        || multiplier.is_some_and(|m| m >= 1e3) && !rest.starts_with('k')
+    {
         Some("IDR")
     } else if lower.contains('$') || lower.contains("usd") || lower.contains("dollar") {
         Some("USD")
@@ -238,7 +247,8 @@ impl Stager {
         let lower = text.to_lowercase();
         let mut hits: Vec<(CueKind, &str)> = Vec::new();
         for cue in &self.cues {
-            if cue.regex.is_match(&lower) {
+            // The same phrase may be listed under several languages: it counts once.
+            if !hits.iter().any(|(k, p)| *k == cue.kind && *p == cue.phrase) && cue.regex.is_match(&lower) {
                 hits.push((cue.kind, cue.phrase.as_str()));
             }
         }
@@ -266,7 +276,9 @@ impl Stager {
         let (ping, zing, sting) = (count(Stage::Ping), count(Stage::Zing), count(Stage::Sting));
         let payment_detail = details.iter().any(|d| matches!(d.kind.as_str(), "bank_account" | "ewallet" | "crypto"));
         // A payment request: a payment cue, or an amount or payment detail with one.
-        let stage = if sting > 0 && (sting >= 2 || !amounts.is_empty() || payment_detail || sting >= zing) || (payment_detail && !amounts.is_empty()) {
+        let stage = if sting > 0 && (sting >= 2 || !amounts.is_empty() || payment_detail || sting >= zing)
+            || (payment_detail && !amounts.is_empty())
+        {
             Stage::Sting
         } else if zing > 0 {
             Stage::Zing
@@ -288,7 +300,7 @@ impl Stager {
                 CueKind::Lure => format!("lure:{p}"),
             })
             .collect();
-        Staged { stage, cues, amounts, details, lure_score }
+        Staged { stage, cues, amounts, details, lure_score: (lure_score * 100.0).round() / 100.0 }
     }
 
     /// Stages many messages in parallel (`first_contact` per message).

@@ -6,6 +6,7 @@
 //! - `evidence.jsonl`: for every edge, the matched record pairs with times and texts.
 //! - `rejects.jsonl`: every rejected input record.
 //! - `provenance.jsonl`, `accounts.jsonl`: posts linked to model outputs; AI-account risk.
+//! - `stages.jsonl`: every message's scam-funnel stage.
 
 pub mod atomic;
 pub mod edges;
@@ -17,6 +18,6 @@ pub mod rejects;
 pub use atomic::AtomicFile;
 pub use edges::{edge_rows, write_edges, write_evidence, EdgeRow};
 pub use explain::{explain_account, ExplainError};
-pub use link_files::{write_accounts, write_provenance};
+pub use link_files::{write_accounts, write_provenance, write_stages};
 pub use networks_json::{networks_document, write_networks};
 pub use rejects::RejectWriter;

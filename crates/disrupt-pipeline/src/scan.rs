@@ -21,6 +21,7 @@ pub struct ScanConfig {
     pub detect_language: bool,
     pub link: disrupt_link::LinkConfig,
     pub monitoring: disrupt_link::monitoring::MonitoringCues,
+    pub stager: disrupt_funnel::Stager,
     /// Where state that outgrows memory goes (the system's temporary folder when `None`).
     pub temp_dir: Option<PathBuf>,
     /// Bytes of detector state held in memory before it spills to disk (`None`: never).
@@ -93,6 +94,8 @@ pub struct ScanResult {
     /// Posts in the store before the generation records.
     pub public_posts: usize,
     pub linkage: disrupt_link::Linkage,
+    /// Each message (index into `corpus.messages`) staged in its scam funnel.
+    pub stages: Vec<disrupt_funnel::Staged>,
     pub detection: Detection,
     pub networks: Vec<Network>,
     pub parameters: Value,
@@ -292,6 +295,20 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     Ok(Loaded { files: summaries, rejected, corpus, accounts, detect_input, posts, generation_records, generation_columns, timings })
 }
 
+/// Stages every message; the first message of each conversation is its first contact.
+fn stage_messages(messages: &[disrupt_records::Message], stager: &disrupt_funnel::Stager) -> Vec<disrupt_funnel::Staged> {
+    let mut first: rustc_hash::FxHashMap<&str, (i64, usize)> = rustc_hash::FxHashMap::default();
+    for (i, m) in messages.iter().enumerate() {
+        let e = first.entry(m.conversation.as_str()).or_insert((m.created_at, i));
+        if (m.created_at, i) < *e {
+            *e = (m.created_at, i);
+        }
+    }
+    let inputs: Vec<(&str, bool)> =
+        messages.iter().enumerate().map(|(i, m)| (m.text.as_str(), first[m.conversation.as_str()].1 == i)).collect();
+    stager.stage_all(&inputs)
+}
+
 /// Runs the pipeline over `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
     let Loaded { files, rejected, corpus, accounts, detect_input, posts, generation_records, generation_columns, mut timings } =
@@ -334,6 +351,12 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     );
     stage(observer, &mut timings, "networks", started);
 
+    let started = Instant::now();
+    let stages = stage_messages(&corpus.messages, &config.stager);
+    if !corpus.messages.is_empty() {
+        stage(observer, &mut timings, "funnel stages", started);
+    }
+
     let mut detected_langs = rustc_hash::FxHashMap::default();
     if config.detect_language {
         // Languages only matter for findings: detection costs tens of microseconds a post,
@@ -367,6 +390,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         spilled,
         public_posts,
         linkage,
+        stages,
         detection,
         networks,
         parameters: config.parameters(),
