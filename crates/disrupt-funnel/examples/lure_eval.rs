@@ -60,7 +60,7 @@ fn main() {
         .map(|r| {
             let n = seen.entry(r.corpus.as_str()).or_default();
             *n += 1;
-            *n % 2 == 0
+            (*n).is_multiple_of(2)
         })
         .collect();
     let f1_at = |t: f64, corpus: Option<&str>| {
