@@ -58,7 +58,10 @@ enum CueKind {
 struct Cue {
     kind: CueKind,
     phrase: String,
-    regex: Regex,
+    /// Whether a match must start (end) at a word boundary: phrases that start (end) with a
+    /// letter or digit are whole words.
+    word_start: bool,
+    word_end: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +101,8 @@ pub struct Staged {
 #[derive(Debug, Clone)]
 pub struct Stager {
     cues: Vec<Cue>,
+    /// Every cue phrase in one automaton: a message is read once, whatever the list's length.
+    automaton: aho_corasick::AhoCorasick,
     patterns: Vec<Pattern>,
 }
 
@@ -116,19 +121,15 @@ fn parse_cues(text: &str, origin: &str) -> Result<Vec<Cue>, String> {
             "lure" => CueKind::Lure,
             s => CueKind::Stage(Stage::parse(s).ok_or_else(|| format!("{origin} line {n}: unknown stage `{s}`"))?),
         };
-        let phrase = fields[2].trim().to_lowercase();
-        // Whole words where the phrase starts or ends with a word character; scripts without
-        // spaces between words (Devanagari marks) match as written.
-        let body = regex::escape(&phrase).replace(' ', r"\s+");
-        let starts_word = phrase.chars().next().is_some_and(|c| c.is_alphanumeric());
-        let ends_word = phrase.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
-        let pattern = format!(
-            "{}{body}{}",
-            if starts_word { r"(?:^|[^\p{L}\p{N}])" } else { "" },
-            if ends_word { r"(?:$|[^\p{L}\p{N}])" } else { "" }
-        );
-        let regex = RegexBuilder::new(&pattern).case_insensitive(true).build().map_err(|e| format!("{origin} line {n}: {e}"))?;
-        out.push(Cue { kind, phrase, regex });
+        let phrase = fields[2].split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if phrase.is_empty() {
+            return Err(format!("{origin} line {n}: empty phrase"));
+        }
+        // Whole words where the phrase starts or ends with a letter or digit; the marks that
+        // end Devanagari words are not letters, so those phrases match as written.
+        let word_start = phrase.chars().next().is_some_and(|c| c.is_alphanumeric());
+        let word_end = phrase.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+        out.push(Cue { kind, phrase, word_start, word_end });
     }
     Ok(out)
 }
@@ -146,8 +147,20 @@ fn parse_patterns(text: &str, origin: &str) -> Result<Vec<Pattern>, String> {
 impl Default for Stager {
     fn default() -> Self {
         // The shipped files are tested to parse.
-        Stager::from_texts(DEFAULT_CUES, DEFAULT_PATTERNS).unwrap_or(Stager { cues: Vec::new(), patterns: Vec::new() })
+        Stager::from_texts(DEFAULT_CUES, DEFAULT_PATTERNS).unwrap_or_else(|_| Stager::build(Vec::new(), Vec::new()).expect("empty lists"))
     }
+}
+
+/// Lower case with every run of whitespace made one space (how cue phrases are stored).
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 /// Parses a number written with `.` or `,` as thousands or decimal separators
@@ -224,7 +237,15 @@ const AMOUNT: f64 = 0.8;
 
 impl Stager {
     pub fn from_texts(cues: &str, patterns: &str) -> Result<Self, String> {
-        Ok(Stager { cues: parse_cues(cues, "cues")?, patterns: parse_patterns(patterns, "patterns")? })
+        Stager::build(parse_cues(cues, "cues")?, parse_patterns(patterns, "patterns")?)
+    }
+
+    fn build(cues: Vec<Cue>, patterns: Vec<Pattern>) -> Result<Self, String> {
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(cues.iter().map(|c| c.phrase.as_str()))
+            .map_err(|e| format!("cue lists: {e}"))?;
+        Ok(Stager { cues, automaton, patterns })
     }
 
     /// The shipped lists plus a user's `cues.tsv` and `patterns.tsv` in `dir` (either may be
@@ -244,11 +265,19 @@ impl Stager {
     /// Stages one message. `first_contact` says the message opens its conversation (or is an
     /// ad), where a greeting is a ping rather than small talk.
     pub fn stage(&self, text: &str, first_contact: bool) -> Staged {
-        let lower = text.to_lowercase();
+        let lower = fold(text);
         let mut hits: Vec<(CueKind, &str)> = Vec::new();
-        for cue in &self.cues {
+        let is_word = |c: char| c.is_alphanumeric();
+        for m in self.automaton.find_overlapping_iter(&lower) {
+            let cue = &self.cues[m.pattern().as_usize()];
+            if cue.word_start && lower[..m.start()].chars().next_back().is_some_and(is_word) {
+                continue;
+            }
+            if cue.word_end && lower[m.end()..].chars().next().is_some_and(is_word) {
+                continue;
+            }
             // The same phrase may be listed under several languages: it counts once.
-            if !hits.iter().any(|(k, p)| *k == cue.kind && *p == cue.phrase) && cue.regex.is_match(&lower) {
+            if !hits.iter().any(|(k, p)| *k == cue.kind && *p == cue.phrase) {
                 hits.push((cue.kind, cue.phrase.as_str()));
             }
         }
@@ -317,6 +346,9 @@ mod tests {
     fn shipped_lists_parse() {
         let s = Stager::from_texts(DEFAULT_CUES, DEFAULT_PATTERNS).unwrap();
         assert!(s.cues.len() > 100 && s.patterns.len() >= 8);
+        assert_eq!(s.stage("a TRANSFER   fee", false).cues, vec!["sting:transfer", "sting:fee"]);
+        // Whole words only: `transferred` is not `transfer`, `pay` is not in `payday`.
+        assert!(s.stage("payday transferred", false).cues.is_empty());
     }
 
     #[test]
