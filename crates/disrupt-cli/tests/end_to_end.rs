@@ -279,4 +279,8 @@ fn a_telegram_export_is_read_and_its_messages_staged() {
     assert_eq!(vip["amounts"][0]["currency"], "IDR");
     assert_eq!(stages[2]["amounts"][0]["value"], 500000.0);
     assert_eq!(stages[3]["stage"], "other");
+    // The admin asks for money: the operator side; the member who asks why is the target.
+    assert_eq!(vip["role"], "operator");
+    assert_eq!(stages[1]["role"], "target");
+    assert_eq!(stages[1]["role_given"], false);
 }

@@ -47,12 +47,13 @@ pub fn write_accounts(path: &Path, result: &ScanResult) -> io::Result<()> {
 /// One line per message: its funnel stage, the cues behind it, amounts and payment details.
 pub fn write_stages(path: &Path, result: &ScanResult) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;
-    for (m, s) in result.corpus.messages.iter().zip(&result.stages) {
+    for ((m, s), role) in result.corpus.messages.iter().zip(&result.stages).zip(&result.roles) {
         let line = json!({
             "message": m.id, "conversation": m.conversation, "account": m.account,
             "created_at": disrupt_records::format_rfc3339(m.created_at),
             "stage": s.stage, "cues": s.cues, "amounts": s.amounts, "details": s.details,
             "lure_score": s.lure_score,
+            "role": role.map(|(r, _)| r), "role_given": role.map(|(_, given)| given),
         });
         serde_json::to_writer(file.writer(), &line)?;
         file.writer().write_all(b"\n")?;

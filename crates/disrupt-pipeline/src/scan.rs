@@ -96,6 +96,8 @@ pub struct ScanResult {
     pub linkage: disrupt_link::Linkage,
     /// Each message (index into `corpus.messages`) staged in its scam funnel.
     pub stages: Vec<disrupt_funnel::Staged>,
+    /// Each message's side (operator or target) and whether the record gave it.
+    pub roles: Vec<Option<(disrupt_funnel::roles::Role, bool)>>,
     pub detection: Detection,
     pub networks: Vec<Network>,
     pub parameters: Value,
@@ -309,6 +311,28 @@ fn stage_messages(messages: &[disrupt_records::Message], stager: &disrupt_funnel
     stager.stage_all(&inputs)
 }
 
+/// Operator and target sides of every conversation (given roles win).
+fn message_roles(
+    messages: &[disrupt_records::Message],
+    stages: &[disrupt_funnel::Staged],
+) -> Vec<Option<(disrupt_funnel::roles::Role, bool)>> {
+    use disrupt_funnel::roles::{infer_roles, Role, RoleInput};
+    use disrupt_records::MessageRole;
+    let inputs: Vec<RoleInput<'_>> = messages
+        .iter()
+        .map(|m| RoleInput {
+            conversation: &m.conversation,
+            account: &m.account,
+            given: m.role.map(|r| match r {
+                MessageRole::Operator => Role::Operator,
+                MessageRole::Target => Role::Target,
+            }),
+        })
+        .collect();
+    // An operator works many targets at once: three conversations is "many" for a sender.
+    infer_roles(&inputs, stages, 3)
+}
+
 /// Runs the pipeline over `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
     let Loaded { files, rejected, corpus, accounts, detect_input, posts, generation_records, generation_columns, mut timings } =
@@ -353,6 +377,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
 
     let started = Instant::now();
     let stages = stage_messages(&corpus.messages, &config.stager);
+    let roles = message_roles(&corpus.messages, &stages);
     if !corpus.messages.is_empty() {
         stage(observer, &mut timings, "funnel stages", started);
     }
@@ -391,6 +416,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         public_posts,
         linkage,
         stages,
+        roles,
         detection,
         networks,
         parameters: config.parameters(),

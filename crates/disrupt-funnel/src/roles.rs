@@ -1,0 +1,102 @@
+//! Who works the funnel and who is worked: when messages carry no `role`, the scammer side
+//! and the target side are told apart by behaviour.
+//!
+//! An account is on the operator side when it asks for money (a sting message with an
+//! amount or payment details) or talks in more conversations than `min_conversations`
+//! (an operator works hundreds of targets with one script) while sending sting or zing
+//! messages; the other participants of a conversation that has an operator are its
+//! targets. A conversation with no such account has no inferred roles. Given roles win.
+
+use crate::{Stage, Staged};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Operator,
+    Target,
+}
+
+/// A message as role inference reads it.
+pub struct RoleInput<'a> {
+    pub conversation: &'a str,
+    pub account: &'a str,
+    pub given: Option<Role>,
+}
+
+/// Each message's role and whether it was given (`true`) or inferred.
+pub fn infer_roles(messages: &[RoleInput<'_>], staged: &[Staged], min_conversations: usize) -> Vec<Option<(Role, bool)>> {
+    let mut conversations_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut asks_money: BTreeSet<&str> = BTreeSet::new();
+    let mut pushes: BTreeSet<&str> = BTreeSet::new();
+    let mut given: BTreeMap<&str, Role> = BTreeMap::new();
+    for (m, s) in messages.iter().zip(staged) {
+        conversations_of.entry(m.account).or_default().insert(m.conversation);
+        let payment = !s.amounts.is_empty() || s.details.iter().any(|d| matches!(d.kind.as_str(), "bank_account" | "ewallet" | "crypto"));
+        if s.stage == Stage::Sting && payment {
+            asks_money.insert(m.account);
+        }
+        if matches!(s.stage, Stage::Sting | Stage::Zing) {
+            pushes.insert(m.account);
+        }
+        if let Some(r) = m.given {
+            given.insert(m.account, r);
+        }
+    }
+    let operator = |a: &str| match given.get(a) {
+        Some(r) => *r == Role::Operator,
+        None => asks_money.contains(a) || (pushes.contains(a) && conversations_of.get(a).map_or(0, BTreeSet::len) >= min_conversations),
+    };
+    let mut has_operator: BTreeSet<&str> = BTreeSet::new();
+    for m in messages {
+        if operator(m.account) {
+            has_operator.insert(m.conversation);
+        }
+    }
+    messages
+        .iter()
+        .map(|m| {
+            if let Some(r) = m.given {
+                return Some((r, true));
+            }
+            if operator(m.account) {
+                Some((Role::Operator, false))
+            } else if has_operator.contains(m.conversation) {
+                Some((Role::Target, false))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Stager;
+
+    #[test]
+    fn the_side_that_asks_for_money_is_the_operator_and_the_other_the_target() {
+        let stager = Stager::default();
+        let chat = [
+            ("c1", "s", "Halo kak, salam kenal ya"),
+            ("c1", "t", "Halo juga"),
+            ("c1", "s", "Sayang aku kangen"),
+            ("c1", "s", "Untuk upgrade VIP transfer Rp 250.000 ke DANA 081234567890"),
+            ("c1", "t", "Kenapa harus bayar dulu?"),
+            ("c2", "a", "Besok rapat jam berapa?"),
+            ("c2", "b", "Jam sembilan"),
+        ];
+        let staged: Vec<Staged> = chat.iter().map(|(_, _, t)| stager.stage(t, false)).collect();
+        let inputs: Vec<RoleInput<'_>> = chat.iter().map(|(c, a, _)| RoleInput { conversation: c, account: a, given: None }).collect();
+        let roles = infer_roles(&inputs, &staged, 3);
+        assert_eq!(roles[0], Some((Role::Operator, false)));
+        assert_eq!(roles[1], Some((Role::Target, false)));
+        assert_eq!(roles[4], Some((Role::Target, false)), "asking why one must pay is not asking for money");
+        assert_eq!(roles[5], None);
+        let mut given = inputs;
+        given[1].given = Some(Role::Operator);
+        assert_eq!(infer_roles(&given, &staged, 3)[1], Some((Role::Operator, true)));
+    }
+}
