@@ -284,3 +284,44 @@ fn a_telegram_export_is_read_and_its_messages_staged() {
     assert_eq!(stages[1]["role"], "target");
     assert_eq!(stages[1]["role_given"], false);
 }
+
+#[test]
+fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets_and_a_funnel() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    let mut msg = |id: &str, conv: &str, account: &str, minute: i64, text: &str| {
+        lines.push(
+            serde_json::json!({"kind": "message", "id": id, "conversation": conv, "account": account, "platform": "telegram",
+                "created_at": 1_772_442_000 + minute * 60, "text": text})
+            .to_string(),
+        );
+    };
+    for (k, (op, victim)) in
+        [("telegram:op1", "telegram:v1"), ("telegram:op2", "telegram:v2"), ("telegram:op1", "telegram:v3")].iter().enumerate()
+    {
+        let c = format!("telegram:c{k}");
+        msg(&format!("{c}/1"), &c, op, 0, "Halo kak, salam kenal ya, aku Rina dari Bandung, boleh kenalan?");
+        msg(&format!("{c}/2"), &c, victim, 5, "Halo juga");
+        msg(&format!("{c}/3"), &c, op, 120, "Sayang aku kangen kamu, percayalah hanya kamu");
+        msg(&format!("{c}/4"), &c, op, 600, "Untuk upgrade VIP transfer Rp 250.000 ke DANA 081234567890 ya sayang");
+        msg(&format!("{c}/5"), &c, victim, 610, "Kenapa harus bayar dulu?");
+    }
+    msg("telegram:f/1", "telegram:f", "telegram:friend", 0, "Bro, pinjam uang 100rb dulu ya, besok aku ganti");
+    msg("telegram:f/2", "telegram:f", "telegram:me", 3, "Oke");
+    let input = dir.path().join("chats.jsonl");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("-q"));
+    let doc = read_json(&out.join("networks.json"));
+    let nets = doc["networks"].as_array().unwrap();
+    assert_eq!(nets.len(), 1, "{doc}");
+    let n = &nets[0];
+    assert_eq!(n["type"], "scam");
+    assert_eq!(n["accounts"], serde_json::json!(["telegram:op1", "telegram:op2"]));
+    assert_eq!(n["targets"], serde_json::json!(["telegram:v1", "telegram:v2", "telegram:v3"]));
+    assert_eq!(n["funnel"]["conversations"], 3);
+    assert_eq!(n["funnel"]["reached_sting"], 1.0);
+    assert_eq!(n["funnel"]["amounts_by_step"][0]["median_value"], 250000.0);
+    assert_eq!(n["funnel"]["max_concurrent_conversations"], 2);
+    assert!(n["explanation"].as_str().unwrap().contains("3 targets"), "{}", n["explanation"]);
+}

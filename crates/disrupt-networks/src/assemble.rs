@@ -118,6 +118,12 @@ pub struct Network {
     /// Accounts that joined by the group test (see [`crate::attach`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<AttachmentInfo>,
+    /// Accounts the network worked on (scam targets): never members.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// The funnel a scam network runs (conversations, stages reached, amounts asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funnel: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -461,6 +467,8 @@ fn describe(
         features: NetworkFeatures { evidence_strength, density, signals_present: summaries.len(), traits, traits_strength },
         edges: internal_edges,
         attachments,
+        targets: Vec::new(),
+        funnel: None,
     }
 }
 

@@ -67,3 +67,104 @@ pub fn fan_out_notes(linkage: &Linkage, generations: &[Generation], accounts: &[
         })
         .collect()
 }
+
+/// Scam operator networks as networks of the findings: members are operator-side accounts
+/// not already in a network; targets are listed apart.
+pub fn scam_networks(
+    messages: &[disrupt_records::Message],
+    stages: &[disrupt_funnel::Staged],
+    roles: &[Option<(disrupt_funnel::roles::Role, bool)>],
+    taken: &std::collections::BTreeSet<String>,
+) -> Vec<disrupt_networks::Network> {
+    use disrupt_funnel::operators::{scam_networks, FunnelMessage};
+    let scripts: Vec<String> = messages.iter().map(|m| disrupt_normalize::matching_text(&m.text)).collect();
+    let inputs: Vec<FunnelMessage<'_>> = messages
+        .iter()
+        .zip(&scripts)
+        .zip(roles)
+        .map(|((m, script), role)| FunnelMessage {
+            conversation: &m.conversation,
+            account: &m.account,
+            time_ms: m.created_at,
+            script,
+            role: role.map(|(r, _)| r),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for n in scam_networks(&inputs, stages) {
+        let accounts: Vec<String> = n.accounts.iter().filter(|a| !taken.contains(*a)).cloned().collect();
+        if accounts.len() < 2 {
+            continue;
+        }
+        let mut signals = std::collections::BTreeMap::new();
+        let mut evidence = Vec::new();
+        for (kind, value, members) in &n.links {
+            *signals.entry(*kind).or_insert(0usize) += 1;
+            let shown =
+                if *kind == "shared_script" { format!("\"{}\"", value.chars().take(120).collect::<String>()) } else { value.clone() };
+            evidence.push(disrupt_networks::EvidenceItem {
+                signal: kind,
+                accounts: members.clone(),
+                records: Vec::new(),
+                record_count: 0,
+                detail: format!("{} accounts sent {shown}", members.len()),
+                examples: Vec::new(),
+            });
+        }
+        let f = &n.funnel;
+        let scripts = n.links.iter().filter(|l| l.0 == "shared_script").count();
+        let payments = n.links.iter().filter(|l| l.0 == "shared_payment").count();
+        let mut explanation = format!(
+            "{} operator accounts share {} script{} and {} payment detail{} across {} conversations with {} targets; {:.0}% of the conversations reached emotional manipulation and {:.0}% a payment request",
+            accounts.len(),
+            scripts,
+            if scripts == 1 { "" } else { "s" },
+            payments,
+            if payments == 1 { "" } else { "s" },
+            f.conversations,
+            f.targets,
+            f.reached_zing * 100.0,
+            f.reached_sting * 100.0
+        );
+        if let Some(s) = f.median_seconds_to_first_payment_request {
+            explanation
+                .push_str(&format!(", a median {} after first contact", disrupt_networks::explain::format_duration((s * 1000.0) as i64)));
+        }
+        if let Some(first) = f.amounts_by_step.first() {
+            explanation.push_str(&format!(
+                "; first requests a median {:.0} {}",
+                first.median_value,
+                first.currency.as_deref().unwrap_or("")
+            ));
+        }
+        explanation.push_str(&format!(". One account kept up to {} conversations going at once.", f.max_concurrent_conversations));
+        let density = 1.0;
+        let score = disrupt_networks::assemble::network_score(300.0, density, signals.len().min(3), 0.0);
+        out.push(disrupt_networks::Network {
+            id: disrupt_networks::network_id(&accounts),
+            network_type: "scam",
+            score,
+            operator_accounts: Vec::new(),
+            platforms: {
+                let p: std::collections::BTreeSet<String> = accounts.iter().filter_map(|a| a.split(':').next()).map(String::from).collect();
+                p.into_iter().collect()
+            },
+            signals,
+            evidence,
+            explanation,
+            features: disrupt_networks::assemble::NetworkFeatures {
+                evidence_strength: 300.0,
+                density,
+                signals_present: n.links.iter().map(|l| l.0).collect::<std::collections::BTreeSet<_>>().len(),
+                traits: disrupt_networks::traits::ActorTraits::default(),
+                traits_strength: 0.0,
+            },
+            edges: 0,
+            attachments: Vec::new(),
+            targets: n.targets.clone(),
+            funnel: serde_json::to_value(&n.funnel).ok(),
+            accounts,
+        });
+    }
+    out
+}

@@ -378,6 +378,12 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let started = Instant::now();
     let stages = stage_messages(&corpus.messages, &config.stager);
     let roles = message_roles(&corpus.messages, &stages);
+    let mut networks = networks;
+    if !corpus.messages.is_empty() {
+        let taken: std::collections::BTreeSet<String> = networks.iter().flat_map(|n| n.accounts.iter().cloned()).collect();
+        networks.extend(crate::linking::scam_networks(&corpus.messages, &stages, &roles, &taken));
+        networks.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
+    }
     if !corpus.messages.is_empty() {
         stage(observer, &mut timings, "funnel stages", started);
     }
