@@ -70,11 +70,8 @@ pub fn estimate_jaccard(x: &[u32; SIGNATURE_LEN], y: &[u32; SIGNATURE_LEN]) -> f
     x.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / SIGNATURE_LEN as f64
 }
 
-/// Exact Jaccard similarity of two sorted, distinct token lists.
-pub fn jaccard_sorted(x: &[u32], y: &[u32]) -> f64 {
-    if x.is_empty() && y.is_empty() {
-        return 0.0;
-    }
+/// Number of values two sorted, distinct lists share.
+pub fn intersection_size(x: &[u32], y: &[u32]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < x.len() && j < y.len() {
         match x[i].cmp(&y[j]) {
@@ -87,6 +84,15 @@ pub fn jaccard_sorted(x: &[u32], y: &[u32]) -> f64 {
             }
         }
     }
+    common
+}
+
+/// Exact Jaccard similarity of two sorted, distinct token lists.
+pub fn jaccard_sorted(x: &[u32], y: &[u32]) -> f64 {
+    if x.is_empty() && y.is_empty() {
+        return 0.0;
+    }
+    let common = intersection_size(x, y);
     common as f64 / (x.len() + y.len() - common) as f64
 }
 

@@ -89,21 +89,7 @@ pub struct ProvenanceIndex {
     pair_index: Vec<u64>,
 }
 
-fn overlap(x: &[u32], y: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
+use disrupt_detect::minhash::intersection_size as overlap;
 
 impl ProvenanceIndex {
     /// Indexes the outputs (those with fewer than `min_words` words are left out: stock
