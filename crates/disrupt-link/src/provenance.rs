@@ -17,6 +17,7 @@
 //! `|post| - k + 1` rarest words), for checking the join and for single posts.
 
 use crate::LinkConfig;
+use disrupt_detect::minhash::intersection_size as overlap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -88,8 +89,6 @@ pub struct ProvenanceIndex {
     /// `(pair << 32) | output`, sorted.
     pair_index: Vec<u64>,
 }
-
-use disrupt_detect::minhash::intersection_size as overlap;
 
 impl ProvenanceIndex {
     /// Indexes the outputs (those with fewer than `min_words` words are left out: stock
