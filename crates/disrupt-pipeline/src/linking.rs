@@ -11,9 +11,12 @@ use std::collections::BTreeSet;
 /// provenance's (deterministic) pairs to the fused evidence the graph is built from.
 pub fn add_to_detection(detection: &mut Detection, linkage: &Linkage, config: &DetectConfig) {
     if config.provenance.enabled && !linkage.provenance.pairs.is_empty() {
+        // Fused pairs by account pair, so merging is linear (there can be hundreds of
+        // thousands of each).
+        let at: rustc_hash::FxHashMap<(u32, u32), usize> = detection.fused.pairs.iter().enumerate().map(|(i, f)| ((f.a, f.b), i)).collect();
         for p in &linkage.provenance.pairs {
-            match detection.fused.pairs.iter_mut().find(|f| f.a == p.a && f.b == p.b) {
-                Some(f) => f.significant = true,
+            match at.get(&(p.a, p.b)) {
+                Some(&i) => detection.fused.pairs[i].significant = true,
                 None => detection.fused.pairs.push(p.clone()),
             }
         }
