@@ -4,9 +4,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use disrupt_detect::Signal;
 use disrupt_ingest::{ColumnMap, FileSummary, InputFormat, Reject};
-use disrupt_output::{
-    edge_rows, networks_document, write_accounts, write_edges, write_evidence, write_networks, write_provenance, write_stages, RejectWriter,
-};
+use disrupt_output::{write_scan_outputs, RejectWriter};
 use disrupt_pipeline::{scan, ScanConfig, ScanObserver, StageTiming};
 use disrupt_records::TimeZoneSetting;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -185,6 +183,8 @@ struct Observer {
     write_error: Option<std::io::Error>,
     bar: Option<ProgressBar>,
     verbose: bool,
+    /// Process CPU seconds when the last stage ended.
+    cpu_seconds: Option<f64>,
 }
 
 impl ScanObserver for Observer {
@@ -218,8 +218,21 @@ impl ScanObserver for Observer {
             bar.set_message(format!("{} done", timing.stage));
         }
         if self.verbose {
+            // CPU seconds beside wall seconds show how well a stage uses the cores. Sub-stages
+            // (named "x: y" or "x (within y)") are part of the stage before them.
+            let cpu = if timing.stage.contains(':') || timing.stage.contains('(') {
+                String::new()
+            } else {
+                let now = process_cpu_seconds();
+                let line = match (now, self.cpu_seconds) {
+                    (Some(now), Some(before)) => format!("   cpu {:>7.3} s", now - before),
+                    _ => String::new(),
+                };
+                self.cpu_seconds = now;
+                line
+            };
             let line = format!(
-                "  {:<10} {:>8.3} s   peak RSS {}",
+                "  {:<10} {:>8.3} s{cpu}   peak RSS {}",
                 timing.stage,
                 timing.seconds,
                 peak_rss().map_or("?".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
@@ -230,6 +243,18 @@ impl ScanObserver for Observer {
             }
         }
     }
+}
+
+/// CPU time (user and system, every thread) this process has used so far (Linux), for
+/// `--verbose`.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // Linux reports in USER_HZ, which is 100 on every platform it supports.
+    Some((utime + stime) / 100.0)
 }
 
 /// Peak resident memory of this process in KiB (Linux), for `--verbose`.
@@ -260,6 +285,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
         write_error: None,
         bar,
         verbose: args.verbose,
+        cpu_seconds: process_cpu_seconds(),
     };
     let result = scan(&args.inputs, &config, &mut observer)?;
     if let Some(e) = observer.write_error.take() {
@@ -267,26 +293,14 @@ pub fn run(args: ScanArgs) -> Result<()> {
     }
     let write_started = Instant::now();
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let document = networks_document(&result, &generated_at);
-    write_networks(&args.out.join("networks.json"), &document)?;
-    let rows = edge_rows(&result.detection, &result.accounts, &result.networks);
-    write_edges(&args.out.join("edges.csv"), &rows, &result.posts)?;
-    write_evidence(&args.out.join("evidence.jsonl"), &args.out.join("records.jsonl"), &rows, &result.posts, &result.accounts)?;
-    write_provenance(&args.out.join("provenance.jsonl"), &result)?;
-    write_accounts(&args.out.join("accounts.jsonl"), &result)?;
-    write_stages(&args.out.join("stages.jsonl"), &result)?;
+    let written = write_scan_outputs(&args.out, &result, &generated_at)?;
+    observer.stage(&StageTiming { stage: "output", seconds: write_started.elapsed().as_secs_f64() });
     let Observer { rejects, bar, .. } = observer;
     rejects.commit()?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if args.verbose {
-        eprintln!(
-            "  {:<10} {:>8.3} s   peak RSS {}",
-            "output",
-            write_started.elapsed().as_secs_f64(),
-            peak_rss().map_or("?".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
-        );
         match config.memory_budget {
             Some(b) => eprintln!(
                 "  detector state {} (memory budget {:.1} MiB)",
@@ -297,7 +311,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
         }
     }
     if !args.quiet {
-        print_summary(&result, rows.len(), &args.out, started.elapsed().as_secs_f64());
+        print_summary(&result, written.edges, &args.out, started.elapsed().as_secs_f64());
     }
     Ok(())
 }

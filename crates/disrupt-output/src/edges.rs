@@ -5,6 +5,8 @@ use crate::atomic::AtomicFile;
 use disrupt_detect::{Detection, PairEvidence, Signal};
 use disrupt_networks::{AccountInfo, Network, PostStore};
 use disrupt_records::format_rfc3339;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -58,51 +60,91 @@ fn sci(p: f64) -> String {
     }
 }
 
-pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], posts: &PostStore) -> io::Result<()> {
-    let id_of = posts.ids(rows.iter().flat_map(|r| r.evidence.matches.iter().flat_map(|(x, y)| [*x, *y])));
+/// Rows formatted per chunk on every core, written in order.
+const ROWS_PER_CHUNK: usize = 4096;
+
+/// Record ids of every post an edge cites (`edges.csv` cites them all, `evidence.jsonl` the
+/// first [`MATCHES_IN_EVIDENCE`] of each edge), read from the store once for both files.
+pub fn cited_ids(rows: &[EdgeRow<'_>], posts: &PostStore) -> FxHashMap<u32, String> {
+    let mut wanted: Vec<u32> = rows.iter().flat_map(|r| r.evidence.matches.iter().flat_map(|(x, y)| [*x, *y])).collect();
+    wanted.par_sort_unstable();
+    wanted.dedup();
+    wanted.par_chunks(ROWS_PER_CHUNK).flat_map_iter(|chunk| chunk.iter().map(|&p| (p, posts.get_or_placeholder(p).id))).collect()
+}
+
+/// Formats `rows` chunk by chunk in parallel and writes the chunks in order.
+fn write_rows_parallel<T: Sync>(
+    out: &mut impl Write,
+    rows: &[T],
+    format: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    for group in rows.chunks(ROWS_PER_CHUNK * rayon::current_num_threads().max(1) * 4) {
+        let buffers: Vec<io::Result<Vec<u8>>> = group
+            .par_chunks(ROWS_PER_CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 256);
+                for row in chunk {
+                    format(row, &mut buf)?;
+                }
+                Ok(buf)
+            })
+            .collect();
+        for buf in buffers {
+            out.write_all(&buf?)?;
+        }
+    }
+    Ok(())
+}
+
+const EDGE_COLUMNS: [&str; 12] = [
+    "source",
+    "target",
+    "signal",
+    "weight",
+    "first_seen",
+    "last_seen",
+    "co_actions",
+    "expected",
+    "p_value",
+    "rarity_p_value",
+    "pair_p_value",
+    "records",
+];
+
+pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], id_of: &FxHashMap<u32, String>) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;
     {
-        let mut csv = csv::Writer::from_writer(file.writer());
-        csv.write_record([
-            "source",
-            "target",
-            "signal",
-            "weight",
-            "first_seen",
-            "last_seen",
-            "co_actions",
-            "expected",
-            "p_value",
-            "rarity_p_value",
-            "pair_p_value",
-            "records",
-        ])?;
-        for row in rows {
-            let e = row.evidence;
-            let mut ids: Vec<&str> = e.matches.iter().flat_map(|(x, y)| [id_of[x].as_str(), id_of[y].as_str()]).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let mut records = ids.iter().take(RECORDS_IN_CSV).copied().collect::<Vec<_>>().join(";");
-            if ids.len() > RECORDS_IN_CSV {
-                records.push_str(&format!(";...(+{})", ids.len() - RECORDS_IN_CSV));
-            }
-            csv.write_record([
-                row.source.to_string(),
-                row.target.to_string(),
-                row.signal.as_str().to_string(),
-                format!("{:.4}", e.weight),
-                format_rfc3339(e.first_seen),
-                format_rfc3339(e.last_seen),
-                e.co_actions.to_string(),
-                format!("{:.4}", e.expected),
-                sci(e.p_value),
-                sci(e.rarity_p_value),
-                sci(row.pair_p_value),
-                records,
-            ])?;
-        }
-        csv.flush()?;
+        let mut header = csv::Writer::from_writer(file.writer());
+        header.write_record(EDGE_COLUMNS)?;
+        header.flush()?;
     }
+    write_rows_parallel(file.writer(), rows, |row, buf| {
+        let e = row.evidence;
+        let mut ids: Vec<&str> = e.matches.iter().flat_map(|(x, y)| [id_of[x].as_str(), id_of[y].as_str()]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut records = ids.iter().take(RECORDS_IN_CSV).copied().collect::<Vec<_>>().join(";");
+        if ids.len() > RECORDS_IN_CSV {
+            records.push_str(&format!(";...(+{})", ids.len() - RECORDS_IN_CSV));
+        }
+        let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *buf);
+        csv.write_record([
+            row.source.to_string(),
+            row.target.to_string(),
+            row.signal.as_str().to_string(),
+            format!("{:.4}", e.weight),
+            format_rfc3339(e.first_seen),
+            format_rfc3339(e.last_seen),
+            e.co_actions.to_string(),
+            format!("{:.4}", e.expected),
+            sci(e.p_value),
+            sci(e.rarity_p_value),
+            sci(row.pair_p_value),
+            records,
+        ])?;
+        csv.flush()?;
+        Ok(())
+    })?;
     file.commit()
 }
 
@@ -122,11 +164,10 @@ pub fn write_evidence(
     rows: &[EdgeRow<'_>],
     posts: &PostStore,
     accounts: &[AccountInfo],
+    id_of: &FxHashMap<u32, String>,
 ) -> io::Result<()> {
-    let id_of = posts.ids(rows.iter().flat_map(|r| r.evidence.matches.iter().take(MATCHES_IN_EVIDENCE).flat_map(|(x, y)| [*x, *y])));
     let mut file = AtomicFile::create(path)?;
-    let mut used: Vec<u32> = Vec::new();
-    for row in rows {
+    write_rows_parallel(file.writer(), rows, |row, buf| {
         let e = row.evidence;
         let matches: Vec<serde_json::Value> = e
             .matches
@@ -134,8 +175,6 @@ pub fn write_evidence(
             .take(MATCHES_IN_EVIDENCE)
             .map(|&(x, y)| {
                 let (s, t) = if row.a_is_source { (x, y) } else { (y, x) };
-                used.push(s);
-                used.push(t);
                 json!([id_of[&s], id_of[&t], (posts.time(t) - posts.time(s)) as f64 / 1000.0])
             })
             .collect();
@@ -144,18 +183,22 @@ pub fn write_evidence(
             "co_actions": e.co_actions, "expected": e.expected, "p_value": e.p_value, "rarity_p_value": e.rarity_p_value, "pair_p_value": row.pair_p_value,
             "significant": e.significant, "matches_total": e.matches.len(), "matches": matches,
         });
-        serde_json::to_writer(file.writer(), &line)?;
-        file.writer().write_all(b"\n")?;
-    }
+        serde_json::to_writer(&mut *buf, &line)?;
+        buf.push(b'\n');
+        Ok(())
+    })?;
     file.commit()?;
-    used.sort_unstable();
+    let mut used: Vec<u32> =
+        rows.iter().flat_map(|r| r.evidence.matches.iter().take(MATCHES_IN_EVIDENCE).flat_map(|&(x, y)| [x, y])).collect();
+    used.par_sort_unstable();
     used.dedup();
     let mut records = AtomicFile::create(records_path)?;
-    for p in used {
+    write_rows_parallel(records.writer(), &used, |&p, buf| {
         let post = posts.get_or_placeholder(p);
         let line = json!({"id": post.id, "account": accounts[post.account as usize].id, "created_at": format_rfc3339(post.time), "text": clip(&post.text)});
-        serde_json::to_writer(records.writer(), &line)?;
-        records.writer().write_all(b"\n")?;
-    }
+        serde_json::to_writer(&mut *buf, &line)?;
+        buf.push(b'\n');
+        Ok(())
+    })?;
     records.commit()
 }

@@ -14,10 +14,12 @@ pub mod explain;
 pub mod link_files;
 pub mod networks_json;
 pub mod rejects;
+pub mod scan_files;
 
 pub use atomic::AtomicFile;
-pub use edges::{edge_rows, write_edges, write_evidence, EdgeRow};
+pub use edges::{cited_ids, edge_rows, write_edges, write_evidence, EdgeRow};
 pub use explain::{explain_account, ExplainError};
 pub use link_files::{write_accounts, write_provenance, write_stages};
 pub use networks_json::{networks_document, write_networks};
 pub use rejects::RejectWriter;
+pub use scan_files::{write_scan_outputs, Written};
