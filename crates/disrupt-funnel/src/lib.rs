@@ -11,6 +11,7 @@
 //! *payment or credential lure* (prizes, account verification, urgent links, payment
 //! requests), which is measured on public SMS spam and smishing corpora (BENCHMARKS.md).
 
+pub mod links;
 pub mod operators;
 pub mod roles;
 

@@ -1,8 +1,9 @@
 //! Who works the funnel and who is worked: when messages carry no `role`, the scammer side
 //! and the target side are told apart by behaviour.
 //!
-//! An account is on the operator side when it asks for money (a sting message with an
-//! amount or payment details) or talks in more conversations than `min_conversations`
+//! An account is on the operator side when it is the first in a conversation to ask for
+//! money (a sting message with an amount or payment details: a target who then confirms a
+//! transfer to the account named does not count) or talks in more conversations than `min_conversations`
 //! (an operator works hundreds of targets with one script) while sending sting or zing
 //! messages; the other participants of a conversation that has an operator are its
 //! targets. A conversation with no such account has no inferred roles. Given roles win.
@@ -22,20 +23,25 @@ pub enum Role {
 pub struct RoleInput<'a> {
     pub conversation: &'a str,
     pub account: &'a str,
+    pub time_ms: i64,
     pub given: Option<Role>,
 }
 
 /// Each message's role and whether it was given (`true`) or inferred.
 pub fn infer_roles(messages: &[RoleInput<'_>], staged: &[Staged], min_conversations: usize) -> Vec<Option<(Role, bool)>> {
     let mut conversations_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut asks_money: BTreeSet<&str> = BTreeSet::new();
+    // Per conversation, the first message asking for money: (time, position, account).
+    let mut first_ask: BTreeMap<&str, (i64, usize, &str)> = BTreeMap::new();
     let mut pushes: BTreeSet<&str> = BTreeSet::new();
     let mut given: BTreeMap<&str, Role> = BTreeMap::new();
-    for (m, s) in messages.iter().zip(staged) {
+    for (i, (m, s)) in messages.iter().zip(staged).enumerate() {
         conversations_of.entry(m.account).or_default().insert(m.conversation);
         let payment = !s.amounts.is_empty() || s.details.iter().any(|d| matches!(d.kind.as_str(), "bank_account" | "ewallet" | "crypto"));
         if s.stage == Stage::Sting && payment {
-            asks_money.insert(m.account);
+            let e = first_ask.entry(m.conversation).or_insert((m.time_ms, i, m.account));
+            if (m.time_ms, i) < (e.0, e.1) {
+                *e = (m.time_ms, i, m.account);
+            }
         }
         if matches!(s.stage, Stage::Sting | Stage::Zing) {
             pushes.insert(m.account);
@@ -44,6 +50,7 @@ pub fn infer_roles(messages: &[RoleInput<'_>], staged: &[Staged], min_conversati
             given.insert(m.account, r);
         }
     }
+    let asks_money: BTreeSet<&str> = first_ask.values().map(|(_, _, a)| *a).collect();
     let operator = |a: &str| match given.get(a) {
         Some(r) => *r == Role::Operator,
         None => asks_money.contains(a) || (pushes.contains(a) && conversations_of.get(a).map_or(0, BTreeSet::len) >= min_conversations),
@@ -85,16 +92,22 @@ mod tests {
             ("c1", "s", "Sayang aku kangen"),
             ("c1", "s", "Untuk upgrade VIP transfer Rp 250.000 ke DANA 081234567890"),
             ("c1", "t", "Kenapa harus bayar dulu?"),
+            ("c1", "t", "Sudah aku transfer Rp 250.000 ke DANA 081234567890 ya"),
             ("c2", "a", "Besok rapat jam berapa?"),
             ("c2", "b", "Jam sembilan"),
         ];
         let staged: Vec<Staged> = chat.iter().map(|(_, _, t)| stager.stage(t, false)).collect();
-        let inputs: Vec<RoleInput<'_>> = chat.iter().map(|(c, a, _)| RoleInput { conversation: c, account: a, given: None }).collect();
+        let inputs: Vec<RoleInput<'_>> = chat
+            .iter()
+            .enumerate()
+            .map(|(i, (c, a, _))| RoleInput { conversation: c, account: a, time_ms: i as i64, given: None })
+            .collect();
         let roles = infer_roles(&inputs, &staged, 3);
         assert_eq!(roles[0], Some((Role::Operator, false)));
         assert_eq!(roles[1], Some((Role::Target, false)));
         assert_eq!(roles[4], Some((Role::Target, false)), "asking why one must pay is not asking for money");
-        assert_eq!(roles[5], None);
+        assert_eq!(roles[5], Some((Role::Target, false)), "confirming a transfer is not asking for money");
+        assert_eq!(roles[6], None);
         let mut given = inputs;
         given[1].given = Some(Role::Operator);
         assert_eq!(infer_roles(&given, &staged, 3)[1], Some((Role::Operator, true)));

@@ -323,6 +323,7 @@ fn message_roles(
         .map(|m| RoleInput {
             conversation: &m.conversation,
             account: &m.account,
+            time_ms: m.created_at,
             given: m.role.map(|r| match r {
                 MessageRole::Operator => Role::Operator,
                 MessageRole::Target => Role::Target,
