@@ -94,7 +94,12 @@ pub fn run(args: CoShareArgs) -> Result<()> {
                     add(&format!("{o:016x}"), o)
                 }
             }
-            Signal::NearDuplicate | Signal::Provenance | Signal::SharedInfrastructure => {}
+            Signal::NearDuplicate
+            | Signal::Provenance
+            | Signal::SharedInfrastructure
+            | Signal::SharedScript
+            | Signal::SharedPayment
+            | Signal::SharedContact => {}
         }
     }
     let account = |i: u32| loaded.accounts[i as usize].id.as_str();

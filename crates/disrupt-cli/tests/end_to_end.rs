@@ -308,6 +308,20 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
     }
     msg("telegram:f/1", "telegram:f", "telegram:friend", 0, "Bro, pinjam uang 100rb dulu ya, besok aku ganti");
     msg("telegram:f/2", "telegram:f", "telegram:me", 3, "Oke");
+    // A shop: two staff accounts give the shop's one bank account to customers who wrote first.
+    for k in 0..4 {
+        let c = format!("telegram:shop{k}");
+        let staff = if k % 2 == 0 { "telegram:tokomaju_cs1" } else { "telegram:tokomaju_cs2" };
+        msg(&format!("{c}/1"), &c, &format!("telegram:buyer{k}"), 0, "Kak, kaos hitam ukuran L masih ada?");
+        msg(&format!("{c}/2"), &c, staff, 2, "Masih ada kak, total Rp 150.000 ya, silakan transfer ke BCA 8123456789 a.n. Toko Maju");
+        msg(&format!("{c}/3"), &c, &format!("telegram:buyer{k}"), 30, "Sudah transfer kak");
+    }
+    // An ad pointing to an operator's handle, and its author's account.
+    lines.push(
+        serde_json::json!({"kind": "post", "id": "fb:ad1", "account": "facebook:klubromantis_ads", "platform": "facebook", "is_ad": true,
+            "created_at": 1_772_440_000, "text": "Cari pasangan serius? Gabung KlubRomantis, chat admin kami @op1 sekarang juga"})
+        .to_string(),
+    );
     let input = dir.path().join("chats.jsonl");
     std::fs::write(&input, lines.join("\n")).unwrap();
     let out = dir.path().join("out");
@@ -317,11 +331,24 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
     assert_eq!(nets.len(), 1, "{doc}");
     let n = &nets[0];
     assert_eq!(n["type"], "scam");
-    assert_eq!(n["accounts"], serde_json::json!(["telegram:op1", "telegram:op2"]));
+    assert_eq!(
+        n["accounts"],
+        serde_json::json!(["facebook:klubromantis_ads", "telegram:op1", "telegram:op2"]),
+        "the ad joins, the shop's staff do not: {doc}"
+    );
     assert_eq!(n["targets"], serde_json::json!(["telegram:v1", "telegram:v2", "telegram:v3"]));
+    for signal in ["shared_script", "shared_payment", "shared_contact"] {
+        assert!(n["signals"][signal].as_u64().unwrap_or(0) > 0, "{signal}: {}", n["signals"]);
+    }
+    // Every claim cites records: the script edge names the messages it rests on.
+    let edges = std::fs::read_to_string(out.join("edges.csv")).unwrap();
+    let script_edge = edges.lines().find(|l| l.contains("shared_script")).expect("a shared_script edge");
+    assert!(script_edge.contains("telegram:c0/1") && script_edge.contains("telegram:c1/1"), "{script_edge}");
+    assert!(edges.lines().any(|l| l.contains("shared_contact") && l.contains("fb:ad1")), "{edges}");
     assert_eq!(n["funnel"]["conversations"], 3);
     assert_eq!(n["funnel"]["reached_sting"], 1.0);
     assert_eq!(n["funnel"]["amounts_by_step"][0]["median_value"], 250000.0);
     assert_eq!(n["funnel"]["max_concurrent_conversations"], 2);
-    assert!(n["explanation"].as_str().unwrap().contains("3 targets"), "{}", n["explanation"]);
+    let explanation = n["explanation"].as_str().unwrap();
+    assert!(explanation.contains("3 targets") && explanation.contains("@op1"), "{explanation}");
 }

@@ -44,6 +44,9 @@ pub struct NetworkInputs<'a> {
     /// Sentences about groups of accounts (e.g. a model batch's fan-out) that go into the
     /// explanation of the network holding two or more of them.
     pub notes: &'a [NetworkNote],
+    /// The values records share under link signals that a post's fields do not carry (a
+    /// scam script, a payment number, a contact), by record.
+    pub shared_values: &'a HashMap<u32, Vec<(Signal, String)>>,
 }
 
 /// A sentence about some accounts, for the explanation of their network.
@@ -559,7 +562,7 @@ fn signal_evidence(
         }
         last = *t;
     }
-    let shared = shared_items(signal, &details);
+    let shared = shared_items(signal, &details, inputs.shared_values);
     // Examples: the first post of different accounts, earliest occasions first.
     let mut examples = Vec::new();
     let mut used_accounts = BTreeSet::new();
@@ -597,15 +600,30 @@ fn signal_evidence(
 }
 
 /// The links, hashtags or target posts the network shared, most shared first.
-fn shared_items(signal: Signal, posts: &BTreeMap<u32, PostInfo>) -> Vec<(String, usize)> {
+fn shared_items(
+    signal: Signal,
+    posts: &BTreeMap<u32, PostInfo>,
+    shared_values: &HashMap<u32, Vec<(Signal, String)>>,
+) -> Vec<(String, usize)> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for post in posts.values() {
+    for (record, post) in posts {
+        for (s, value) in shared_values.get(record).into_iter().flatten() {
+            if *s == signal {
+                *counts.entry(value.as_str()).or_default() += 1;
+            }
+        }
         match signal {
             Signal::CoLink => post.urls.iter().for_each(|u| *counts.entry(u.as_str()).or_default() += 1),
             Signal::CoHashtag => post.hashtags.iter().for_each(|h| *counts.entry(h.as_str()).or_default() += 1),
             Signal::CoRepost => post.repost_of.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
             Signal::CoReply => post.reply_to.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
-            Signal::CoPost | Signal::NearDuplicate | Signal::Provenance | Signal::SharedInfrastructure => {}
+            Signal::CoPost
+            | Signal::NearDuplicate
+            | Signal::Provenance
+            | Signal::SharedInfrastructure
+            | Signal::SharedScript
+            | Signal::SharedPayment
+            | Signal::SharedContact => {}
         }
     }
     let mut items: Vec<(String, usize)> = counts.into_iter().filter(|(_, c)| *c >= 2).map(|(k, c)| (k.to_string(), c)).collect();

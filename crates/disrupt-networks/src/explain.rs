@@ -67,6 +67,27 @@ fn phrase(s: &SignalSummary) -> String {
             format!("posted {} outputs of the same AI-model batches", s.posts.saturating_sub(s.co_actions.min(s.posts) / 2).max(1))
         }
         Signal::SharedInfrastructure => "used the same AI-provider infrastructure".to_string(),
+        Signal::SharedScript => format!(
+            "sent one script, with variations, in {} messages and ads{}",
+            s.posts,
+            s.shared.first().map(|(text, _)| format!(" (\"{}\")", clip_words(text, 12))).unwrap_or_default()
+        ),
+        Signal::SharedPayment => {
+            format!("asked for payment to the same {}{}", plural(s.shared.len().max(1), "account", "accounts"), listed(&s.shared, "", 2))
+        }
+        Signal::SharedContact => {
+            format!("pointed targets to the same {}{}", plural(s.shared.len().max(1), "contact", "contacts"), listed(&s.shared, "", 3))
+        }
+    }
+}
+
+/// The first `n` words of a text, with an ellipsis when there were more.
+fn clip_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= n {
+        words.join(" ")
+    } else {
+        format!("{} ...", words[..n].join(" "))
     }
 }
 

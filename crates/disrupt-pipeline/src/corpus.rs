@@ -39,6 +39,8 @@ pub struct Corpus {
     account_index: HashTable<u32>,
     pub generations: Vec<Generation>,
     pub messages: Vec<Message>,
+    /// Each message's sender as a dense account number (same order as `messages`).
+    pub message_accounts: Vec<u32>,
     pub labels: Vec<Label>,
     seen: HashSet<u128>,
     pub stats: CorpusStats,
@@ -114,7 +116,11 @@ impl Corpus {
                 self.account(&g.account, "ai");
                 self.generations.push(g);
             }
-            Record::Message(m) => self.messages.push(m),
+            Record::Message(m) => {
+                let sender = self.account(&m.account, &m.platform);
+                self.message_accounts.push(sender);
+                self.messages.push(m);
+            }
             Record::Label(l) => self.labels.push(l),
         }
         Added::Stored

@@ -1,27 +1,35 @@
-//! Glue between the link stage and the network stage: link evidence joins detection's,
-//! and each fan-out gets the sentence its network's explanation will carry.
+//! Glue between the link and funnel stages and the network stage: link evidence (model
+//! batches, shared infrastructure, what scam operations share) joins detection's in one
+//! graph, each fan-out gets the sentence its network's explanation will carry, and each
+//! network that works conversations gets its targets and funnel.
 
-use disrupt_detect::{DetectConfig, Detection, Signal};
+use disrupt_detect::{DetectConfig, Detection, PairEvidence, Signal, SignalReport};
 use disrupt_link::Linkage;
 use disrupt_networks::{AccountInfo, NetworkNote, PostStore};
 use disrupt_records::Generation;
 use std::collections::BTreeSet;
 
+/// Deterministic link evidence (no chance could make it) joins the fused evidence the graph
+/// is built from, and is kept as its own signal.
+fn add_deterministic(detection: &mut Detection, signal: Signal, report: &SignalReport) {
+    // Fused pairs by account pair, so merging is linear (there can be hundreds of thousands
+    // of each).
+    let at: rustc_hash::FxHashMap<(u32, u32), usize> = detection.fused.pairs.iter().enumerate().map(|(i, f)| ((f.a, f.b), i)).collect();
+    for p in &report.pairs {
+        match at.get(&(p.a, p.b)) {
+            Some(&i) => detection.fused.pairs[i].significant = true,
+            None => detection.fused.pairs.push(p.clone()),
+        }
+    }
+    detection.fused.pairs.sort_unstable_by_key(|p| (p.a, p.b));
+    detection.signals.push((signal, report.clone()));
+}
+
 /// Adds provenance and shared-infrastructure evidence to detection: per signal, and
 /// provenance's (deterministic) pairs to the fused evidence the graph is built from.
 pub fn add_to_detection(detection: &mut Detection, linkage: &Linkage, config: &DetectConfig) {
     if config.provenance.enabled && !linkage.provenance.pairs.is_empty() {
-        // Fused pairs by account pair, so merging is linear (there can be hundreds of
-        // thousands of each).
-        let at: rustc_hash::FxHashMap<(u32, u32), usize> = detection.fused.pairs.iter().enumerate().map(|(i, f)| ((f.a, f.b), i)).collect();
-        for p in &linkage.provenance.pairs {
-            match at.get(&(p.a, p.b)) {
-                Some(&i) => detection.fused.pairs[i].significant = true,
-                None => detection.fused.pairs.push(p.clone()),
-            }
-        }
-        detection.fused.pairs.sort_unstable_by_key(|p| (p.a, p.b));
-        detection.signals.push((Signal::Provenance, linkage.provenance.clone()));
+        add_deterministic(detection, Signal::Provenance, &linkage.provenance);
     }
     if config.shared_infrastructure.enabled && !linkage.infrastructure.pairs.is_empty() {
         detection.signals.push((Signal::SharedInfrastructure, linkage.infrastructure.clone()));
@@ -71,103 +79,265 @@ pub fn fan_out_notes(linkage: &Linkage, generations: &[Generation], accounts: &[
         .collect()
 }
 
-/// Scam operator networks as networks of the findings: members are operator-side accounts
-/// not already in a network; targets are listed apart.
-pub fn scam_networks(
-    messages: &[disrupt_records::Message],
-    stages: &[disrupt_funnel::Staged],
-    roles: &[Option<(disrupt_funnel::roles::Role, bool)>],
-    taken: &std::collections::BTreeSet<String>,
-) -> Vec<disrupt_networks::Network> {
-    use disrupt_funnel::operators::{scam_networks, FunnelMessage};
-    let scripts: Vec<String> = messages.iter().map(|m| disrupt_normalize::matching_text(&m.text)).collect();
-    let inputs: Vec<FunnelMessage<'_>> = messages
+/// An ad (`is_ad` post) as the funnel stage reads it.
+#[derive(Debug, Clone)]
+pub struct Ad {
+    /// The post's number in the post store.
+    pub record: u32,
+    pub account: u32,
+    pub text: String,
+    pub urls: Vec<String>,
+}
+
+/// What scam operations share, as evidence for the graph.
+#[derive(Debug, Default)]
+pub struct ScamEvidence {
+    pub reports: Vec<(Signal, SignalReport)>,
+    /// Per cited record, the values it shares (for explanations).
+    pub shared_values: std::collections::HashMap<u32, Vec<(Signal, String)>>,
+}
+
+/// Matched record pairs kept per account pair and shared value.
+const MATCHES_PER_VALUE: usize = 3;
+
+/// The messages and ads a scan read, with their stages and roles.
+pub struct FunnelRecords<'a> {
+    pub messages: &'a [disrupt_records::Message],
+    pub message_accounts: &'a [u32],
+    /// Store number of the first message.
+    pub message_base: u32,
+    pub stages: &'a [disrupt_funnel::Staged],
+    pub roles: &'a [Option<(disrupt_funnel::roles::Role, bool)>],
+    pub ads: &'a [Ad],
+}
+
+/// Shared scripts, payment details and contacts among operator-side accounts and ads,
+/// as deterministic pair evidence.
+pub fn scam_evidence(
+    records: &FunnelRecords<'_>,
+    stager: &disrupt_funnel::Stager,
+    accounts: &[AccountInfo],
+    posts: &PostStore,
+    config: &DetectConfig,
+    link_config: &disrupt_funnel::links::LinkConfig,
+) -> ScamEvidence {
+    use disrupt_funnel::links::{shared_values, HandleOwner, LinkKind, LinkRecord};
+    use disrupt_funnel::roles::Role;
+    use rayon::prelude::*;
+    let operator_side: Vec<usize> =
+        (0..records.messages.len()).filter(|&i| matches!(records.roles[i], Some((Role::Operator, _)))).collect();
+    if operator_side.is_empty() && records.ads.is_empty() {
+        return ScamEvidence::default();
+    }
+    let ad_stages: Vec<disrupt_funnel::Staged> = records.ads.par_iter().map(|a| stager.stage(&a.text, true)).collect();
+    let words_of = |t: &str| disrupt_normalize::word_set(&disrupt_normalize::matching_text(t));
+    let message_words: Vec<Vec<u32>> = operator_side.par_iter().map(|&i| words_of(&records.messages[i].text)).collect();
+    let ad_words: Vec<Vec<u32>> = records.ads.par_iter().map(|a| words_of(&a.text)).collect();
+    let ad_urls: Vec<Vec<String>> = records
+        .ads
         .iter()
-        .zip(&scripts)
-        .zip(roles)
-        .map(|((m, script), role)| FunnelMessage {
+        .map(|a| {
+            let raw = if a.urls.is_empty() { disrupt_normalize::extract_urls(&a.text) } else { a.urls.clone() };
+            raw.iter().filter_map(|u| disrupt_normalize::canonical_url(u, &disrupt_normalize::UrlPolicy::default())).collect()
+        })
+        .collect();
+    let no_urls: Vec<String> = Vec::new();
+    let mut link_records: Vec<LinkRecord<'_>> = operator_side
+        .iter()
+        .zip(&message_words)
+        .map(|(&i, words)| {
+            let m = &records.messages[i];
+            LinkRecord {
+                record: records.message_base + i as u32,
+                account: records.message_accounts[i],
+                conversation: Some(m.conversation.as_str()),
+                text: &m.text,
+                words,
+                details: &records.stages[i].details,
+                urls: &no_urls,
+            }
+        })
+        .collect();
+    for (((ad, staged), words), urls) in records.ads.iter().zip(&ad_stages).zip(&ad_words).zip(&ad_urls) {
+        link_records.push(LinkRecord {
+            record: ad.record,
+            account: ad.account,
+            conversation: None,
+            text: &ad.text,
+            words,
+            details: &staged.details,
+            urls,
+        });
+    }
+    // An operator-side account's own handle, cited by its first message.
+    let mut first_record: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
+    for &i in &operator_side {
+        first_record.entry(records.message_accounts[i]).or_insert(records.message_base + i as u32);
+    }
+    let handles: Vec<(u32, String, u32)> = first_record
+        .iter()
+        .flat_map(|(&a, &record)| {
+            let info = &accounts[a as usize];
+            let local = info.id.split_once(':').map(|(_, l)| l.to_string());
+            info.handle.clone().into_iter().chain(local).map(move |h| (a, h, record))
+        })
+        .collect();
+    let owners: Vec<HandleOwner<'_>> = handles.iter().map(|(a, h, r)| HandleOwner { account: *a, handle: h, record: *r }).collect();
+    let shared = shared_values(&link_records, &owners, link_config);
+
+    let mut pairs: std::collections::BTreeMap<(Signal, u32, u32), PairEvidence> = std::collections::BTreeMap::new();
+    let mut shared_by_record: std::collections::HashMap<u32, Vec<(Signal, String)>> = std::collections::HashMap::new();
+    for value in &shared {
+        let signal = match value.kind {
+            LinkKind::Script => Signal::SharedScript,
+            LinkKind::Payment => Signal::SharedPayment,
+            LinkKind::Contact => Signal::SharedContact,
+        };
+        if !config.signal(signal).enabled {
+            continue;
+        }
+        let shown = &value.value;
+        let mut by_account: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
+        for &(account, record) in &value.uses {
+            by_account.entry(account).or_default().push(record);
+            let list = shared_by_record.entry(record).or_default();
+            if !list.iter().any(|(s, v)| *s == signal && v == shown) {
+                list.push((signal, shown.clone()));
+            }
+        }
+        let sharers: Vec<(&u32, &Vec<u32>)> = by_account.iter().collect();
+        for (x, (&a, recs_a)) in sharers.iter().enumerate() {
+            for &(&b, recs_b) in &sharers[x + 1..] {
+                let e = pairs.entry((signal, a, b)).or_insert_with(|| PairEvidence {
+                    a,
+                    b,
+                    co_actions: 0,
+                    expected: 0.0,
+                    // A deterministic link, not a statistical test.
+                    p_value: 0.0,
+                    rarity_p_value: 0.0,
+                    weight: 0.0,
+                    first_seen: i64::MAX,
+                    last_seen: i64::MIN,
+                    matches: Vec::new(),
+                    significant: true,
+                });
+                e.co_actions += 1;
+                e.weight += 1.0;
+                for (&ra, &rb) in recs_a.iter().zip(recs_b.iter()).take(MATCHES_PER_VALUE) {
+                    e.matches.push((ra, rb));
+                    for t in [posts.time(ra), posts.time(rb)] {
+                        e.first_seen = e.first_seen.min(t);
+                        e.last_seen = e.last_seen.max(t);
+                    }
+                }
+            }
+        }
+    }
+    let mut reports: Vec<(Signal, SignalReport)> = Vec::new();
+    for signal in Signal::SCAM {
+        let list: Vec<PairEvidence> = pairs.iter().filter(|((s, _, _), _)| *s == signal).map(|(_, p)| p.clone()).collect();
+        if !list.is_empty() {
+            let active: std::collections::BTreeSet<u32> = list.iter().flat_map(|p| [p.a, p.b]).collect();
+            reports.push((
+                signal,
+                SignalReport { pairs_examined: list.len(), active_accounts: active.len(), pairs: list, ..SignalReport::default() },
+            ));
+        }
+    }
+    ScamEvidence { reports, shared_values: shared_by_record }
+}
+
+/// Adds scam evidence to detection (deterministic, like provenance).
+pub fn add_scam_to_detection(detection: &mut Detection, evidence: &ScamEvidence) {
+    for (signal, report) in &evidence.reports {
+        add_deterministic(detection, *signal, report);
+    }
+}
+
+/// Each network that worked conversations on the operator side gets its targets and
+/// funnel; a network that scam links alone made is kept only when its conversations look
+/// like a scam funnel (a shop's staff sharing the shop's bank account are not an operation).
+pub fn attach_funnels(networks: Vec<disrupt_networks::Network>, records: &FunnelRecords<'_>) -> Vec<disrupt_networks::Network> {
+    use disrupt_funnel::operators::{network_funnel, FunnelMessage};
+    if records.messages.is_empty() {
+        return networks;
+    }
+    let inputs: Vec<FunnelMessage<'_>> = records
+        .messages
+        .iter()
+        .zip(records.roles)
+        .map(|(m, role)| FunnelMessage {
             conversation: &m.conversation,
             account: &m.account,
             time_ms: m.created_at,
-            script,
             role: role.map(|(r, _)| r),
         })
         .collect();
+    let scam_signals: Vec<&str> = Signal::SCAM.iter().map(|s| s.as_str()).collect();
     let mut out = Vec::new();
-    for n in scam_networks(&inputs, stages) {
-        let accounts: Vec<String> = n.accounts.iter().filter(|a| !taken.contains(*a)).cloned().collect();
-        if accounts.len() < 2 {
-            continue;
+    for mut n in networks {
+        let scam_only = !n.signals.is_empty() && n.signals.keys().all(|s| scam_signals.contains(s));
+        let members: BTreeSet<&str> = n.accounts.iter().map(String::as_str).collect();
+        match network_funnel(&members, &inputs, records.stages) {
+            Some((targets, funnel)) => {
+                if scam_only && !funnel.looks_like_scam() {
+                    continue;
+                }
+                if funnel.looks_like_scam() {
+                    n.network_type = "scam";
+                }
+                // Targets are never members (a victim can reach a network only through
+                // evidence of another kind; the funnel says which side it is on).
+                let before = n.accounts.len();
+                n.accounts.retain(|a| targets.binary_search(a).is_err());
+                if n.accounts.len() < 2 {
+                    continue;
+                }
+                if n.accounts.len() != before {
+                    n.id = disrupt_networks::network_id(&n.accounts);
+                }
+                n.explanation.push(' ');
+                n.explanation.push_str(&funnel_sentence(&funnel));
+                n.targets = targets;
+                n.funnel = serde_json::to_value(&funnel).ok();
+            }
+            None if scam_only => {
+                // Ads or messages sharing a contact with no conversation behind them: a
+                // business's own accounts look the same.
+                continue;
+            }
+            None => {}
         }
-        let mut signals = std::collections::BTreeMap::new();
-        let mut evidence = Vec::new();
-        for (kind, value, members) in &n.links {
-            *signals.entry(*kind).or_insert(0usize) += 1;
-            let shown =
-                if *kind == "shared_script" { format!("\"{}\"", value.chars().take(120).collect::<String>()) } else { value.clone() };
-            evidence.push(disrupt_networks::EvidenceItem {
-                signal: kind,
-                accounts: members.clone(),
-                records: Vec::new(),
-                record_count: 0,
-                detail: format!("{} accounts sent {shown}", members.len()),
-                examples: Vec::new(),
-            });
-        }
-        let f = &n.funnel;
-        let scripts = n.links.iter().filter(|l| l.0 == "shared_script").count();
-        let payments = n.links.iter().filter(|l| l.0 == "shared_payment").count();
-        let mut explanation = format!(
-            "{} operator accounts share {} script{} and {} payment detail{} across {} conversations with {} targets; {:.0}% of the conversations reached emotional manipulation and {:.0}% a payment request",
-            accounts.len(),
-            scripts,
-            if scripts == 1 { "" } else { "s" },
-            payments,
-            if payments == 1 { "" } else { "s" },
-            f.conversations,
-            f.targets,
-            f.reached_zing * 100.0,
-            f.reached_sting * 100.0
-        );
-        if let Some(s) = f.median_seconds_to_first_payment_request {
-            explanation
-                .push_str(&format!(", a median {} after first contact", disrupt_networks::explain::format_duration((s * 1000.0) as i64)));
-        }
-        if let Some(first) = f.amounts_by_step.first() {
-            explanation.push_str(&format!(
-                "; first requests a median {:.0} {}",
-                first.median_value,
-                first.currency.as_deref().unwrap_or("")
-            ));
-        }
-        explanation.push_str(&format!(". One account kept up to {} conversations going at once.", f.max_concurrent_conversations));
-        let density = 1.0;
-        let score = disrupt_networks::assemble::network_score(300.0, density, signals.len().min(3), 0.0);
-        out.push(disrupt_networks::Network {
-            id: disrupt_networks::network_id(&accounts),
-            network_type: "scam",
-            score,
-            operator_accounts: Vec::new(),
-            platforms: {
-                let p: std::collections::BTreeSet<String> = accounts.iter().filter_map(|a| a.split(':').next()).map(String::from).collect();
-                p.into_iter().collect()
-            },
-            signals,
-            evidence,
-            explanation,
-            features: disrupt_networks::assemble::NetworkFeatures {
-                evidence_strength: 300.0,
-                density,
-                signals_present: n.links.iter().map(|l| l.0).collect::<std::collections::BTreeSet<_>>().len(),
-                traits: disrupt_networks::traits::ActorTraits::default(),
-                traits_strength: 0.0,
-            },
-            edges: 0,
-            attachments: Vec::new(),
-            targets: n.targets.clone(),
-            funnel: serde_json::to_value(&n.funnel).ok(),
-            accounts,
-        });
+        out.push(n);
     }
+    out.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
     out
+}
+
+/// "They worked 212 conversations with 212 targets: 81% reached emotional manipulation and
+/// 64% a payment request, a median 2 h after first contact; first requests a median
+/// 250000 IDR. One account kept up to 31 conversations going at once."
+pub fn funnel_sentence(f: &disrupt_funnel::operators::Funnel) -> String {
+    let mut text = format!(
+        "They worked {} conversations with {} targets: {:.0}% reached emotional manipulation and {:.0}% a payment request",
+        f.conversations,
+        f.targets,
+        f.reached_zing * 100.0,
+        f.reached_sting * 100.0
+    );
+    if let Some(s) = f.median_seconds_to_first_payment_request {
+        text.push_str(&format!(", a median {} after first contact", duration((s * 1000.0) as i64)));
+    }
+    if !f.amounts_by_step.is_empty() {
+        let steps: Vec<String> = f
+            .amounts_by_step
+            .iter()
+            .take(4)
+            .map(|s| format!("{:.0}{}", s.median_value, s.currency.as_deref().map(|c| format!(" {c}")).unwrap_or_default()))
+            .collect();
+        text.push_str(&format!("; the requests escalated {}", steps.join(", then ")));
+    }
+    text.push_str(&format!(". One account kept up to {} conversations going at once.", f.max_concurrent_conversations));
+    text
 }

@@ -22,6 +22,8 @@ pub struct ScanConfig {
     pub link: disrupt_link::LinkConfig,
     pub monitoring: disrupt_link::monitoring::MonitoringCues,
     pub stager: disrupt_funnel::Stager,
+    /// What makes scam records one operation's (script similarity, sharers at most).
+    pub scam_links: disrupt_funnel::links::LinkConfig,
     /// Where state that outgrows memory goes (the system's temporary folder when `None`).
     pub temp_dir: Option<PathBuf>,
     /// Bytes of detector state held in memory before it spills to disk (`None`: never).
@@ -46,6 +48,7 @@ impl ScanConfig {
             },
             "detect": self.detect,
             "link": self.link,
+            "scam_links": self.scam_links,
             "networks": self.networks,
             "memory_budget_bytes": self.memory_budget,
         })
@@ -148,8 +151,13 @@ pub struct Loaded {
     /// Posts, then one record per generation output (see `generation_records`).
     pub posts: PostStore,
     pub generation_records: disrupt_link::GenerationRecords,
-    /// Account and time of each generation record, to follow the posts' columns.
-    pub generation_columns: (Vec<u32>, Vec<i64>),
+    /// Store number of the first message: messages follow the generation records in the
+    /// store, so scam evidence cites them like posts.
+    pub message_base: u32,
+    /// Account and time of each generation record and message, to follow the posts' columns.
+    pub extra_columns: (Vec<u32>, Vec<i64>),
+    /// Ads (`is_ad` posts), kept whole for the funnel stage.
+    pub ads: Vec<crate::linking::Ad>,
     pub timings: Vec<StageTiming>,
 }
 
@@ -202,6 +210,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let mut corpus = Corpus::default();
     let mut summaries = Vec::new();
     let mut rejected = 0u64;
+    let mut ads = Vec::new();
     // Roughly one post per 250 bytes of JSONL: reserving avoids copying the columns as they grow.
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let expected_posts = (total_bytes / 250).min(50_000_000) as usize;
@@ -222,6 +231,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let (detect_input, posts, normalize_seconds) = std::thread::scope(|scope| {
         let normalizing = scope.spawn(move || normalizer.run(batches));
         let mut pending = Vec::with_capacity(NORMALIZE_BATCH);
+        // Posts go to the store in the order they are sent: the count is the next one's number.
+        let mut posts_sent = 0u32;
         let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let ingest_options = IngestOptions { bytes_read: Some(bytes_read.clone()), ..config.ingest.clone() };
         for path in &files {
@@ -232,6 +243,15 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             let result = ingest_file(path, &display, &ingest_options, &mut |event| match event {
                 IngestEvent::Record { record, .. } => {
                     if let Added::Post(post, account) = corpus.add(record) {
+                        if post.is_ad == Some(true) {
+                            ads.push(crate::linking::Ad {
+                                record: posts_sent,
+                                account,
+                                text: post.text.clone(),
+                                urls: post.urls.clone().unwrap_or_default(),
+                            });
+                        }
+                        posts_sent += 1;
                         pending.push((post, account));
                         if pending.len() >= NORMALIZE_BATCH {
                             // A send fails only when the normalizer stopped on an error, reported below.
@@ -275,7 +295,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // (they take no part in the behavioural detectors).
     let mut posts = posts;
     let generation_records = disrupt_link::GenerationRecords::new(posts.len() as u32, &corpus.generations);
-    let mut generation_columns = (Vec::new(), Vec::new());
+    let mut extra_columns = (Vec::new(), Vec::new());
     let mut scratch = Vec::new();
     for g in &corpus.generations {
         let account = corpus.account_index(&g.account).unwrap_or(0);
@@ -287,14 +307,33 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         for (id, text) in texts {
             let info = disrupt_networks::PostInfo { id, account, time: g.created_at, text: text.to_string(), ..Default::default() };
             posts.push_fields(&info, &mut scratch).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
-            generation_columns.0.push(account);
-            generation_columns.1.push(g.created_at);
+            extra_columns.0.push(account);
+            extra_columns.1.push(g.created_at);
         }
+    }
+    let message_base = posts.len() as u32;
+    for (m, &account) in corpus.messages.iter().zip(&corpus.message_accounts) {
+        let info = disrupt_networks::PostInfo { id: m.id.clone(), account, time: m.created_at, text: m.text.clone(), ..Default::default() };
+        posts.push_fields(&info, &mut scratch).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+        extra_columns.0.push(account);
+        extra_columns.1.push(m.created_at);
     }
     posts.finish().map_err(|e| ScanError::Io(format!("post store: {e}")))?;
     let accounts = std::mem::take(&mut corpus.accounts);
     let detect_input = detect_input.finish(accounts.len()).map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
-    Ok(Loaded { files: summaries, rejected, corpus, accounts, detect_input, posts, generation_records, generation_columns, timings })
+    Ok(Loaded {
+        files: summaries,
+        rejected,
+        corpus,
+        accounts,
+        detect_input,
+        posts,
+        generation_records,
+        message_base,
+        extra_columns,
+        ads,
+        timings,
+    })
 }
 
 /// Stages every message; the first message of each conversation is its first contact.
@@ -336,8 +375,19 @@ fn message_roles(
 
 /// Runs the pipeline over `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
-    let Loaded { files, rejected, corpus, accounts, detect_input, posts, generation_records, generation_columns, mut timings } =
-        load(inputs, config, observer)?;
+    let Loaded {
+        files,
+        rejected,
+        corpus,
+        accounts,
+        detect_input,
+        posts,
+        generation_records,
+        message_base,
+        extra_columns,
+        ads,
+        mut timings,
+    } = load(inputs, config, observer)?;
 
     let started = Instant::now();
     let mut detection = detect(&detect_input, &config.detect).map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
@@ -357,8 +407,8 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     );
     let public_posts = detect_input.len();
     let (mut post_accounts, mut post_times) = detect_input.into_columns();
-    post_accounts.extend(generation_columns.0);
-    post_times.extend(generation_columns.1);
+    post_accounts.extend(extra_columns.0);
+    post_times.extend(extra_columns.1);
     let mut posts = posts;
     posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
     let notes = crate::linking::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts);
@@ -367,27 +417,34 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     record_stage(observer, &mut timings, "link: index build", linkage.index_seconds);
     record_stage(observer, &mut timings, "link: matching", linkage.match_seconds);
 
-    let started = Instant::now();
-    let networks = assemble_networks(
-        &detection,
-        &NetworkInputs { accounts: &accounts, posts: &posts, notes: &notes },
-        &config.detect,
-        &config.networks,
-    );
-    stage(observer, &mut timings, "networks", started);
-
+    // The funnel: messages staged, sides told apart, and what operator-side accounts and
+    // ads share added to the same graph as every other kind of evidence.
     let started = Instant::now();
     let stages = stage_messages(&corpus.messages, &config.stager);
     let roles = message_roles(&corpus.messages, &stages);
-    let mut networks = networks;
-    if !corpus.messages.is_empty() {
-        let taken: std::collections::BTreeSet<String> = networks.iter().flat_map(|n| n.accounts.iter().cloned()).collect();
-        networks.extend(crate::linking::scam_networks(&corpus.messages, &stages, &roles, &taken));
-        networks.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
+    let funnel_records = crate::linking::FunnelRecords {
+        messages: &corpus.messages,
+        message_accounts: &corpus.message_accounts,
+        message_base,
+        stages: &stages,
+        roles: &roles,
+        ads: &ads,
+    };
+    let scam = crate::linking::scam_evidence(&funnel_records, &config.stager, &accounts, &posts, &config.detect, &config.scam_links);
+    crate::linking::add_scam_to_detection(&mut detection, &scam);
+    if !corpus.messages.is_empty() || !ads.is_empty() {
+        stage(observer, &mut timings, "funnel", started);
     }
-    if !corpus.messages.is_empty() {
-        stage(observer, &mut timings, "funnel stages", started);
-    }
+
+    let started = Instant::now();
+    let networks = assemble_networks(
+        &detection,
+        &NetworkInputs { accounts: &accounts, posts: &posts, notes: &notes, shared_values: &scam.shared_values },
+        &config.detect,
+        &config.networks,
+    );
+    let networks = crate::linking::attach_funnels(networks, &funnel_records);
+    stage(observer, &mut timings, "networks", started);
 
     let mut detected_langs = rustc_hash::FxHashMap::default();
     if config.detect_language {

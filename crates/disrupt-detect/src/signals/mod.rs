@@ -28,6 +28,12 @@ pub enum Signal {
     /// AI-provider accounts sharing rare infrastructure; joins accounts to networks other
     /// evidence made, never makes one.
     SharedInfrastructure,
+    /// Operator-side accounts (and ads) sending one scam script, with variations.
+    SharedScript,
+    /// Operator-side accounts naming the same bank account, e-wallet or crypto address.
+    SharedPayment,
+    /// Ads and operator-side accounts naming the same phone, handle or landing page.
+    SharedContact,
 }
 
 impl Signal {
@@ -35,7 +41,10 @@ impl Signal {
     pub const ALL: [Signal; 6] =
         [Signal::CoPost, Signal::NearDuplicate, Signal::CoLink, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply];
     /// The link stage's evidence.
-    pub const LINKS: [Signal; 2] = [Signal::Provenance, Signal::SharedInfrastructure];
+    pub const LINKS: [Signal; 5] =
+        [Signal::Provenance, Signal::SharedInfrastructure, Signal::SharedScript, Signal::SharedPayment, Signal::SharedContact];
+    /// The funnel stage's evidence (scam operations).
+    pub const SCAM: [Signal; 3] = [Signal::SharedScript, Signal::SharedPayment, Signal::SharedContact];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,6 +56,9 @@ impl Signal {
             Signal::CoReply => "co_reply",
             Signal::Provenance => "provenance",
             Signal::SharedInfrastructure => "shared_infrastructure",
+            Signal::SharedScript => "shared_script",
+            Signal::SharedPayment => "shared_payment",
+            Signal::SharedContact => "shared_contact",
         }
     }
 
@@ -79,6 +91,10 @@ pub struct DetectConfig {
     /// Provenance fan-out (its window is the link stage's distribution window).
     pub provenance: SignalConfig,
     pub shared_infrastructure: SignalConfig,
+    /// Scam links (their window is how far apart the shared uses may be).
+    pub shared_script: SignalConfig,
+    pub shared_payment: SignalConfig,
+    pub shared_contact: SignalConfig,
     /// Half-width `H` of the jitter null, seconds: each action is displaced uniformly
     /// within +-H under the null, so co-modulation slower than H (a trending hour, a
     /// morning greeting, a live event) is explained by chance while synchrony within W is not.
@@ -111,6 +127,9 @@ impl Default for DetectConfig {
             co_reply: co_reply::DEFAULT,
             provenance: SignalConfig { enabled: true, window_seconds: 600.0 },
             shared_infrastructure: SignalConfig { enabled: true, window_seconds: 6.0 * 3600.0 },
+            shared_script: SignalConfig { enabled: true, window_seconds: 90.0 * 86400.0 },
+            shared_payment: SignalConfig { enabled: true, window_seconds: 90.0 * 86400.0 },
+            shared_contact: SignalConfig { enabled: true, window_seconds: 90.0 * 86400.0 },
             baseline_seconds: 3600.0,
             min_text_tokens: 4,
             near_duplicate_threshold: 0.6,
@@ -134,6 +153,9 @@ impl DetectConfig {
             Signal::CoReply => &self.co_reply,
             Signal::Provenance => &self.provenance,
             Signal::SharedInfrastructure => &self.shared_infrastructure,
+            Signal::SharedScript => &self.shared_script,
+            Signal::SharedPayment => &self.shared_payment,
+            Signal::SharedContact => &self.shared_contact,
         }
     }
 
@@ -147,6 +169,9 @@ impl DetectConfig {
             Signal::CoReply => &mut self.co_reply,
             Signal::Provenance => &mut self.provenance,
             Signal::SharedInfrastructure => &mut self.shared_infrastructure,
+            Signal::SharedScript => &mut self.shared_script,
+            Signal::SharedPayment => &mut self.shared_payment,
+            Signal::SharedContact => &mut self.shared_contact,
         }
     }
 
@@ -178,7 +203,11 @@ pub fn keyed_events_of(signal: Signal, posts: &[PostFeatures], first: u32, confi
                     Signal::CoHashtag => co_hashtag::keys(p, &mut push),
                     Signal::CoRepost => co_repost::keys(p, &mut push),
                     Signal::CoReply => co_reply::keys(p, &mut push),
-                    Signal::Provenance | Signal::SharedInfrastructure => {}
+                    Signal::Provenance
+                    | Signal::SharedInfrastructure
+                    | Signal::SharedScript
+                    | Signal::SharedPayment
+                    | Signal::SharedContact => {}
                 }
             }
             out
