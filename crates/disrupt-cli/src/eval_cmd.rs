@@ -18,6 +18,9 @@ pub struct EvalArgs {
     /// True provenance links (default: provenance_truth.jsonl beside the labels, when there).
     #[arg(long, value_name = "FILE")]
     provenance_truth: Option<PathBuf>,
+    /// True message stages (default: stages_truth.jsonl beside the labels, when there).
+    #[arg(long, value_name = "FILE")]
+    stages_truth: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -47,16 +50,37 @@ pub fn run(args: EvalArgs) -> Result<()> {
         }
         _ => None,
     };
+    let stages_truth = args.stages_truth.clone().or_else(|| {
+        let beside = args.truth.with_file_name("stages_truth.jsonl");
+        beside.exists().then_some(beside)
+    });
+    let stages_found = path.with_file_name("stages.jsonl");
+    let stages = match stages_truth {
+        Some(t) if stages_found.exists() => {
+            let truth = std::fs::read_to_string(&t).with_context(|| format!("cannot read {}", t.display()))?;
+            let found = std::fs::read_to_string(&stages_found).with_context(|| format!("cannot read {}", stages_found.display()))?;
+            // A truth file with no messages (a data set without chats) says nothing.
+            Some(disrupt_eval::stages::evaluate_stages(&truth, &found).map_err(|e| anyhow::anyhow!("stages: {e}"))?)
+                .filter(|r| r.messages > 0)
+        }
+        _ => None,
+    };
     if args.json {
         let mut v = serde_json::to_value(&report)?;
         if let Some(p) = &provenance {
             v["provenance"] = serde_json::to_value(p)?;
+        }
+        if let Some(s) = &stages {
+            v["stages"] = serde_json::to_value(s)?;
         }
         crate::outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         crate::out!("{}", disrupt_eval::render(&report));
         if let Some(p) = &provenance {
             crate::out!("{}", disrupt_eval::provenance::render(p));
+        }
+        if let Some(s) = &stages {
+            crate::out!("\n{}", disrupt_eval::stages::render(s));
         }
     }
     Ok(())

@@ -43,9 +43,10 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     };
     let summary = disrupt_simulate::simulate(&config, &args.out)?;
     crate::outln!(
-        "disrupt simulate: {} accounts, {} posts -> {}/records.jsonl, labels.jsonl",
+        "disrupt simulate: {} accounts, {} posts, {} chat messages -> {}/records.jsonl, labels.jsonl, provenance_truth.jsonl, stages_truth.jsonl",
         summary.accounts,
         summary.posts,
+        summary.messages,
         args.out.display()
     );
     crate::outln!("planted operations:");

@@ -79,7 +79,7 @@ fn check_contract(dir: &Path) -> Value {
 fn scans_the_bundled_example_and_explains_a_member() {
     let out = tempfile::tempdir().unwrap();
     let stdout = run(disrupt().arg("scan").arg(repo().join("examples/simulated/records.jsonl.gz")).arg("--out").arg(out.path()));
-    assert!(stdout.contains("Found 5 networks"), "{stdout}");
+    assert!(stdout.contains("Found 6 networks"), "{stdout}");
     let doc = check_contract(out.path());
     assert_eq!(doc["inputs"]["by_kind"]["generation"], 24);
     // The two AI-using operations: each network lists its two AI-provider accounts.
@@ -138,8 +138,9 @@ fn assert_targets(report: &Value) {
     for g in report["recall_by_perturbation"].as_array().unwrap() {
         assert!(g["rate"].as_f64().unwrap() >= 0.95, "perturbation recall: {g}");
     }
-    // Seven disguises of copied text, and the AI-using operations' distributors and operators.
-    assert_eq!(report["recall_by_perturbation"].as_array().unwrap().len(), 9);
+    // Seven disguises of copied text, the AI-using operations' distributors and operators,
+    // and the scam operations' chat accounts (one script with variations) and ad accounts.
+    assert_eq!(report["recall_by_perturbation"].as_array().unwrap().len(), 11);
     let p = &report["provenance"];
     assert!(p["precision"].as_f64().unwrap() >= 0.99, "provenance precision {p}");
     assert!(p["recall"].as_f64().unwrap() >= 0.98, "provenance recall {p}");
@@ -149,6 +150,22 @@ fn assert_targets(report: &Value) {
     assert!(p["operators"].as_u64().unwrap() >= 4);
     assert_eq!(p["operators_listed"], p["operators"], "every operation's operators are its network's operator_accounts");
     assert_eq!(p["organic_ai_flagged"], 0);
+    // Scam operations: every operator and ad account in one scam network, no target or
+    // look-alike (sellers, a shop's staff and customers, friends, couples) in any, and the
+    // message stages right.
+    let scams: Vec<&Value> = report["operations"].as_array().unwrap().iter().filter(|o| o["type"] == "scam").collect();
+    assert!(!scams.is_empty());
+    for op in scams {
+        assert_eq!(op["whole"], true, "every scam member in one network: {op}");
+        assert_eq!(op["network_type"], "scam", "{op}");
+    }
+    for trap in ["scam_target", "legit_seller", "shop_support", "shop_customer", "friend_loan", "couple"] {
+        let g =
+            report["organic_by_trap"].as_array().unwrap().iter().find(|g| g["name"] == trap).unwrap_or_else(|| panic!("{trap} planted"));
+        assert_eq!(g["flagged"], 0, "{g}");
+    }
+    let stages = &report["stages"];
+    assert!(stages["accuracy"].as_f64().unwrap() >= 0.9, "stage accuracy {stages}");
 }
 
 #[test]
@@ -297,7 +314,9 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
         );
     };
     for (k, (op, victim)) in
-        [("telegram:op1", "telegram:v1"), ("telegram:op2", "telegram:v2"), ("telegram:op1", "telegram:v3")].iter().enumerate()
+        [("telegram:op1", "telegram:v1"), ("telegram:op2", "telegram:v2"), ("telegram:op1", "telegram:v3"), ("telegram:op2", "telegram:v4")]
+            .iter()
+            .enumerate()
     {
         let c = format!("telegram:c{k}");
         msg(&format!("{c}/1"), &c, op, 0, "Halo kak, salam kenal ya, aku Rina dari Bandung, boleh kenalan?");
@@ -336,7 +355,7 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
         serde_json::json!(["facebook:klubromantis_ads", "telegram:op1", "telegram:op2"]),
         "the ad joins, the shop's staff do not: {doc}"
     );
-    assert_eq!(n["targets"], serde_json::json!(["telegram:v1", "telegram:v2", "telegram:v3"]));
+    assert_eq!(n["targets"], serde_json::json!(["telegram:v1", "telegram:v2", "telegram:v3", "telegram:v4"]));
     for signal in ["shared_script", "shared_payment", "shared_contact"] {
         assert!(n["signals"][signal].as_u64().unwrap_or(0) > 0, "{signal}: {}", n["signals"]);
     }
@@ -345,10 +364,10 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
     let script_edge = edges.lines().find(|l| l.contains("shared_script")).expect("a shared_script edge");
     assert!(script_edge.contains("telegram:c0/1") && script_edge.contains("telegram:c1/1"), "{script_edge}");
     assert!(edges.lines().any(|l| l.contains("shared_contact") && l.contains("fb:ad1")), "{edges}");
-    assert_eq!(n["funnel"]["conversations"], 3);
+    assert_eq!(n["funnel"]["conversations"], 4);
     assert_eq!(n["funnel"]["reached_sting"], 1.0);
     assert_eq!(n["funnel"]["amounts_by_step"][0]["median_value"], 250000.0);
     assert_eq!(n["funnel"]["max_concurrent_conversations"], 2);
     let explanation = n["explanation"].as_str().unwrap();
-    assert!(explanation.contains("3 targets") && explanation.contains("@op1"), "{explanation}");
+    assert!(explanation.contains("4 targets") && explanation.contains("@op1"), "{explanation}");
 }

@@ -9,6 +9,7 @@
 //! members are mostly from its own operation.
 
 pub mod provenance;
+pub mod stages;
 
 use disrupt_records::{record_from_json, Label, LabelType, Record, TimeZoneSetting};
 use serde::Serialize;
@@ -27,6 +28,8 @@ pub struct OperationResult {
     pub type_matches: bool,
     pub jaccard: f64,
     pub recovered: bool,
+    /// Every member sits in the best network.
+    pub whole: bool,
     /// Members found in any network.
     pub flagged: usize,
 }
@@ -131,29 +134,31 @@ pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalRepor
     }
     let mut operations = Vec::new();
     for (name, (members, kind)) in &ops {
-        let mut best: Option<(String, f64)> = None;
+        let mut best: Option<(String, f64, usize)> = None;
         for (id, net) in &nets {
             let inter = net.iter().filter(|a| members.contains(a.as_str())).count();
             if inter == 0 {
                 continue;
             }
             let j = inter as f64 / (net.len() + members.len() - inter) as f64;
-            if best.as_ref().is_none_or(|(_, b)| j > *b) {
-                best = Some((id.clone(), j));
+            if best.as_ref().is_none_or(|(_, b, _)| j > *b) {
+                best = Some((id.clone(), j, inter));
             }
         }
         let flagged_members = members.iter().filter(|a| flagged.contains(*a)).count();
-        let jaccard = best.as_ref().map_or(0.0, |(_, j)| *j);
-        let network_type = best.as_ref().and_then(|(id, _)| types.get(id).cloned());
+        let jaccard = best.as_ref().map_or(0.0, |(_, j, _)| *j);
+        let whole = best.as_ref().is_some_and(|(_, _, inter)| *inter == members.len());
+        let network_type = best.as_ref().and_then(|(id, _, _)| types.get(id).cloned());
         operations.push(OperationResult {
             operation: name.to_string(),
             label_type: kind.to_string(),
             accounts: members.len(),
             type_matches: network_type.as_deref() == Some(*kind),
             network_type,
-            best_network: best.map(|(id, _)| id),
+            best_network: best.map(|(id, _, _)| id),
             jaccard,
             recovered: jaccard >= 0.8,
+            whole,
             flagged: flagged_members,
         });
     }
@@ -245,7 +250,7 @@ pub fn render(report: &EvalReport) -> String {
     ));
     for o in &report.operations {
         s.push_str(&format!(
-            "  {:<10} {:<9} {:>3} accounts  flagged {:>3}  best {} ({})  Jaccard {:.3}{}\n",
+            "  {:<10} {:<9} {:>3} accounts  flagged {:>3}  best {} ({})  Jaccard {:.3}{}{}\n",
             o.operation,
             o.label_type,
             o.accounts,
@@ -253,6 +258,7 @@ pub fn render(report: &EvalReport) -> String {
             o.best_network.as_deref().unwrap_or("-"),
             o.network_type.as_deref().unwrap_or("-"),
             o.jaccard,
+            if o.whole { "  all in it" } else { "" },
             if o.recovered { "" } else { "  NOT RECOVERED" }
         ));
     }

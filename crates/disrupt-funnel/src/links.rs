@@ -2,8 +2,8 @@
 //! accounts and ads share.
 //!
 //! - **script**: near-identical messages (word-set Jaccard similarity at or above a
-//!   threshold, found through MinHash bands and then checked exactly) sent by several
-//!   accounts in different conversations or ads: one operation's script with variations;
+//!   threshold, found through MinHash bands and then checked exactly) that several accounts
+//!   each sent in two or more conversations or ads: one operation's script with variations;
 //! - **payment**: the same bank account, e-wallet number or crypto address;
 //! - **contact**: the same phone number, Telegram handle, chat link or landing page, and
 //!   an ad that points to an account's own handle (`chat @rina_kr`) ties the ad's account
@@ -211,16 +211,20 @@ fn script_groups(records: &[LinkRecord<'_>], config: &LinkConfig) -> Vec<Vec<usi
 /// Every value that two or more accounts share (and at most `max_sharers`).
 pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], config: &LinkConfig) -> Vec<SharedValue> {
     let mut out = Vec::new();
-    // A script: several accounts, in different conversations or ads.
+    // A script: several accounts, each sending it in two or more conversations or ads. An
+    // operation works many targets with its script; two people who happen to write the
+    // same sentence once each are no operation.
     for group in script_groups(records, config) {
-        let accounts: BTreeSet<u32> = group.iter().map(|&i| records[i].account).collect();
-        let places: BTreeSet<(Option<&str>, u32)> = group
-            .iter()
-            .map(|&i| (records[i].conversation, if records[i].conversation.is_some() { 0 } else { records[i].record }))
-            .collect();
-        if accounts.len() < 2 || places.len() < 2 || accounts.len() > config.max_sharers {
+        let mut places: BTreeMap<u32, BTreeSet<(Option<&str>, u32)>> = BTreeMap::new();
+        for &i in &group {
+            let r = &records[i];
+            places.entry(r.account).or_default().insert((r.conversation, if r.conversation.is_some() { 0 } else { r.record }));
+        }
+        let sharers: BTreeSet<u32> = places.iter().filter(|(_, p)| p.len() >= 2).map(|(a, _)| *a).collect();
+        if sharers.len() < 2 || sharers.len() > config.max_sharers {
             continue;
         }
+        let group: Vec<usize> = group.into_iter().filter(|&i| sharers.contains(&records[i].account)).collect();
         let first = group.iter().min_by_key(|&&i| records[i].record).copied().unwrap_or(group[0]);
         out.push(SharedValue {
             kind: LinkKind::Script,
@@ -310,6 +314,9 @@ mod tests {
         let owned = records(&[
             (1, Some("c1"), "Halo kak Budi, salam kenal ya, aku Rina dari KlubRomantis, boleh kenalan lebih dekat?"),
             (2, Some("c2"), "Halo kak Andi, salam kenal ya, aku Sari dari KlubRomantis, boleh kenalan lebih dekat? 😊"),
+            (1, Some("c4"), "Hai kak Joko, salam kenal ya, aku Rina dari KlubRomantis, boleh kenalan lebih dekat?"),
+            (2, Some("c5"), "Halo kakak Eko, salam kenal ya, aku Sari dari KlubRomantis, boleh kenalan?"),
+            (4, Some("c6"), "Halo kak Dedi, salam kenal ya, aku Ayu dari KlubRomantis, boleh kenalan lebih dekat?"),
             (3, Some("c3"), "Besok kita rapat jam sembilan di kantor ya, jangan lupa bawa laptop"),
             (1, Some("c1"), "Upgrade VIP Rp 250.000 ke DANA 0812-3456-7890 ya sayang"),
             (2, Some("c2"), "Deposit verifikasi 500rb ke dana 081234567890"),
@@ -318,11 +325,12 @@ mod tests {
         ]);
         let recs = view(&owned);
         let owners = [HandleOwner { account: 1, handle: "Rina_KR", record: 0 }];
+        assert_eq!(recs.len(), 10);
         let shared = shared_values(&recs, &owners, &LinkConfig::default());
         let of = |k: LinkKind| shared.iter().filter(|s| s.kind == k).collect::<Vec<_>>();
         let scripts = of(LinkKind::Script);
         assert_eq!(scripts.len(), 1, "{shared:?}");
-        assert_eq!(scripts[0].accounts(), BTreeSet::from([1, 2]));
+        assert_eq!(scripts[0].accounts(), BTreeSet::from([1, 2]), "account 4 sent it once: no sharer");
         let payments = of(LinkKind::Payment);
         assert_eq!(payments.len(), 1, "a wallet named without a number links nobody: {payments:?}");
         assert_eq!(payments[0].value, "ewallet dana 081234567890");
@@ -341,13 +349,15 @@ mod tests {
         ];
         let convs: Vec<String> = (0..5).map(|i| format!("d{i}")).collect();
         for (i, c) in convs.iter().enumerate() {
-            rows.push((10 + i as u32, Some(c.as_str()), "Hubungi call center 0800-1-500-888 ya"));
+            rows.push((10 + i as u32, Some(c.as_str()), "Hubungi kami di 0812-3456-7890 ya"));
         }
         let owned = records(&rows);
         let recs = view(&owned);
         let config = LinkConfig { max_sharers: 4, ..LinkConfig::default() };
         assert!(shared_values(&recs, &[], &config).is_empty());
-        assert_eq!(shared_values(&recs, &[], &LinkConfig::default()).len(), 1);
+        let shared = shared_values(&recs, &[], &LinkConfig::default());
+        assert_eq!(shared.len(), 1, "{shared:?}");
+        assert_eq!((shared[0].kind, shared[0].value.as_str()), (LinkKind::Contact, "phone 081234567890"));
     }
 
     #[test]

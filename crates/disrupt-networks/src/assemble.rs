@@ -421,10 +421,12 @@ fn describe(
     let density = internal_edges as f64 / (n * (n - 1) / 2) as f64;
     let traits_strength = traits.strength(n);
     let score = network_score(evidence_strength, density, summaries.len(), traits_strength);
+    // The chance comparison only means something for statistical evidence (deterministic
+    // links such as a shared model batch or payment account expect nothing by chance).
     let strongest = pairs
         .fused
         .iter()
-        .filter(|p| p.significant)
+        .filter(|p| p.significant && p.expected > 0.0)
         .min_by(|x, y| x.p_value.total_cmp(&y.p_value).then(y.co_actions.cmp(&x.co_actions)).then((x.a, x.b).cmp(&(y.a, y.b))));
     let mut explanation = explain(n, &summaries, strongest.map(|p| (p.co_actions, p.expected, p.p_value)), &traits);
     if !attached.is_empty() {

@@ -1,6 +1,7 @@
 //! The simulated world: accounts, their week of posts, operations and traps.
 
 mod ai_ops;
+mod scam_ops;
 
 use crate::text::{edit_words, homoglyphs, invisible, sentence, translate, EMOJI};
 use disrupt_records::format_rfc3339;
@@ -41,6 +42,7 @@ impl Default for SimulateConfig {
 pub struct SimulationSummary {
     pub accounts: usize,
     pub posts: usize,
+    pub messages: usize,
     /// Operation name -> (type, members).
     pub operations: BTreeMap<String, (String, usize)>,
     /// Trap name -> participating organic accounts.
@@ -137,8 +139,11 @@ struct Gen {
     originals: Vec<Original>,
     used_ids: std::collections::HashSet<u64>,
     posts: usize,
-    /// Labels of AI-provider accounts (not in `accounts`: they have no posts).
-    ai_labels: Vec<Value>,
+    /// Labels of accounts outside `accounts` (AI-provider, Telegram and ad accounts).
+    extra_labels: Vec<Value>,
+    /// True stage of every message, for `stages_truth.jsonl`.
+    stage_truth: Vec<Value>,
+    messages: usize,
     /// True provenance links, for `provenance_truth.jsonl`.
     provenance_truth: Vec<Value>,
 }
@@ -270,8 +275,10 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
         originals: Vec::new(),
         used_ids: Default::default(),
         posts: 0,
-        ai_labels: Vec::new(),
+        extra_labels: Vec::new(),
         provenance_truth: Vec::new(),
+        stage_truth: Vec::new(),
+        messages: 0,
     };
     let mut summary = SimulationSummary::default();
     let n = config.organic_accounts.max(50);
@@ -329,6 +336,8 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
     plant_traps(&mut g, &organic, &mut summary);
     plant_operations(&mut g, n, config, &mut summary);
     ai_ops::plant(&mut g, &organic, &mut summary);
+    // One scam operation per 100,000 organic accounts, at least one.
+    scam_ops::plant(&mut g, 1 + n / 100_000, &mut summary);
 
     // Write: accounts and posts shuffled together; labels apart.
     for a in &g.accounts {
@@ -355,7 +364,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
         w.write_all(v.to_string().as_bytes())?;
         w.write_all(b"\n")?;
     }
-    for v in &g.ai_labels {
+    for v in &g.extra_labels {
         w.write_all(v.to_string().as_bytes())?;
         w.write_all(b"\n")?;
     }
@@ -366,8 +375,15 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
         w.write_all(b"\n")?;
     }
     w.flush()?;
+    let mut w = BufWriter::new(std::fs::File::create(out.join("stages_truth.jsonl"))?);
+    for v in &g.stage_truth {
+        w.write_all(v.to_string().as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
     summary.accounts = g.accounts.len();
     summary.posts = g.posts;
+    summary.messages = g.messages;
     Ok(summary)
 }
 

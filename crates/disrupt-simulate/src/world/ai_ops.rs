@@ -76,7 +76,7 @@ fn ai_account(g: &mut Gen, id: &str, label: Value) {
     let mut l = label;
     l["account"] = json!(id);
     l["kind"] = json!("label");
-    g.ai_labels.push(l);
+    g.extra_labels.push(l);
 }
 
 pub(super) fn plant(g: &mut Gen, organic: &[usize], summary: &mut SimulationSummary) {

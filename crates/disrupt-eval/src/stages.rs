@@ -1,0 +1,99 @@
+//! Stage accuracy: each message's stage in a scan's `stages.jsonl` against the true stages
+//! a generator wrote (`stages_truth.jsonl`: `{"message", "stage"}` per line), overall, per
+//! true stage (recall) and as a confusion matrix.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+const STAGES: [&str; 4] = ["ping", "zing", "sting", "other"];
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StageReport {
+    /// Messages with a true stage.
+    pub messages: usize,
+    /// Of them, staged by the scan.
+    pub staged: usize,
+    pub correct: usize,
+    pub accuracy: f64,
+    /// Per true stage: messages and how many the scan staged the same.
+    pub by_stage: BTreeMap<String, (usize, usize)>,
+    /// `confusion[true][found]`.
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+fn lines(text: &str) -> impl Iterator<Item = Result<Value, String>> + '_ {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+}
+
+/// Scores `found` (a `stages.jsonl`) against `truth` (a `stages_truth.jsonl`). A message
+/// the scan did not stage counts as wrong.
+pub fn evaluate_stages(truth: &str, found: &str) -> Result<StageReport, String> {
+    let mut staged: HashMap<String, String> = HashMap::new();
+    for v in lines(found) {
+        let v = v.map_err(|e| format!("stages.jsonl {e}"))?;
+        if let (Some(m), Some(s)) = (v["message"].as_str(), v["stage"].as_str()) {
+            staged.insert(m.to_string(), s.to_string());
+        }
+    }
+    let mut report =
+        StageReport { messages: 0, staged: 0, correct: 0, accuracy: 0.0, by_stage: BTreeMap::new(), confusion: BTreeMap::new() };
+    for v in lines(truth) {
+        let v = v.map_err(|e| format!("truth {e}"))?;
+        let (Some(m), Some(true_stage)) = (v["message"].as_str(), v["stage"].as_str()) else { continue };
+        report.messages += 1;
+        let found_stage = staged.get(m).map(String::as_str).unwrap_or("unstaged");
+        report.staged += (found_stage != "unstaged") as usize;
+        let right = found_stage == true_stage;
+        report.correct += right as usize;
+        let e = report.by_stage.entry(true_stage.to_string()).or_default();
+        e.0 += 1;
+        e.1 += right as usize;
+        *report.confusion.entry(true_stage.to_string()).or_default().entry(found_stage.to_string()).or_default() += 1;
+    }
+    report.accuracy = if report.messages == 0 { 0.0 } else { report.correct as f64 / report.messages as f64 };
+    Ok(report)
+}
+
+/// The report as a table for a terminal.
+pub fn render(r: &StageReport) -> String {
+    let mut s = format!(
+        "message stages: accuracy {:.4} ({} of {} messages; {} staged)\n  true \\ found   {}\n",
+        r.accuracy,
+        r.correct,
+        r.messages,
+        r.staged,
+        STAGES.iter().map(|x| format!("{x:>6}")).collect::<Vec<_>>().join(" ")
+    );
+    for t in STAGES {
+        let Some(row) = r.confusion.get(t) else { continue };
+        let (n, ok) = r.by_stage.get(t).copied().unwrap_or((0, 0));
+        s.push_str(&format!(
+            "  {t:<14} {}   recall {:.3}\n",
+            STAGES.iter().map(|f| format!("{:>6}", row.get(*f).copied().unwrap_or(0))).collect::<Vec<_>>().join(" "),
+            if n == 0 { 0.0 } else { ok as f64 / n as f64 }
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_right_wrong_and_unstaged() {
+        let truth =
+            "{\"message\":\"a\",\"stage\":\"ping\"}\n{\"message\":\"b\",\"stage\":\"sting\"}\n{\"message\":\"c\",\"stage\":\"zing\"}\n";
+        let found = "{\"message\":\"a\",\"stage\":\"ping\"}\n{\"message\":\"b\",\"stage\":\"other\"}\n";
+        let r = evaluate_stages(truth, found).unwrap();
+        assert_eq!((r.messages, r.staged, r.correct), (3, 2, 1));
+        assert!((r.accuracy - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(r.confusion["sting"]["other"], 1);
+        assert_eq!(r.confusion["zing"]["unstaged"], 1);
+        assert!(render(&r).contains("accuracy 0.3333"));
+    }
+}
