@@ -316,6 +316,29 @@ pub fn run(args: ScanArgs) -> Result<()> {
     Ok(())
 }
 
+/// A scam network's funnel in one line of the summary.
+fn funnel_line(f: &serde_json::Value) -> String {
+    let pct = |k: &str| format!("{:.0}%", f[k].as_f64().unwrap_or(0.0) * 100.0);
+    let mut parts = vec![
+        format!("funnel: {} conversations, {} targets", f["conversations"], f["targets"]),
+        format!("reached zing {}, sting {}", pct("reached_zing"), pct("reached_sting")),
+    ];
+    if let Some(s) = f["median_seconds_to_first_payment_request"].as_f64() {
+        parts.push(format!("first payment request {:.1} h after first contact (median)", s / 3600.0));
+    }
+    let steps: Vec<String> = f["amounts_by_step"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| format!("{:.0} {}", s["median_value"].as_f64().unwrap_or(0.0), s["currency"].as_str().unwrap_or("")).trim().to_string())
+        .collect();
+    if !steps.is_empty() {
+        parts.push(format!("asks {}", steps.join(" -> ")));
+    }
+    parts.push(format!("up to {} conversations at once per account", f["max_concurrent_conversations"]));
+    parts.join(" | ")
+}
+
 fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std::path::Path, seconds: f64) {
     let stats = &result.corpus.stats;
     crate::outln!(
@@ -333,6 +356,15 @@ fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std:
         edges,
         out.display()
     );
+    if !result.stages.is_empty() {
+        let mut counts = std::collections::BTreeMap::new();
+        for s in &result.stages {
+            *counts.entry(s.stage.as_str()).or_insert(0usize) += 1;
+        }
+        let by_stage: Vec<String> =
+            ["ping", "zing", "sting", "other"].iter().map(|s| format!("{s} {}", counts.get(s).copied().unwrap_or(0))).collect();
+        crate::outln!("Staged {} chat messages: {} (stages.jsonl).", result.stages.len(), by_stage.join(", "));
+    }
     for n in result.networks.iter().take(20) {
         crate::outln!(
             "\n  {}  score {:.2}  {:<9}  {} accounts  [{}]",
@@ -343,6 +375,9 @@ fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std:
             n.platforms.join(", ")
         );
         crate::outln!("    {}", n.explanation);
+        if let Some(f) = &n.funnel {
+            crate::outln!("    {}", funnel_line(f));
+        }
     }
     if result.networks.len() > 20 {
         crate::outln!("\n  ... and {} more in networks.json", result.networks.len() - 20);

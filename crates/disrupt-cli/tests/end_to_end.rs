@@ -80,6 +80,9 @@ fn scans_the_bundled_example_and_explains_a_member() {
     let out = tempfile::tempdir().unwrap();
     let stdout = run(disrupt().arg("scan").arg(repo().join("examples/simulated/records.jsonl.gz")).arg("--out").arg(out.path()));
     assert!(stdout.contains("Found 6 networks"), "{stdout}");
+    // The scam operation's funnel is in the summary.
+    assert!(stdout.contains("funnel: 240 conversations, 240 targets"), "{stdout}");
+    assert!(stdout.contains("asks 250000 IDR -> 500000 IDR -> 1500000 IDR"), "{stdout}");
     let doc = check_contract(out.path());
     assert_eq!(doc["inputs"]["by_kind"]["generation"], 24);
     // The two AI-using operations: each network lists its two AI-provider accounts.
