@@ -84,7 +84,11 @@ fn scans_the_bundled_example_and_explains_a_member() {
     assert!(stdout.contains("funnel: 240 conversations, 240 targets"), "{stdout}");
     assert!(stdout.contains("asks 250000 IDR -> 500000 IDR -> 1500000 IDR"), "{stdout}");
     let doc = check_contract(out.path());
-    assert_eq!(doc["inputs"]["by_kind"]["generation"], 24);
+    assert_eq!(doc["inputs"]["by_kind"]["generation"], 25);
+    // The scam script was a model's output: the writer's AI account is in the scam network.
+    let scam = doc["networks"].as_array().unwrap().iter().find(|n| n["type"] == "scam").expect("a scam network");
+    assert_eq!(scam["operator_accounts"], serde_json::json!(["ai:org-scam1/user-1"]));
+    assert!(scam["explanation"].as_str().unwrap().contains("written by a model for ai:org-scam1/user-1"), "{}", scam["explanation"]);
     // The two AI-using operations: each network lists its two AI-provider accounts.
     let with_operators: Vec<&Value> =
         doc["networks"].as_array().unwrap().iter().filter(|n| n["operator_accounts"].as_array().is_some_and(|a| a.len() == 2)).collect();

@@ -39,6 +39,8 @@ pub struct LinkRecord<'a> {
     pub details: &'a [Detail],
     /// Canonical links the record carries (ads give them apart from the text).
     pub urls: &'a [String],
+    /// A model output from an AI provider's logs: its account wrote the script, once is enough.
+    pub generated: bool,
 }
 
 /// An account's own handle, with a record of its to cite when an ad points to it.
@@ -216,11 +218,15 @@ pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], con
     // same sentence once each are no operation.
     for group in script_groups(records, config) {
         let mut places: BTreeMap<u32, BTreeSet<(Option<&str>, u32)>> = BTreeMap::new();
+        let mut generated: BTreeSet<u32> = BTreeSet::new();
         for &i in &group {
             let r = &records[i];
             places.entry(r.account).or_default().insert((r.conversation, if r.conversation.is_some() { 0 } else { r.record }));
+            if r.generated {
+                generated.insert(r.account);
+            }
         }
-        let sharers: BTreeSet<u32> = places.iter().filter(|(_, p)| p.len() >= 2).map(|(a, _)| *a).collect();
+        let sharers: BTreeSet<u32> = places.iter().filter(|(a, p)| p.len() >= 2 || generated.contains(*a)).map(|(a, _)| *a).collect();
         if sharers.len() < 2 || sharers.len() > config.max_sharers {
             continue;
         }
@@ -305,6 +311,7 @@ mod tests {
                 words: &o.words,
                 details: &o.details,
                 urls: &o.urls,
+                generated: false,
             })
             .collect()
     }

@@ -93,6 +93,8 @@ pub struct Ad {
 #[derive(Debug, Default)]
 pub struct ScamEvidence {
     pub reports: Vec<(Signal, SignalReport)>,
+    /// "4 variations of the script were written by ai:org-7/user-1 (generation g-12)."
+    pub notes: Vec<NetworkNote>,
     /// Per cited record, the values it shares (for explanations).
     pub shared_values: std::collections::HashMap<u32, Vec<(Signal, String)>>,
 }
@@ -109,6 +111,11 @@ pub struct FunnelRecords<'a> {
     pub stages: &'a [disrupt_funnel::Staged],
     pub roles: &'a [Option<(disrupt_funnel::roles::Role, bool)>],
     pub ads: &'a [Ad],
+    /// Model outputs, so a script an AI account wrote ties that account to the operation.
+    pub generations: &'a [Generation],
+    pub generation_records: &'a disrupt_link::GenerationRecords,
+    /// Each generation's account (dense number).
+    pub generation_accounts: &'a [u32],
 }
 
 /// Shared scripts, payment details and contacts among operator-side accounts and ads,
@@ -155,9 +162,42 @@ pub fn scam_evidence(
                 words,
                 details: &records.stages[i].details,
                 urls: &no_urls,
+                generated: false,
             }
         })
         .collect();
+    // Model outputs take part only when there are chats to match them to.
+    let outputs: Vec<(u32, u32, &str)> = if operator_side.is_empty() {
+        Vec::new()
+    } else {
+        records
+            .generations
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.refused != Some(true))
+            .flat_map(|(gi, g)| {
+                g.outputs
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, o)| (records.generation_records.record(gi as u32, k as u32), gi as u32, o.as_str()))
+            })
+            .collect()
+    };
+    let output_words: Vec<Vec<u32>> = outputs.par_iter().map(|(_, _, t)| words_of(t)).collect();
+    let no_details: Vec<disrupt_funnel::Detail> = Vec::new();
+    for ((record, gi, text), words) in outputs.iter().zip(&output_words) {
+        link_records.push(LinkRecord {
+            record: *record,
+            account: records.generation_accounts[*gi as usize],
+            conversation: None,
+            text,
+            words,
+            details: &no_details,
+            urls: &no_urls,
+            generated: true,
+        });
+    }
+    let generation_of: std::collections::HashMap<u32, u32> = outputs.iter().map(|(r, gi, _)| (*r, *gi)).collect();
     for (((ad, staged), words), urls) in records.ads.iter().zip(&ad_stages).zip(&ad_words).zip(&ad_urls) {
         link_records.push(LinkRecord {
             record: ad.record,
@@ -167,6 +207,7 @@ pub fn scam_evidence(
             words,
             details: &staged.details,
             urls,
+            generated: false,
         });
     }
     // An operator-side account's own handle, cited by its first message.
@@ -234,6 +275,32 @@ pub fn scam_evidence(
             }
         }
     }
+    // One note per generation whose outputs became scripts: its account, how many outputs,
+    // and every account that sent them.
+    let mut by_generation: std::collections::BTreeMap<u32, (u32, BTreeSet<u32>, BTreeSet<u32>)> = std::collections::BTreeMap::new();
+    for value in shared.iter().filter(|v| v.kind == LinkKind::Script) {
+        for &(account, record) in &value.uses {
+            if let Some(&gi) = generation_of.get(&record) {
+                let e = by_generation.entry(gi).or_insert_with(|| (account, BTreeSet::new(), BTreeSet::new()));
+                e.1.insert(record);
+                e.2.extend(value.accounts());
+            }
+        }
+    }
+    let notes: Vec<NetworkNote> = by_generation
+        .into_iter()
+        .map(|(gi, (ai, outputs, members))| NetworkNote {
+            accounts: members.into_iter().collect(),
+            text: format!(
+                "{} {} of the script {} written by a model for {} (generation {}).",
+                outputs.len(),
+                if outputs.len() == 1 { "line" } else { "lines" },
+                if outputs.len() == 1 { "was" } else { "were" },
+                accounts[ai as usize].id,
+                records.generations[gi as usize].id
+            ),
+        })
+        .collect();
     let mut reports: Vec<(Signal, SignalReport)> = Vec::new();
     for signal in Signal::SCAM {
         let list: Vec<PairEvidence> = pairs.iter().filter(|((s, _, _), _)| *s == signal).map(|(_, p)| p.clone()).collect();
@@ -245,7 +312,7 @@ pub fn scam_evidence(
             ));
         }
     }
-    ScamEvidence { reports, shared_values: shared_by_record }
+    ScamEvidence { reports, notes, shared_values: shared_by_record }
 }
 
 /// Adds scam evidence to detection (deterministic, like provenance).

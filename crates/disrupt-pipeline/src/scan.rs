@@ -421,6 +421,8 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // ads share added to the same graph as every other kind of evidence.
     let started = Instant::now();
     let stages = stage_messages(&corpus.messages, &config.stager);
+    let generation_accounts: Vec<u32> =
+        corpus.generations.iter().map(|g| ai_accounts.get(g.account.as_str()).copied().unwrap_or(0)).collect();
     let roles = message_roles(&corpus.messages, &stages);
     let funnel_records = crate::linking::FunnelRecords {
         messages: &corpus.messages,
@@ -429,9 +431,14 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         stages: &stages,
         roles: &roles,
         ads: &ads,
+        generations: &corpus.generations,
+        generation_records: &generation_records,
+        generation_accounts: &generation_accounts,
     };
     let scam = crate::linking::scam_evidence(&funnel_records, &config.stager, &accounts, &posts, &config.detect, &config.scam_links);
     crate::linking::add_scam_to_detection(&mut detection, &scam);
+    let mut notes = notes;
+    notes.extend(scam.notes.iter().cloned());
     if !corpus.messages.is_empty() || !ads.is_empty() {
         stage(observer, &mut timings, "funnel", started);
     }

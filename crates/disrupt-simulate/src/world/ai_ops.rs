@@ -57,7 +57,16 @@ fn disguise(g: &mut Gen, text: &str, style: &str) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn generation(g: &mut Gen, id: &str, account: &str, time: i64, prompt: &str, outputs: &[String], refused: bool, infra: &[(&str, String)]) {
+pub(super) fn generation(
+    g: &mut Gen,
+    id: &str,
+    account: &str,
+    time: i64,
+    prompt: &str,
+    outputs: &[String],
+    refused: bool,
+    infra: &[(&str, String)],
+) {
     let mut v = json!({
         "kind": "generation", "id": id, "account": account, "created_at": format_rfc3339(time),
         "prompt": prompt, "outputs": outputs, "model": "sim-model-1",
@@ -71,7 +80,7 @@ fn generation(g: &mut Gen, id: &str, account: &str, time: i64, prompt: &str, out
     g.lines.push(v.to_string());
 }
 
-fn ai_account(g: &mut Gen, id: &str, label: Value) {
+pub(super) fn ai_account(g: &mut Gen, id: &str, label: Value) {
     g.lines.push(json!({"kind": "account", "id": id, "platform": "ai", "handle": id.trim_start_matches("ai:")}).to_string());
     let mut l = label;
     l["account"] = json!(id);

@@ -6,6 +6,9 @@
 //! talk, affection (zing), then escalating payment requests (sting: a "VIP upgrade", a
 //! "verification deposit", a "withdrawal fee") to e-wallet numbers and bank accounts the
 //! operators share. Some targets leave early, some refuse to pay, some pay once or more.
+//! The script itself is a model's output: one AI-provider account asked for the greetings
+//! and lines of affection (its `generation` record is in the data, as a provider's logs
+//! would give it).
 //!
 //! The traps behave like parts of that and are no operation: sellers who advertise and then
 //! give their own bank account to customers who wrote first; a shop whose two service
@@ -222,6 +225,35 @@ pub fn plant(g: &mut Gen, operations: usize, summary: &mut SimulationSummary) {
                 json!({"operation": name, "type": "scam", "role": "operator", "perturbation": "scam_script"}),
             );
         }
+        // The script was written with a model: its greetings and lines of affection are one
+        // AI-provider account's outputs, which the operators fill in and vary.
+        let writer = format!("ai:org-scam{op}/user-1");
+        super::ai_ops::ai_account(
+            g,
+            &writer,
+            json!({"operation": name, "type": "scam", "role": "operator", "perturbation": "ai_operator"}),
+        );
+        let (persona, city) = (operators[0].1, operators[0].2);
+        let outputs = vec![
+            format!(
+                "Halo kak, salam kenal ya, aku {persona} dari {city}. Aku lihat profil kakak di KlubRomantis, boleh kenalan lebih dekat?"
+            ),
+            format!("Hai kak, salam kenal, aku {persona} dari {city}. Tadi aku lihat profil kakak di KlubRomantis, boleh kita kenalan?"),
+            format!("Halo kak, salam kenal ya. Aku {persona}, tinggal di {city}, aku lihat profil kakak di KlubRomantis, boleh kenalan?"),
+            "Baru kenal sebentar tapi aku sudah sayang sama kamu".to_string(),
+            "Percayalah, hanya kamu yang aku pikirkan setiap hari".to_string(),
+        ];
+        let ip = format!("203.0.113.{}", 10 + op);
+        super::ai_ops::generation(
+            g,
+            &format!("gen-scam{op}-1"),
+            &writer,
+            START_MS - 2 * DAY,
+            "Tulis 5 pesan perkenalan dan rayuan yang hangat untuk member aplikasi kencan KlubRomantis, bahasa Indonesia santai",
+            &outputs,
+            false,
+            &[("ip", ip)],
+        );
         // Payment details the operators share: a few wallets and two bank accounts.
         let wallets: Vec<String> = (0..3).map(|_| format!("{} 08{}", pick(g, WALLETS), digits(g, 10))).collect();
         let banks: Vec<String> = (0..2).map(|_| format!("{} {}", pick(g, BANKS), digits(g, 10))).collect();
@@ -262,7 +294,7 @@ pub fn plant(g: &mut Gen, operations: usize, summary: &mut SimulationSummary) {
                 write_chat(g, &Chat { conversation: format!("telegram:chat{chats}"), operator: &operator, other: &target, start }, &lines);
             }
         }
-        summary.operations.insert(name, ("scam".into(), operators.len() + ad_accounts.len()));
+        summary.operations.insert(name, ("scam".into(), operators.len() + ad_accounts.len() + 1));
         *summary.traps.entry("scam_target".into()).or_default() += operators.len() * 24;
     }
     plant_look_alikes(g, &mut chats, summary);
