@@ -9,3 +9,21 @@ data=${1:-../shared/data}
 cargo test --release -q -p disrupt-funnel --test labelled_set -- --nocapture 2>&1 | grep "stage accuracy"
 cargo run --release -q -p disrupt-funnel --example lure_eval -- "$data"
 cargo run --release -q -p disrupt-funnel --example stage_speed -- 1000000
+
+# Simulated scam operations (ads, Indonesian chats, escalating requests) and their look-alikes,
+# at the default scale and ten times it: stage accuracy, whether each operation sits whole in
+# one scam network, look-alikes flagged, and the funnel stage's time within a scan.
+cargo build --release -q
+bin=target/release/disrupt
+work=bench/runs/funnel
+mkdir -p "$work"
+for run in "5000 11" "50000 12"; do
+  set -- $run
+  d=$work/scale-$1
+  rm -rf "$d"
+  $bin simulate --scale "$1" --seed "$2" --out "$d/sim" > /dev/null
+  $bin scan "$d/sim/records.jsonl" --out "$d/out" -q --verbose 2>&1 | grep -E "^  (funnel|networks) "
+  $bin eval --truth "$d/sim/labels.jsonl" "$d/out" > "$d/eval.txt"
+  echo "scale $1 seed $2:"
+  grep -E "scam-|message stages|true \\\\|^  (ping|zing|sting|other) |scam_target|legit_seller|shop_|friend_loan|couple" "$d/eval.txt"
+done
