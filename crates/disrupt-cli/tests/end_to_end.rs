@@ -348,6 +348,12 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
             "created_at": 1_772_440_000, "text": "Cari pasangan serius? Gabung KlubRomantis, chat admin kami @op1 sekarang juga"})
         .to_string(),
     );
+    // A Telegram channel post (no ad) promoting the other operator's handle.
+    lines.push(
+        serde_json::json!({"kind": "post", "id": "telegram:klubromantis/5", "account": "telegram:klubromantis", "platform": "telegram",
+            "created_at": 1_772_440_500, "text": "Member baru? Langsung chat t.me/op2 ya, dijamin dapat teman kencan"})
+        .to_string(),
+    );
     let input = dir.path().join("chats.jsonl");
     std::fs::write(&input, lines.join("\n")).unwrap();
     let out = dir.path().join("out");
@@ -359,8 +365,8 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
     assert_eq!(n["type"], "scam");
     assert_eq!(
         n["accounts"],
-        serde_json::json!(["facebook:klubromantis_ads", "telegram:op1", "telegram:op2"]),
-        "the ad joins, the shop's staff do not: {doc}"
+        serde_json::json!(["facebook:klubromantis_ads", "telegram:klubromantis", "telegram:op1", "telegram:op2"]),
+        "the ad and the channel join, the shop's staff do not: {doc}"
     );
     assert_eq!(n["targets"], serde_json::json!(["telegram:v1", "telegram:v2", "telegram:v3", "telegram:v4"]));
     for signal in ["shared_script", "shared_payment", "shared_contact"] {

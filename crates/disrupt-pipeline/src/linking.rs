@@ -79,14 +79,13 @@ pub fn fan_out_notes(linkage: &Linkage, generations: &[Generation], accounts: &[
         .collect()
 }
 
-/// An ad (`is_ad` post) as the funnel stage reads it.
-#[derive(Debug, Clone)]
+/// A promotional post (an ad, or a Telegram channel post) the funnel stage reads back from
+/// the post store.
+#[derive(Debug, Clone, Copy)]
 pub struct Ad {
     /// The post's number in the post store.
     pub record: u32,
     pub account: u32,
-    pub text: String,
-    pub urls: Vec<String>,
 }
 
 /// What scam operations share, as evidence for the graph.
@@ -136,18 +135,12 @@ pub fn scam_evidence(
     if operator_side.is_empty() && records.ads.is_empty() {
         return ScamEvidence::default();
     }
-    let ad_stages: Vec<disrupt_funnel::Staged> = records.ads.par_iter().map(|a| stager.stage(&a.text, true)).collect();
+    // Promotional posts' text and canonical links, read back from the store.
+    let ad_posts: Vec<disrupt_networks::PostInfo> = records.ads.par_iter().map(|a| posts.get_or_placeholder(a.record)).collect();
+    let ad_stages: Vec<disrupt_funnel::Staged> = ad_posts.par_iter().map(|p| stager.stage(&p.text, true)).collect();
     let words_of = |t: &str| disrupt_normalize::word_set(&disrupt_normalize::matching_text(t));
     let message_words: Vec<Vec<u32>> = operator_side.par_iter().map(|&i| words_of(&records.messages[i].text)).collect();
-    let ad_words: Vec<Vec<u32>> = records.ads.par_iter().map(|a| words_of(&a.text)).collect();
-    let ad_urls: Vec<Vec<String>> = records
-        .ads
-        .iter()
-        .map(|a| {
-            let raw = if a.urls.is_empty() { disrupt_normalize::extract_urls(&a.text) } else { a.urls.clone() };
-            raw.iter().filter_map(|u| disrupt_normalize::canonical_url(u, &disrupt_normalize::UrlPolicy::default())).collect()
-        })
-        .collect();
+    let ad_words: Vec<Vec<u32>> = ad_posts.par_iter().map(|p| words_of(&p.text)).collect();
     let no_urls: Vec<String> = Vec::new();
     let mut link_records: Vec<LinkRecord<'_>> = operator_side
         .iter()
@@ -198,15 +191,15 @@ pub fn scam_evidence(
         });
     }
     let generation_of: std::collections::HashMap<u32, u32> = outputs.iter().map(|(r, gi, _)| (*r, *gi)).collect();
-    for (((ad, staged), words), urls) in records.ads.iter().zip(&ad_stages).zip(&ad_words).zip(&ad_urls) {
+    for (((ad, post), staged), words) in records.ads.iter().zip(&ad_posts).zip(&ad_stages).zip(&ad_words) {
         link_records.push(LinkRecord {
             record: ad.record,
             account: ad.account,
             conversation: None,
-            text: &ad.text,
+            text: &post.text,
             words,
             details: &staged.details,
-            urls,
+            urls: &post.urls,
             generated: false,
         });
     }

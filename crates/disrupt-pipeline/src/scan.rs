@@ -156,7 +156,7 @@ pub struct Loaded {
     pub message_base: u32,
     /// Account and time of each generation record and message, to follow the posts' columns.
     pub extra_columns: (Vec<u32>, Vec<i64>),
-    /// Ads (`is_ad` posts), kept whole for the funnel stage.
+    /// Ads (`is_ad` posts) and Telegram channel posts, for the funnel stage.
     pub ads: Vec<crate::linking::Ad>,
     pub timings: Vec<StageTiming>,
 }
@@ -243,13 +243,10 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             let result = ingest_file(path, &display, &ingest_options, &mut |event| match event {
                 IngestEvent::Record { record, .. } => {
                     if let Added::Post(post, account) = corpus.add(record) {
-                        if post.is_ad == Some(true) {
-                            ads.push(crate::linking::Ad {
-                                record: posts_sent,
-                                account,
-                                text: post.text.clone(),
-                                urls: post.urls.clone().unwrap_or_default(),
-                            });
+                        // Ads and Telegram channel posts are where an operation promotes its
+                        // contacts; the funnel stage reads them back from the post store.
+                        if post.is_ad == Some(true) || post.platform == "telegram" {
+                            ads.push(crate::linking::Ad { record: posts_sent, account });
                         }
                         posts_sent += 1;
                         pending.push((post, account));
