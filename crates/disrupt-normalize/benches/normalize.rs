@@ -1,4 +1,5 @@
-//! Normalization hot paths: matching text (ASCII and disguised Unicode) and canonical URLs.
+//! Normalization hot paths: matching text (ASCII, accented and disguised Unicode) and canonical
+//! URLs.
 //! `cargo bench -p disrupt-normalize`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -12,6 +13,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("matching_text_ascii", |b| b.iter(|| matching_text(black_box(ascii))));
     g.throughput(Throughput::Bytes(disguised.len() as u64));
     g.bench_function("matching_text_disguised", |b| b.iter(|| matching_text(black_box(disguised))));
+    // Most non-ASCII posts are not disguised, only written in a language with accents.
+    let accented = "Él dijo que la situación económica está mejorando rápidamente en la región según el ministro #economía";
+    g.throughput(Throughput::Bytes(accented.len() as u64));
+    g.bench_function("matching_text_accented", |b| b.iter(|| matching_text(black_box(accented))));
     let policy = UrlPolicy::default();
     g.throughput(Throughput::Elements(1));
     g.bench_function("canonical_url", |b| {

@@ -9,7 +9,7 @@
 //! whitespace collapses.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 use xxhash_rust::xxh3::xxh3_64;
@@ -59,7 +59,7 @@ fn classify(token: &str) -> TokenClass {
 }
 
 thread_local! {
-    static SKELETON_CACHE: RefCell<HashMap<char, Box<str>>> = RefCell::new(HashMap::new());
+    static SKELETON_CACHE: RefCell<FxHashMap<char, Box<str>>> = RefCell::new(FxHashMap::default());
 }
 
 /// Folds one (already lower-cased) character to its confusable prototype, lower-cased.
@@ -156,6 +156,10 @@ fn matching_text_general(raw: &str) -> String {
     let mut cleaned = String::with_capacity(raw.len());
     if raw.is_ascii() {
         cleaned.push_str(raw);
+    } else if unicode_normalization::is_nfkc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes {
+        // Most non-ASCII text (accented letters, other scripts) is already in NFKC: the
+        // quick check costs a table lookup a character, normalizing far more.
+        cleaned.extend(raw.chars().filter(|c| !is_invisible(*c)));
     } else {
         cleaned.extend(raw.nfkc().filter(|c| !is_invisible(*c)));
     }
@@ -195,7 +199,7 @@ fn matching_text_general(raw: &str) -> String {
         }
         pending_space = true;
     }
-    if out.is_ascii() {
+    if out.is_ascii() || unicode_normalization::is_nfc_quick(out.chars()) == unicode_normalization::IsNormalized::Yes {
         out
     } else {
         // Folding can leave a combining mark after a base letter; compose them so the
