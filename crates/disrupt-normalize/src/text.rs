@@ -8,8 +8,8 @@
 //! lookalikes fold to Latin); punctuation and symbols (emoji included) become spaces;
 //! whitespace collapses.
 
-use std::cell::RefCell;
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 use xxhash_rust::xxh3::xxh3_64;
@@ -286,18 +286,22 @@ pub fn matching_tokens(matching: &str) -> impl Iterator<Item = &str> {
 /// The sorted, distinct 32-bit hashes of a matching text's words: the word set that
 /// near-duplicate detection and provenance matching compare.
 pub fn word_set(matching: &str) -> Vec<u32> {
-    let mut words: Vec<u32> = matching_tokens(matching).map(|t| (xxh3_64(t.as_bytes()) >> 32) as u32).collect();
+    set_of_words(&token_hashes(matching))
+}
+
+fn token_hashes(matching: &str) -> Vec<u64> {
+    matching_tokens(matching).map(|t| xxh3_64(t.as_bytes())).collect()
+}
+
+fn set_of_words(hashes: &[u64]) -> Vec<u32> {
+    let mut words: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
     words.sort_unstable();
     words.dedup();
     words
 }
 
-/// Hashes of a matching text's word pairs (bigrams), sorted and distinct: what provenance
-/// matching joins posts and model outputs on (a pair of adjacent words is far rarer than
-/// either word, and an edited word breaks only the two pairs it is in).
-pub fn word_pairs(matching: &str) -> Vec<u32> {
-    let words: Vec<u64> = matching_tokens(matching).map(|t| xxh3_64(t.as_bytes())).collect();
-    let mut pairs: Vec<u32> = words
+fn pairs_of_words(hashes: &[u64]) -> Vec<u32> {
+    let mut pairs: Vec<u32> = hashes
         .windows(2)
         .map(|w| {
             let mut b = [0u8; 16];
@@ -309,6 +313,22 @@ pub fn word_pairs(matching: &str) -> Vec<u32> {
     pairs.sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// [`word_set`] and [`word_pair_sketch`] at once: the text is split and its words hashed
+/// once for both (every post needs both).
+pub fn word_set_and_sketch(matching: &str, k: usize) -> (Vec<u32>, Vec<u32>) {
+    let hashes = token_hashes(matching);
+    let mut pairs = pairs_of_words(&hashes);
+    pairs.truncate(k);
+    (set_of_words(&hashes), pairs)
+}
+
+/// Hashes of a matching text's word pairs (bigrams), sorted and distinct: what provenance
+/// matching joins posts and model outputs on (a pair of adjacent words is far rarer than
+/// either word, and an edited word breaks only the two pairs it is in).
+pub fn word_pairs(matching: &str) -> Vec<u32> {
+    pairs_of_words(&token_hashes(matching))
 }
 
 /// The `k` smallest word-pair hashes of a text: a bottom-k sketch. A post copied from an
@@ -343,6 +363,14 @@ pub fn fold_hashtag(tag: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_and_sketch_at_once_equal_each_apart() {
+        for text in ["", "one", "the city council voted to double the bridge budget again", "a b a b c"] {
+            let m = matching_text(text);
+            assert_eq!(word_set_and_sketch(&m, 8), (word_set(&m), word_pair_sketch(&m, 8)), "{text}");
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -3,8 +3,7 @@
 use disrupt_detect::PostFeatures;
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
-    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_pair_sketch, word_set,
-    UrlPolicy,
+    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_set_and_sketch, UrlPolicy,
 };
 use disrupt_records::Post;
 use rayon::prelude::*;
@@ -36,7 +35,7 @@ pub fn text_key(info: &PostInfo) -> Option<u64> {
 /// Derives a post's matching keys and moves what evidence needs out of the record.
 pub fn normalize_post(mut post: Post, account: u32, policy: &UrlPolicy) -> NormalizedPost {
     let matching = if post.repost_of.is_some() { String::new() } else { matching_text(&post.text) };
-    let tokens = word_set(&matching);
+    let (tokens, sketch) = word_set_and_sketch(&matching, disrupt_detect::features::SKETCH_LEN);
     let raw_urls = match post.urls.take() {
         Some(u) => u,
         None => extract_urls(&post.text),
@@ -60,7 +59,7 @@ pub fn normalize_post(mut post: Post, account: u32, policy: &UrlPolicy) -> Norma
         hashtags: hashtags.iter().map(|h| hash_str(h)).collect(),
         repost_of: post.repost_of.as_deref().map(hash_str),
         reply_to: post.reply_to.as_deref().map(hash_str),
-        sketch: word_pair_sketch(&matching, disrupt_detect::features::SKETCH_LEN),
+        sketch,
     };
     let info = PostInfo {
         id: post.id,
