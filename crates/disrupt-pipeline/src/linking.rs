@@ -42,7 +42,43 @@ fn duration(ms: i64) -> String {
 
 /// "7 outputs of generation g-123 by ai:org-17, in 4 languages, were posted by 7 x accounts
 /// within 40 min."
-pub fn fan_out_notes(linkage: &Linkage, generations: &[Generation], accounts: &[AccountInfo], posts: &PostStore) -> Vec<NetworkNote> {
+///
+/// Languages of fan-out posts that give none are detected here, in parallel, and kept in
+/// `detected` (by post) so the scan's languages stage does not detect them again.
+pub fn fan_out_notes(
+    linkage: &Linkage,
+    generations: &[Generation],
+    accounts: &[AccountInfo],
+    posts: &PostStore,
+    detected: &mut rustc_hash::FxHashMap<u32, String>,
+) -> Vec<NetworkNote> {
+    use rayon::prelude::*;
+    let mut fan_out_posts: Vec<u32> = linkage.fan_outs.iter().flat_map(|f| f.posts.iter().map(|&(p, _)| p)).collect();
+    fan_out_posts.sort_unstable();
+    fan_out_posts.dedup();
+    let given_or_found: Vec<(u32, Option<String>)> = fan_out_posts
+        .par_iter()
+        .map(|&p| {
+            let lang = posts.get(p).ok().and_then(|info| match info.lang {
+                Some(l) => Some(l),
+                None => crate::features::post_language(&info),
+            });
+            (p, lang)
+        })
+        .collect();
+    let mut lang_of: rustc_hash::FxHashMap<u32, String> = rustc_hash::FxHashMap::default();
+    for (p, lang) in given_or_found {
+        if let Some(l) = lang {
+            lang_of.insert(p, l);
+        }
+    }
+    for &p in &fan_out_posts {
+        if let (Some(l), Ok(info)) = (lang_of.get(&p), posts.get(p)) {
+            if info.lang.is_none() {
+                detected.insert(p, l.clone());
+            }
+        }
+    }
     linkage
         .fan_outs
         .iter()
@@ -51,10 +87,8 @@ pub fn fan_out_notes(linkage: &Linkage, generations: &[Generation], accounts: &[
             let mut langs = BTreeSet::new();
             let mut platforms = BTreeSet::new();
             for &(post, _) in &f.posts {
-                if let Ok(info) = posts.get(post) {
-                    if let Some(l) = info.lang.or_else(|| disrupt_normalize::detect_language(&info.text)) {
-                        langs.insert(l);
-                    }
+                if let Some(l) = lang_of.get(&post) {
+                    langs.insert(l.clone());
                 }
                 platforms.insert(accounts[posts.account(post) as usize].platform.clone());
             }

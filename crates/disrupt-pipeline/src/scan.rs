@@ -408,7 +408,8 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     post_times.extend(extra_columns.1);
     let mut posts = posts;
     posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
-    let notes = crate::linking::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts);
+    let mut detected_langs = rustc_hash::FxHashMap::default();
+    let notes = crate::linking::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts, &mut detected_langs);
     crate::linking::add_to_detection(&mut detection, &linkage, &config.detect);
     stage(observer, &mut timings, "link", started);
     record_stage(observer, &mut timings, "link: index build", linkage.index_seconds);
@@ -450,7 +451,6 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let networks = crate::linking::attach_funnels(networks, &funnel_records);
     stage(observer, &mut timings, "networks", started);
 
-    let mut detected_langs = rustc_hash::FxHashMap::default();
     if config.detect_language {
         // Languages only matter for findings: detection costs tens of microseconds a post,
         // so it runs on the posts of flagged accounts only.
@@ -459,8 +459,10 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         let flagged: rustc_hash::FxHashSet<u32> =
             (0..accounts.len() as u32).filter(|&a| flagged_ids.contains(accounts[a as usize].id.as_str())).collect();
         use rayon::prelude::*;
-        let of_flagged: Vec<u32> = (0..public_posts as u32).filter(|&p| flagged.contains(&posts.account(p))).collect();
-        detected_langs = of_flagged
+        // Posts whose language the fan-out notes already detected are not detected again.
+        let of_flagged: Vec<u32> =
+            (0..public_posts as u32).filter(|&p| flagged.contains(&posts.account(p)) && !detected_langs.contains_key(&p)).collect();
+        let found: Vec<(u32, String)> = of_flagged
             .par_iter()
             .filter_map(|&p| {
                 let info = posts.get(p).ok()?;
@@ -470,7 +472,11 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                 post_language(&info).map(|l| (p, l))
             })
             .collect();
+        detected_langs.extend(found);
         stage(observer, &mut timings, "languages", started);
+    } else {
+        // The fan-out notes' detections stay in the notes only: the user asked for none.
+        detected_langs.clear();
     }
 
     Ok(ScanResult {
