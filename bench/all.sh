@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every figure of BENCHMARKS.md in one command: the side-by-side run against the peers, the
+# stage timings, the harder scenarios, provenance at a million posts and outputs, the scam
+# funnel figures, the bounded-memory run (when root, which its cgroup needs) and the
+# criterion micro-benchmarks. Takes hours at the default sizes (the peers are slow).
+# Usage: bench/all.sh [SIZE...]   (sizes for bench/run.sh; default 100k 1m)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(100k 1m)
+bench/run.sh "${sizes[@]}"
+if [ -s bench/runs/1m/sim/records.jsonl ]; then
+  echo "== where the time goes (1m, three runs)"
+  for _ in 1 2 3; do
+    /usr/bin/time -f "whole run %e s, %U s user + %S s system, %M KiB peak" \
+      target/release/disrupt scan bench/runs/1m/sim/records.jsonl --out bench/runs/1m/stages --verbose -q
+  done
+  cargo run --release -q -p disrupt-ingest --example ingest_speed -- bench/runs/1m/sim/records.jsonl
+fi
+echo "== robustness"
+bench/robustness.sh
+echo "== provenance"
+bench/provenance.sh 1000000
+echo "== scam funnels"
+bench/funnel.sh
+if [ "$(id -u)" = 0 ]; then
+  echo "== bounded memory"
+  bench/bounded.sh 10m 2048
+else
+  echo "== bounded memory: skipped (needs root for its cgroup; run sudo bench/bounded.sh 10m 2048)"
+fi
+echo "== micro-benchmarks"
+cargo bench -p disrupt-normalize --bench normalize -- --warm-up-time 1 --measurement-time 3
+cargo bench -p disrupt-detect --bench detectors -- --warm-up-time 1 --measurement-time 3
+cargo bench -p disrupt-networks --bench leiden -- --warm-up-time 1 --measurement-time 3
+cargo bench -p disrupt-link --bench provenance -- --warm-up-time 1 --measurement-time 3
