@@ -14,6 +14,7 @@
 //! one operation (a marketplace's domain, a national hotline) and is dropped.
 
 use crate::Detail;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -217,16 +218,18 @@ pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], con
     // operation works many targets with its script; two people who happen to write the
     // same sentence once each are no operation.
     for group in script_groups(records, config) {
-        let mut places: BTreeMap<u32, BTreeSet<(Option<&str>, u32)>> = BTreeMap::new();
-        let mut generated: BTreeSet<u32> = BTreeSet::new();
+        // Per account, its first place and whether it used the script in a second one (one
+        // comparison a record: a script can have hundreds of thousands of copies).
+        let mut first_place: FxHashMap<u32, (Option<&str>, u32)> = FxHashMap::default();
+        let mut sharers: BTreeSet<u32> = BTreeSet::new();
         for &i in &group {
             let r = &records[i];
-            places.entry(r.account).or_default().insert((r.conversation, if r.conversation.is_some() { 0 } else { r.record }));
-            if r.generated {
-                generated.insert(r.account);
+            let place = (r.conversation, if r.conversation.is_some() { 0 } else { r.record });
+            let first = *first_place.entry(r.account).or_insert(place);
+            if r.generated || first != place {
+                sharers.insert(r.account);
             }
         }
-        let sharers: BTreeSet<u32> = places.iter().filter(|(a, p)| p.len() >= 2 || generated.contains(*a)).map(|(a, _)| *a).collect();
         if sharers.len() < 2 || sharers.len() > config.max_sharers {
             continue;
         }
@@ -238,7 +241,7 @@ pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], con
             uses: group.iter().map(|&i| (records[i].account, records[i].record)).collect(),
         });
     }
-    let mut keyed: BTreeMap<(LinkKind, String), Vec<(u32, u32)>> = BTreeMap::new();
+    let mut keyed: FxHashMap<(LinkKind, String), Vec<(u32, u32)>> = FxHashMap::default();
     let mut keys = Vec::new();
     for r in records {
         for d in r.details {
@@ -261,12 +264,17 @@ pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], con
             uses.push((o.account, o.record));
         }
     }
-    for ((kind, value), uses) in keyed {
-        let accounts: BTreeSet<u32> = uses.iter().map(|u| u.0).collect();
-        if accounts.len() >= 2 && accounts.len() <= config.max_sharers {
-            out.push(SharedValue { kind, value, uses });
-        }
-    }
+    let mut shared: Vec<SharedValue> = keyed
+        .into_iter()
+        .filter(|(_, uses)| {
+            let accounts: BTreeSet<u32> = uses.iter().map(|u| u.0).collect();
+            accounts.len() >= 2 && accounts.len() <= config.max_sharers
+        })
+        .map(|((kind, value), uses)| SharedValue { kind, value, uses })
+        .collect();
+    // In key order, whatever the hash table's.
+    shared.sort_by(|x, y| (x.kind, &x.value).cmp(&(y.kind, &y.value)));
+    out.extend(shared);
     out
 }
 

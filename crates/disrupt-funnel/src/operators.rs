@@ -6,6 +6,7 @@
 
 use crate::roles::Role;
 use crate::{Stage, Staged};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,7 +62,7 @@ type Ask = (i64, f64, Option<String>);
 /// same order). `None` when no member worked a conversation on the operator side.
 pub fn network_funnel(members: &BTreeSet<&str>, messages: &[FunnelMessage<'_>], staged: &[Staged]) -> Option<(Vec<String>, Funnel)> {
     let operator_side = |m: &FunnelMessage<'_>| members.contains(m.account) && m.role != Some(Role::Target);
-    let conversations: BTreeSet<&str> = messages.iter().filter(|m| operator_side(m)).map(|m| m.conversation).collect();
+    let conversations: FxHashSet<&str> = messages.iter().filter(|m| operator_side(m)).map(|m| m.conversation).collect();
     if conversations.is_empty() {
         return None;
     }
@@ -71,11 +72,11 @@ pub fn network_funnel(members: &BTreeSet<&str>, messages: &[FunnelMessage<'_>], 
         .map(|m| m.account)
         .collect();
     // Per conversation: who spoke first, stages reached, time to first sting, amounts asked.
-    let mut first: BTreeMap<&str, (i64, bool)> = BTreeMap::new();
-    let mut first_sting: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut zing: BTreeSet<&str> = BTreeSet::new();
-    let mut asks: BTreeMap<&str, Vec<Ask>> = BTreeMap::new();
-    let mut spans: BTreeMap<&str, BTreeMap<&str, (i64, i64)>> = BTreeMap::new();
+    let mut first: FxHashMap<&str, (i64, bool)> = FxHashMap::default();
+    let mut first_sting: FxHashMap<&str, i64> = FxHashMap::default();
+    let mut zing: FxHashSet<&str> = FxHashSet::default();
+    let mut asks: FxHashMap<&str, Vec<Ask>> = FxHashMap::default();
+    let mut spans: FxHashMap<&str, FxHashMap<&str, (i64, i64)>> = FxHashMap::default();
     for (m, s) in messages.iter().zip(staged) {
         if !conversations.contains(m.conversation) {
             continue;

@@ -9,8 +9,8 @@
 //! targets. A conversation with no such account has no inferred roles. Given roles win.
 
 use crate::{Stage, Staged};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -29,11 +29,11 @@ pub struct RoleInput<'a> {
 
 /// Each message's role and whether it was given (`true`) or inferred.
 pub fn infer_roles(messages: &[RoleInput<'_>], staged: &[Staged], min_conversations: usize) -> Vec<Option<(Role, bool)>> {
-    let mut conversations_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut conversations_of: FxHashMap<&str, FxHashSet<&str>> = FxHashMap::default();
     // Per conversation, the first message asking for money: (time, position, account).
-    let mut first_ask: BTreeMap<&str, (i64, usize, &str)> = BTreeMap::new();
-    let mut pushes: BTreeSet<&str> = BTreeSet::new();
-    let mut given: BTreeMap<&str, Role> = BTreeMap::new();
+    let mut first_ask: FxHashMap<&str, (i64, usize, &str)> = FxHashMap::default();
+    let mut pushes: FxHashSet<&str> = FxHashSet::default();
+    let mut given: FxHashMap<&str, Role> = FxHashMap::default();
     for (i, (m, s)) in messages.iter().zip(staged).enumerate() {
         conversations_of.entry(m.account).or_default().insert(m.conversation);
         let payment = !s.amounts.is_empty() || s.details.iter().any(|d| matches!(d.kind.as_str(), "bank_account" | "ewallet" | "crypto"));
@@ -50,12 +50,12 @@ pub fn infer_roles(messages: &[RoleInput<'_>], staged: &[Staged], min_conversati
             given.insert(m.account, r);
         }
     }
-    let asks_money: BTreeSet<&str> = first_ask.values().map(|(_, _, a)| *a).collect();
+    let asks_money: FxHashSet<&str> = first_ask.values().map(|(_, _, a)| *a).collect();
     let operator = |a: &str| match given.get(a) {
         Some(r) => *r == Role::Operator,
-        None => asks_money.contains(a) || (pushes.contains(a) && conversations_of.get(a).map_or(0, BTreeSet::len) >= min_conversations),
+        None => asks_money.contains(a) || (pushes.contains(a) && conversations_of.get(a).map_or(0, FxHashSet::len) >= min_conversations),
     };
-    let mut has_operator: BTreeSet<&str> = BTreeSet::new();
+    let mut has_operator: FxHashSet<&str> = FxHashSet::default();
     for m in messages {
         if operator(m.account) {
             has_operator.insert(m.conversation);
