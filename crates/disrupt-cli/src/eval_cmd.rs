@@ -26,6 +26,14 @@ pub struct EvalArgs {
     json: bool,
 }
 
+/// The truth file given, or the one named `name` beside the labels when it exists.
+fn truth_file(given: &Option<PathBuf>, labels: &std::path::Path, name: &str) -> Option<PathBuf> {
+    given.clone().or_else(|| {
+        let beside = labels.with_file_name(name);
+        beside.exists().then_some(beside)
+    })
+}
+
 pub fn run(args: EvalArgs) -> Result<()> {
     let labels_text = std::fs::read_to_string(&args.truth).with_context(|| format!("cannot read {}", args.truth.display()))?;
     let labels = disrupt_eval::read_labels(&labels_text).map_err(|e| anyhow::anyhow!("{}: {e}", args.truth.display()))?;
@@ -34,10 +42,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?)
             .with_context(|| format!("{} is not JSON", path.display()))?;
     let report = disrupt_eval::evaluate(&labels, &doc, args.min_score);
-    let truth_path = args.provenance_truth.clone().or_else(|| {
-        let beside = args.truth.with_file_name("provenance_truth.jsonl");
-        beside.exists().then_some(beside)
-    });
+    let truth_path = truth_file(&args.provenance_truth, &args.truth, "provenance_truth.jsonl");
     let found_path = path.with_file_name("provenance.jsonl");
     let provenance = match truth_path {
         Some(t) if found_path.exists() => {
@@ -50,10 +55,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         }
         _ => None,
     };
-    let stages_truth = args.stages_truth.clone().or_else(|| {
-        let beside = args.truth.with_file_name("stages_truth.jsonl");
-        beside.exists().then_some(beside)
-    });
+    let stages_truth = truth_file(&args.stages_truth, &args.truth, "stages_truth.jsonl");
     let stages_found = path.with_file_name("stages.jsonl");
     let stages = match stages_truth {
         Some(t) if stages_found.exists() => {

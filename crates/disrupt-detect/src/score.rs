@@ -56,6 +56,27 @@ pub struct PairEvidence {
     pub significant: bool,
 }
 
+impl PairEvidence {
+    /// Evidence of a link that is not a statistical test (outputs of one model batch, one
+    /// payment account): significant with p = 0, nothing expected by chance. Co-actions,
+    /// weight, times and matches are filled in by the caller.
+    pub fn deterministic(a: u32, b: u32) -> Self {
+        PairEvidence {
+            a,
+            b,
+            co_actions: 0,
+            expected: 0.0,
+            p_value: 0.0,
+            rarity_p_value: 0.0,
+            weight: 0.0,
+            first_seen: i64::MAX,
+            last_seen: i64::MIN,
+            matches: Vec::new(),
+            significant: true,
+        }
+    }
+}
+
 /// What one signal (or the fusion) found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignalReport {

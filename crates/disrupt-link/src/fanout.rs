@@ -140,21 +140,8 @@ pub fn fan_out_pairs(
     let mut pairs: BTreeMap<(u32, u32), PairEvidence> = BTreeMap::new();
     let mut add = |x: u32, y: u32, post_x: u32, post_y: u32, tx: i64, ty: i64| {
         let (a, b, pa, pb) = if x < y { (x, y, post_x, post_y) } else { (y, x, post_y, post_x) };
-        let e = pairs.entry((a, b)).or_insert_with(|| PairEvidence {
-            a,
-            b,
-            co_actions: 0,
-            expected: 0.0,
-            // A deterministic link, not a statistical test: chance cannot make two accounts
-            // post outputs of one model batch.
-            p_value: 0.0,
-            rarity_p_value: 0.0,
-            weight: 0.0,
-            first_seen: i64::MAX,
-            last_seen: i64::MIN,
-            matches: Vec::new(),
-            significant: true,
-        });
+        // Chance cannot make two accounts post outputs of one model batch.
+        let e = pairs.entry((a, b)).or_insert_with(|| PairEvidence::deterministic(a, b));
         if !e.matches.contains(&(pa, pb)) {
             e.matches.push((pa, pb));
             e.co_actions += 1;

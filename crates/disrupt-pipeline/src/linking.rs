@@ -276,20 +276,7 @@ pub fn scam_evidence(
         let sharers: Vec<(&u32, &Vec<u32>)> = by_account.iter().collect();
         for (x, (&a, recs_a)) in sharers.iter().enumerate() {
             for &(&b, recs_b) in &sharers[x + 1..] {
-                let e = pairs.entry((signal, a, b)).or_insert_with(|| PairEvidence {
-                    a,
-                    b,
-                    co_actions: 0,
-                    expected: 0.0,
-                    // A deterministic link, not a statistical test.
-                    p_value: 0.0,
-                    rarity_p_value: 0.0,
-                    weight: 0.0,
-                    first_seen: i64::MAX,
-                    last_seen: i64::MIN,
-                    matches: Vec::new(),
-                    significant: true,
-                });
+                let e = pairs.entry((signal, a, b)).or_insert_with(|| PairEvidence::deterministic(a, b));
                 e.co_actions += 1;
                 e.weight += 1.0;
                 for (&ra, &rb) in recs_a.iter().zip(recs_b.iter()).take(MATCHES_PER_VALUE) {
