@@ -164,9 +164,17 @@ pub fn network_funnel(members: &BTreeSet<&str>, messages: &[FunnelMessage<'_>], 
 impl Funnel {
     /// Whether the conversations look like a scam funnel rather than a business taking
     /// orders: the operator side works on feelings (zing in a fifth of conversations or
-    /// more), or it opens the conversations itself and goes on to ask for money.
+    /// more), or it opens the conversations itself and goes on to ask for money, or its
+    /// requests escalate (a second, larger request in a fifth of conversations or more: a
+    /// shop asks once per order).
     pub fn looks_like_scam(&self) -> bool {
-        self.manipulated >= 0.2 || (self.operator_initiated >= 0.5 && self.reached_sting >= 0.2)
+        let escalates = match (self.amounts_by_step.first(), self.amounts_by_step.get(1)) {
+            (Some(first), Some(second)) => {
+                second.requests as f64 >= 0.2 * self.conversations as f64 && second.median_value > first.median_value
+            }
+            _ => false,
+        };
+        self.manipulated >= 0.2 || (self.operator_initiated >= 0.5 && self.reached_sting >= 0.2) || escalates
     }
 }
 
@@ -203,6 +211,30 @@ mod tests {
         assert_eq!(f.median_seconds_to_first_payment_request, Some(8999.99));
         assert!(f.looks_like_scam());
         assert!(network_funnel(&BTreeSet::from(["v1"]), &messages[..0], &staged[..0]).is_none());
+    }
+
+    #[test]
+    fn escalating_requests_in_chats_the_targets_opened_are_a_scam_funnel() {
+        let stager = Stager::default();
+        let mut rows = Vec::new();
+        for c in ["c1", "c2", "c3"] {
+            rows.push((c, format!("investor-{c}"), 0, None, "Halo, saya lihat iklan trading di Facebook"));
+            rows.push((c, "mentor".to_string(), 60_000, Some(Role::Operator), "Deposit awal Rp 1.000.000 ke BCA 1234567890 ya"));
+            rows.push((
+                c,
+                "mentor".to_string(),
+                86_400_000,
+                Some(Role::Operator),
+                "Untuk tarik profit, bayar pajak Rp 5.000.000 ke BCA 1234567890",
+            ));
+        }
+        let staged: Vec<Staged> = rows.iter().map(|r| stager.stage(r.4, false)).collect();
+        let messages: Vec<FunnelMessage<'_>> =
+            rows.iter().map(|r| FunnelMessage { conversation: r.0, account: &r.1, time_ms: r.2, role: r.3 }).collect();
+        let (_, f) = network_funnel(&BTreeSet::from(["mentor"]), &messages, &staged).unwrap();
+        assert_eq!((f.operator_initiated, f.manipulated), (0.0, 0.0));
+        assert_eq!(f.amounts_by_step.len(), 2);
+        assert!(f.looks_like_scam());
     }
 
     #[test]
