@@ -106,6 +106,12 @@ impl Reader<'_> {
     }
 }
 
+/// A post's stored fields as [`PostStore::push_encoded`] takes them (encoding can then run
+/// on the thread that made the post, in parallel).
+pub fn encode_fields(post: &PostInfo, out: &mut Vec<u8>) {
+    encode(post, out)
+}
+
 fn encode(post: &PostInfo, out: &mut Vec<u8>) {
     put_str(out, &post.id);
     put_str(out, &post.text);
@@ -165,8 +171,13 @@ impl PostStore {
     pub fn push_fields(&mut self, post: &PostInfo, scratch: &mut Vec<u8>) -> io::Result<()> {
         scratch.clear();
         encode(post, scratch);
+        self.push_encoded(scratch)
+    }
+
+    /// Appends one post's fields already encoded by [`encode_fields`].
+    pub fn push_encoded(&mut self, encoded: &[u8]) -> io::Result<()> {
         if let Log::Memory(buf) = &mut self.log {
-            if buf.len() + scratch.len() > self.spill_bytes {
+            if buf.len() + encoded.len() > self.spill_bytes {
                 let file = match &self.spill_dir {
                     Some(dir) => tempfile::tempfile_in(dir)?,
                     None => tempfile::tempfile()?,
@@ -177,11 +188,11 @@ impl PostStore {
             }
         }
         match &mut self.log {
-            Log::Memory(buf) => buf.extend_from_slice(scratch),
-            Log::Writing(w) => w.write_all(scratch)?,
+            Log::Memory(buf) => buf.extend_from_slice(encoded),
+            Log::Writing(w) => w.write_all(encoded)?,
             Log::Reading(_) => return Err(io::Error::other("post store is finished")),
         }
-        let end = self.offsets.last().copied().unwrap_or(0) + scratch.len() as u64;
+        let end = self.offsets.last().copied().unwrap_or(0) + encoded.len() as u64;
         self.offsets.push(end);
         Ok(())
     }

@@ -85,7 +85,17 @@ pub fn post_language(info: &PostInfo) -> Option<String> {
     }
 }
 
-/// Normalizes a batch of posts in parallel.
-pub fn normalize_batch(posts: Vec<(Post, u32)>, policy: &UrlPolicy) -> Vec<NormalizedPost> {
-    posts.into_par_iter().map(|(p, a)| normalize_post(p, a, policy)).collect()
+/// Normalizes a batch of posts in parallel: each post's matching keys, and its stored
+/// fields already encoded for the post store. Encoding (and freeing the record's strings)
+/// happens on the worker that normalized the post, not on the one thread that appends.
+pub fn normalize_batch(posts: Vec<(Post, u32)>, policy: &UrlPolicy) -> Vec<(PostFeatures, Vec<u8>)> {
+    posts
+        .into_par_iter()
+        .map(|(p, a)| {
+            let n = normalize_post(p, a, policy);
+            let mut encoded = Vec::with_capacity(n.info.text.len() + n.info.id.len() + 64);
+            disrupt_networks::post_store::encode_fields(&n.info, &mut encoded);
+            (n.features, encoded)
+        })
+        .collect()
 }

@@ -180,7 +180,6 @@ const NORMALIZE_BATCH: usize = 16_384;
 struct Normalizer<'a> {
     detect_input: DetectInputBuilder,
     posts: PostStore,
-    scratch: Vec<u8>,
     policy: &'a UrlPolicy,
     seconds: f64,
 }
@@ -190,9 +189,9 @@ impl Normalizer<'_> {
         for batch in batches {
             let started = Instant::now();
             let mut features = Vec::with_capacity(batch.len());
-            for n in normalize_batch(batch, self.policy) {
-                features.push(n.features);
-                self.posts.push_fields(&n.info, &mut self.scratch)?;
+            for (f, encoded) in normalize_batch(batch, self.policy) {
+                features.push(f);
+                self.posts.push_encoded(&encoded)?;
             }
             self.detect_input.push_batch(&features)?;
             self.seconds += started.elapsed().as_secs_f64();
@@ -220,7 +219,6 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             SpillPolicy { memory_budget: config.memory_budget, expected_posts, temp_dir: config.temp_dir.clone() },
         ),
         posts: PostStore::new(disrupt_networks::post_store::DEFAULT_SPILL_BYTES, config.temp_dir.clone()),
-        scratch: Vec::new(),
         policy: &config.url_policy,
         seconds: 0.0,
     };
