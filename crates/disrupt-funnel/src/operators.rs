@@ -10,7 +10,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A message as operator linking reads it.
+/// A message as the funnel reads it.
+#[derive(Debug, Clone, Copy)]
 pub struct FunnelMessage<'a> {
     pub conversation: &'a str,
     pub account: &'a str,
@@ -60,7 +61,11 @@ type Ask = (i64, f64, Option<String>);
 
 /// A network's targets and funnel (`members`: its accounts; `staged` and `messages` in the
 /// same order). `None` when no member worked a conversation on the operator side.
-pub fn network_funnel(members: &BTreeSet<&str>, messages: &[FunnelMessage<'_>], staged: &[Staged]) -> Option<(Vec<String>, Funnel)> {
+pub fn network_funnel<S: std::borrow::Borrow<Staged>>(
+    members: &BTreeSet<&str>,
+    messages: &[FunnelMessage<'_>],
+    staged: &[S],
+) -> Option<(Vec<String>, Funnel)> {
     let operator_side = |m: &FunnelMessage<'_>| members.contains(m.account) && m.role != Some(Role::Target);
     let conversations: FxHashSet<&str> = messages.iter().filter(|m| operator_side(m)).map(|m| m.conversation).collect();
     if conversations.is_empty() {
@@ -77,7 +82,7 @@ pub fn network_funnel(members: &BTreeSet<&str>, messages: &[FunnelMessage<'_>], 
     let mut zing: FxHashSet<&str> = FxHashSet::default();
     let mut asks: FxHashMap<&str, Vec<Ask>> = FxHashMap::default();
     let mut spans: FxHashMap<&str, FxHashMap<&str, (i64, i64)>> = FxHashMap::default();
-    for (m, s) in messages.iter().zip(staged) {
+    for (m, s) in messages.iter().zip(staged.iter().map(|s| s.borrow())) {
         if !conversations.contains(m.conversation) {
             continue;
         }

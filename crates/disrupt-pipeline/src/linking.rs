@@ -355,12 +355,26 @@ pub fn attach_funnels(networks: Vec<disrupt_networks::Network>, records: &Funnel
             role: role.map(|(r, _)| r),
         })
         .collect();
+    // Messages by sender and by conversation, so each network reads only its own
+    // conversations (not every message once per network).
+    let mut by_account: rustc_hash::FxHashMap<&str, Vec<u32>> = rustc_hash::FxHashMap::default();
+    let mut by_conversation: rustc_hash::FxHashMap<&str, Vec<u32>> = rustc_hash::FxHashMap::default();
+    for (i, m) in inputs.iter().enumerate() {
+        by_account.entry(m.account).or_default().push(i as u32);
+        by_conversation.entry(m.conversation).or_default().push(i as u32);
+    }
     let scam_signals: Vec<&str> = Signal::SCAM.iter().map(|s| s.as_str()).collect();
     let mut out = Vec::new();
     for mut n in networks {
         let scam_only = !n.signals.is_empty() && n.signals.keys().all(|s| scam_signals.contains(s));
         let members: BTreeSet<&str> = n.accounts.iter().map(String::as_str).collect();
-        match network_funnel(&members, &inputs, records.stages) {
+        let conversations: BTreeSet<&str> =
+            members.iter().filter_map(|a| by_account.get(a)).flatten().map(|&i| inputs[i as usize].conversation).collect();
+        let mut own: Vec<u32> = conversations.iter().flat_map(|c| by_conversation[c].iter().copied()).collect();
+        own.sort_unstable();
+        let own_messages: Vec<FunnelMessage<'_>> = own.iter().map(|&i| inputs[i as usize]).collect();
+        let own_stages: Vec<&disrupt_funnel::Staged> = own.iter().map(|&i| &records.stages[i as usize]).collect();
+        match network_funnel(&members, &own_messages, &own_stages) {
             Some((targets, funnel)) => {
                 if scam_only && !funnel.looks_like_scam() {
                     continue;
