@@ -6,7 +6,7 @@ use crate::spill::{EventLog, TokenColumn};
 use crate::window::KeyedEvent;
 use rayon::prelude::*;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One post, reduced to what detection needs. Built by the normalize stage.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -49,6 +49,9 @@ pub struct DetectInput {
     /// Per post, its word-pair sketch padded with `u32::MAX`.
     sketches: Vec<[u32; SKETCH_LEN]>,
     events: Vec<(Signal, EventLog)>,
+    /// Files to spread matched post pairs over by account pair (0: hold them in memory).
+    pair_partitions: usize,
+    temp_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for DetectInput {
@@ -105,6 +108,12 @@ impl DetectInput {
     /// Gives up detection's state, keeping each post's account and time (for evidence).
     pub fn into_columns(self) -> (Vec<u32>, Vec<i64>) {
         (self.accounts, self.times)
+    }
+
+    /// How many files matched post pairs go to, by account pair, and where (`None`: they
+    /// stay in memory). Pairs go to disk when events did.
+    pub fn pair_spill(&self) -> Option<(usize, Option<&Path>)> {
+        (self.pair_partitions > 0).then_some((self.pair_partitions, self.temp_dir.as_deref()))
     }
 
     /// Whether any state went to disk.
@@ -203,6 +212,10 @@ impl DetectInputBuilder {
         }
         self.input.tokens.finish()?;
         self.input.account_count = account_count;
+        // As many pair files as the most partitioned signal has event files: the pairs
+        // of a scan are far fewer than its events.
+        self.input.pair_partitions = self.input.events.iter().filter_map(|(_, log)| log.parts().map(<[_]>::len)).max().unwrap_or(0);
+        self.input.temp_dir = self.policy.temp_dir.clone();
         Ok(self.input)
     }
 }

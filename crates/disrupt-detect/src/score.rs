@@ -27,7 +27,7 @@ use crate::features::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
 use crate::signals::{near_duplicate::SimilarText, DetectConfig, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
-use crate::spill::PartFile;
+use crate::spill::{PairSpill, PartFile};
 use crate::window::{CoActionState, ExactKey, PassStats, Windows};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -217,7 +217,15 @@ fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout) -> (P
     (Partitions::Held(held), n)
 }
 
-fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig, layout: Layout) -> io::Result<SignalRun<'a>> {
+/// Runs one signal's first pass. Its matched post pairs are kept in the run, or, with
+/// `spill`, written to the pair files under the signal's number and not kept.
+fn run_matches<'a>(
+    signal: Signal,
+    input: &'a DetectInput,
+    config: &DetectConfig,
+    layout: Layout,
+    mut spill: Option<(&mut PairSpill, u32)>,
+) -> io::Result<SignalRun<'a>> {
     let windows = config.windows(signal);
     let (mut partitions, events) = build_state(signal, input, layout);
     let mut found = Vec::new();
@@ -228,9 +236,14 @@ fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig
     let rarity = has_rarity(signal);
     let mut popularity = if rarity { vec![0u32; input.len()] } else { Vec::new() };
     let check = SimilarText { input, threshold: config.near_duplicate_threshold };
+    let mut written = Ok(());
     partitions.each(|state| {
         let (m, s) = if signal == Signal::NearDuplicate { state.matches(&windows, &check) } else { state.matches(&windows, &ExactKey) };
-        found.push(m);
+        match spill.as_mut() {
+            Some((pairs, number)) if written.is_ok() => written = pairs.write(*number, m.as_slice(), |p| input.account(p)),
+            Some(_) => {}
+            None => found.push(m),
+        }
         stats.add(&s);
         state.mark_accounts(&mut seen);
         if rarity {
@@ -240,6 +253,7 @@ fn run_matches<'a>(signal: Signal, input: &'a DetectInput, config: &DetectConfig
             }
         }
     })?;
+    written?;
     // One merge of every partition's pairs (merging as they come would sort the growing
     // set once per partition).
     let matches = PostPairSet::merge_all(found);
@@ -264,50 +278,42 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     let enabled: Vec<Signal> = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).collect();
     // One signal at a time (each is parallel inside), so only one signal's state is being
     // built and scanned at any moment.
-    let mut runs: Vec<SignalRun> = enabled.iter().map(|s| run_matches(*s, input, config, layout)).collect::<io::Result<_>>()?;
+    let mut pair_spill = match input.pair_spill() {
+        Some((parts, dir)) => Some(PairSpill::new(parts, dir)?),
+        None => None,
+    };
+    let mut runs: Vec<SignalRun> = Vec::with_capacity(enabled.len());
+    for (number, signal) in enabled.iter().enumerate() {
+        runs.push(run_matches(*signal, input, config, layout, pair_spill.as_mut().map(|p| (p, number as u32)))?);
+    }
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.
     // Organic data has millions of account pairs with a single co-action: they count as
     // examined (the correction needs them) but are not kept past this point.
-    let mut candidates: HashSet<u64> = HashSet::default();
-    let mut examined: Vec<usize> = Vec::with_capacity(runs.len());
-    let mut pair_keys: Vec<u64> = Vec::new();
-    for run in &runs {
-        let keyed = keyed_by_account_pair(input, &run.matches);
-        let mut count = 0;
-        for group in keyed.chunk_by(|x, y| x.0 == y.0) {
-            count += 1;
-            pair_keys.push(group[0].0);
-            if co_action_count(group) >= config.min_co_actions {
-                candidates.insert(group[0].0);
+    let selection = match pair_spill {
+        // One account-pair file at a time: it holds every signal's co-actions of its pairs.
+        Some(spill) => {
+            let mut selection = CandidateSelection::new(runs.len());
+            for part in spill.finish()? {
+                let mut per_signal: Vec<Vec<PostPair>> = vec![Vec::new(); runs.len()];
+                for (number, pair) in part.load()? {
+                    if let Some(list) = per_signal.get_mut(number as usize) {
+                        list.push(pair);
+                    }
+                }
+                selection.add_partition(input, config, per_signal.into_iter().map(PostPairSet::from_unsorted).collect());
             }
+            selection
         }
-        examined.push(count);
-    }
-    // Across signals: a pair seen by two or more signals may reach the threshold together.
-    pair_keys.par_sort_unstable();
-    let mut fused_examined = 0usize;
-    let mut multi: HashSet<u64> = HashSet::default();
-    for group in pair_keys.chunk_by(|x, y| x == y) {
-        fused_examined += 1;
-        if group.len() >= 2 && !candidates.contains(&group[0]) {
-            multi.insert(group[0]);
+        None => {
+            let mut selection = CandidateSelection::new(runs.len());
+            selection.add_partition(input, config, runs.iter_mut().map(|r| std::mem::take(&mut r.matches)).collect());
+            selection
         }
-    }
-    drop(pair_keys);
-    let in_pairs = |set: &HashSet<u64>, p: &PostPair| set.contains(&account_pair_key(input.account(p.a), input.account(p.b)));
-    let across = PostPairSet::from_unsorted(
-        runs.iter().flat_map(|r| r.matches.as_slice().iter().filter(|p| in_pairs(&multi, p)).copied()).collect(),
-    );
-    for group in keyed_by_account_pair(input, &across).chunk_by(|x, y| x.0 == y.0) {
-        if co_action_count(group) >= config.min_co_actions {
-            candidates.insert(group[0].0);
-        }
-    }
-    drop(across);
-    // Only candidates are tested: the other post pairs are dropped now.
-    for run in &mut runs {
-        let kept: Vec<PostPair> = run.matches.as_slice().iter().filter(|p| in_pairs(&candidates, p)).copied().collect();
+    };
+    let CandidateSelection { candidates, examined, fused_examined, kept } = selection;
+    // Only candidates are tested: the other post pairs were dropped as they were counted.
+    for (run, kept) in runs.iter_mut().zip(kept) {
         run.matches = PostPairSet::from_unsorted(kept);
     }
     let fused_matches = PostPairSet::merge_all(runs.iter().map(|r| r.matches.clone()).collect());
@@ -386,6 +392,70 @@ fn chance_ratio(signal: Signal, windows: &Windows, stats: &PassStats) -> f64 {
     match signal {
         Signal::CoRepost | Signal::CoReply => uniform.max(stats.burstiness()),
         _ => uniform,
+    }
+}
+
+/// The account pairs worth testing, chosen over partitions of the matched post pairs (a
+/// partition holds every co-action of its account pairs, over every signal): per signal,
+/// the account pairs examined and the post pairs of candidates.
+struct CandidateSelection {
+    /// Account pairs with enough co-actions in one signal or across signals together.
+    candidates: HashSet<u64>,
+    /// Per signal, account pairs with at least one co-action.
+    examined: Vec<usize>,
+    /// Account pairs with at least one co-action in any signal.
+    fused_examined: usize,
+    /// Per signal, the matched post pairs of candidates.
+    kept: Vec<Vec<PostPair>>,
+}
+
+impl CandidateSelection {
+    fn new(signals: usize) -> Self {
+        CandidateSelection {
+            candidates: HashSet::default(),
+            examined: vec![0; signals],
+            fused_examined: 0,
+            kept: vec![Vec::new(); signals],
+        }
+    }
+
+    /// Counts one partition: `matches` holds one set per signal, in the runs' order.
+    fn add_partition(&mut self, input: &DetectInput, config: &DetectConfig, matches: Vec<PostPairSet>) {
+        let mut pair_keys: Vec<u64> = Vec::new();
+        for (examined, set) in self.examined.iter_mut().zip(&matches) {
+            let keyed = keyed_by_account_pair(input, set);
+            for group in keyed.chunk_by(|x, y| x.0 == y.0) {
+                *examined += 1;
+                pair_keys.push(group[0].0);
+                if co_action_count(group) >= config.min_co_actions {
+                    self.candidates.insert(group[0].0);
+                }
+            }
+        }
+        // Across signals: a pair seen by two or more signals may reach the threshold together.
+        pair_keys.par_sort_unstable();
+        let mut multi: HashSet<u64> = HashSet::default();
+        for group in pair_keys.chunk_by(|x, y| x == y) {
+            self.fused_examined += 1;
+            if group.len() >= 2 && !self.candidates.contains(&group[0]) {
+                multi.insert(group[0]);
+            }
+        }
+        drop(pair_keys);
+        let in_pairs = |set: &HashSet<u64>, p: &PostPair| set.contains(&account_pair_key(input.account(p.a), input.account(p.b)));
+        if !multi.is_empty() {
+            let across = PostPairSet::from_unsorted(
+                matches.iter().flat_map(|m| m.as_slice().iter().filter(|p| in_pairs(&multi, p)).copied()).collect(),
+            );
+            for group in keyed_by_account_pair(input, &across).chunk_by(|x, y| x.0 == y.0) {
+                if co_action_count(group) >= config.min_co_actions {
+                    self.candidates.insert(group[0].0);
+                }
+            }
+        }
+        for (kept, set) in self.kept.iter_mut().zip(&matches) {
+            kept.extend(set.as_slice().iter().filter(|p| in_pairs(&self.candidates, p)).copied());
+        }
     }
 }
 

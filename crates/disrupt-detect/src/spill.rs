@@ -7,7 +7,14 @@
 //! consumer of a key-partitioned log would), and only one partition is loaded at a time.
 //! Word hashes go to a file that is mapped into memory, so the operating system keeps in
 //! RAM only the pages the near-duplicate check touches.
+//!
+//! The co-actions the scan finds grow with the data too (millions of organic account pairs
+//! share one hashtag once), and every one must be counted for the multiple-testing
+//! correction. When events are on disk, so are they: each matched post pair goes to a file
+//! chosen by its account pair ([`PairSpill`]), so one file holds every co-action of its
+//! account pairs, over every signal, and candidates are picked one file at a time.
 
+use crate::pairs::{account_pair_key, PostPair};
 use crate::window::{CoActionState, KeyedEvent};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -173,6 +180,74 @@ impl PartFile {
     }
 }
 
+const PAIR_BYTES: usize = 16;
+
+/// Matched post pairs of every signal, written to files by account pair.
+pub struct PairSpill {
+    parts: Vec<Part>,
+}
+
+/// One finished file of [`PairSpill`]: every matched post pair of its account pairs.
+pub struct PairPart {
+    file: File,
+    pairs: usize,
+}
+
+impl PairSpill {
+    pub fn new(parts: usize, dir: Option<&Path>) -> io::Result<Self> {
+        let parts = (0..parts.max(1))
+            .map(|_| Ok(Part { writer: BufWriter::with_capacity(64 << 10, temp_file(dir)?), events: 0 }))
+            .collect::<io::Result<_>>()?;
+        Ok(PairSpill { parts })
+    }
+
+    pub fn partitions(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Appends one signal's post pairs; `account_of` gives a post's account.
+    pub fn write(&mut self, signal: u32, pairs: &[PostPair], account_of: impl Fn(u32) -> u32) -> io::Result<()> {
+        let n = self.parts.len();
+        let mut buf = [0u8; PAIR_BYTES];
+        for p in pairs {
+            let part = &mut self.parts[key_partition(account_pair_key(account_of(p.a), account_of(p.b)), n)];
+            buf[0..4].copy_from_slice(&signal.to_le_bytes());
+            buf[4..8].copy_from_slice(&p.a.to_le_bytes());
+            buf[8..12].copy_from_slice(&p.b.to_le_bytes());
+            buf[12..16].copy_from_slice(&p.key_accounts.to_le_bytes());
+            part.writer.write_all(&buf)?;
+            part.events += 1;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<Vec<PairPart>> {
+        self.parts
+            .into_iter()
+            .map(|part| Ok(PairPart { file: part.writer.into_inner().map_err(|e| e.into_error())?, pairs: part.events }))
+            .collect()
+    }
+}
+
+impl PairPart {
+    /// The file's post pairs, as (signal, pair), in the order written.
+    pub fn load(&self) -> io::Result<Vec<(u32, PostPair)>> {
+        use std::io::Seek;
+        let mut file = self.file.try_clone()?;
+        file.seek(io::SeekFrom::Start(0))?;
+        let mut bytes = Vec::with_capacity(self.pairs * PAIR_BYTES);
+        file.read_to_end(&mut bytes)?;
+        if bytes.len() != self.pairs * PAIR_BYTES {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "pair spill file is shorter than written"));
+        }
+        let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        Ok(bytes
+            .chunks_exact(PAIR_BYTES)
+            .map(|b| (u32_at(b, 0), PostPair { a: u32_at(b, 4), b: u32_at(b, 8), key_accounts: u32_at(b, 12) }))
+            .collect())
+    }
+}
+
 /// Every post's sorted word hashes, end to end, with each post's start.
 pub struct TokenColumn {
     offsets: Vec<u64>,
@@ -308,6 +383,32 @@ mod tests {
         }
         back.sort();
         let mut want = events;
+        want.sort();
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn spilled_pairs_come_back_whole_and_grouped_by_account_pair() {
+        let account_of = |post: u32| post % 7;
+        let pairs: Vec<PostPair> =
+            (0..500u32).map(|i| PostPair::new(i, i * 3 + 1, i % 5)).filter(|p| account_of(p.a) != account_of(p.b)).collect();
+        let mut spill = PairSpill::new(5, None).unwrap();
+        spill.write(0, &pairs[..200], account_of).unwrap();
+        spill.write(3, &pairs[200..], account_of).unwrap();
+        let parts = spill.finish().unwrap();
+        let mut back = Vec::new();
+        let mut part_of_account_pair = std::collections::HashMap::new();
+        for (i, part) in parts.iter().enumerate() {
+            for (signal, p) in part.load().unwrap() {
+                let key = account_pair_key(account_of(p.a), account_of(p.b));
+                // One account pair never spans two files.
+                assert_eq!(*part_of_account_pair.entry(key).or_insert(i), i);
+                back.push((signal, p));
+            }
+        }
+        assert!(part_of_account_pair.values().collect::<std::collections::HashSet<_>>().len() > 1);
+        back.sort();
+        let mut want: Vec<(u32, PostPair)> = pairs[..200].iter().map(|p| (0, *p)).chain(pairs[200..].iter().map(|p| (3, *p))).collect();
         want.sort();
         assert_eq!(back, want);
     }

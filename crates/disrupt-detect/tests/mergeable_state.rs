@@ -73,6 +73,8 @@ fn the_property_test_sees_real_co_actions() {
     builder.push_batch(&posts).unwrap();
     let spilled = builder.finish(4).unwrap();
     assert!(spilled.spilled());
+    // Matched pairs then go to account-pair files too, two or more of them.
+    assert!(spilled.pair_spill().is_some_and(|(parts, _)| parts >= 2));
     let input = DetectInput::from_posts(posts, 4, &config);
     let d = detect_with_layout(&input, &config, Layout::ByKey(3)).unwrap();
     assert!(d.fused.pairs.iter().any(|p| p.significant));
