@@ -2,7 +2,7 @@
 //! signal's keyed events as posts stream in.
 
 use crate::signals::{keyed_events_of, DetectConfig, Signal};
-use crate::spill::{EventLog, TokenColumn};
+use crate::spill::{EventLog, FixedColumn, TokenColumn};
 use crate::window::KeyedEvent;
 use rayon::prelude::*;
 use std::io;
@@ -47,7 +47,7 @@ pub struct DetectInput {
     text_hashes: Vec<u64>,
     tokens: TokenColumn,
     /// Per post, its word-pair sketch padded with `u32::MAX`.
-    sketches: Vec<[u32; SKETCH_LEN]>,
+    sketches: FixedColumn<SKETCH_LEN>,
     events: Vec<(Signal, EventLog)>,
     /// Files to spread matched post pairs over by account pair (0: hold them in memory).
     pair_partitions: usize,
@@ -95,8 +95,8 @@ impl DetectInput {
 
     /// The post's word-pair sketch (sorted).
     pub fn sketch(&self, post: u32) -> &[u32] {
-        let s = &self.sketches[post as usize];
-        let n = s.iter().position(|&x| x == u32::MAX).unwrap_or(SKETCH_LEN);
+        let s = self.sketches.get(post);
+        let n = s.iter().position(|&x| x == u32::MAX).unwrap_or(s.len());
         &s[..n]
     }
 
@@ -118,7 +118,7 @@ impl DetectInput {
 
     /// Whether any state went to disk.
     pub fn spilled(&self) -> bool {
-        self.tokens.on_disk() || self.events.iter().any(|(_, e)| e.on_disk())
+        self.tokens.on_disk() || self.sketches.on_disk() || self.events.iter().any(|(_, e)| e.on_disk())
     }
 }
 
@@ -159,7 +159,12 @@ fn partitions_for(policy: &SpillPolicy, events_so_far: usize, posts_so_far: usiz
 impl DetectInputBuilder {
     pub fn new(config: &DetectConfig, policy: SpillPolicy) -> Self {
         let events = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).map(|s| (s, EventLog::default())).collect();
-        let mut input = DetectInput { tokens: TokenColumn::new(policy.temp_dir.clone()), events, ..Default::default() };
+        let mut input = DetectInput {
+            tokens: TokenColumn::new(policy.temp_dir.clone()),
+            sketches: FixedColumn::new(policy.temp_dir.clone()),
+            events,
+            ..Default::default()
+        };
         // Capacity not yet written to costs no memory, so reserving for the guess is cheap
         // and saves copying the columns as they grow.
         input.accounts.reserve(policy.expected_posts);
@@ -185,7 +190,7 @@ impl DetectInputBuilder {
             for (slot, v) in sketch.iter_mut().zip(p.sketch.iter().filter(|&&v| v != u32::MAX)) {
                 *slot = *v;
             }
-            self.input.sketches.push(sketch);
+            self.input.sketches.push(&sketch)?;
         }
         self.enforce_budget()
     }
@@ -203,6 +208,11 @@ impl DetectInputBuilder {
         if self.input.tokens.memory_bytes() > budget / 4 {
             self.input.tokens.spill()?;
         }
+        // Sketches are read only after detection (by provenance matching): past an eighth
+        // of the budget they wait on disk.
+        if self.input.sketches.memory_bytes() > budget / 8 {
+            self.input.sketches.spill()?;
+        }
         Ok(())
     }
 
@@ -211,6 +221,7 @@ impl DetectInputBuilder {
             log.finish()?;
         }
         self.input.tokens.finish()?;
+        self.input.sketches.finish()?;
         self.input.account_count = account_count;
         // As many pair files as the most partitioned signal has event files: the pairs
         // of a scan are far fewer than its events.

@@ -248,19 +248,102 @@ impl PairPart {
     }
 }
 
-/// Every post's sorted word hashes, end to end, with each post's start.
-pub struct TokenColumn {
-    offsets: Vec<u64>,
-    data: TokenData,
+/// 32-bit words appended end to end: in memory, or in a temporary file that is mapped
+/// into memory once written, so the operating system keeps in RAM only the pages read.
+pub struct WordFile {
+    data: WordData,
     dir: Option<PathBuf>,
 }
 
-enum TokenData {
+enum WordData {
     Memory(Vec<u32>),
     Writing(BufWriter<File>),
     Mapped(memmap2::Mmap),
     /// A mapped file of no bytes cannot be made on every platform.
     Empty,
+}
+
+impl WordFile {
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        WordFile { data: WordData::Memory(Vec::new()), dir }
+    }
+
+    pub fn push(&mut self, words: &[u32]) -> io::Result<()> {
+        match &mut self.data {
+            WordData::Memory(v) => v.extend_from_slice(words),
+            WordData::Writing(w) => {
+                // Native byte order: the mapped file is read back as words by this process.
+                for t in words {
+                    w.write_all(&t.to_ne_bytes())?;
+                }
+            }
+            _ => return Err(io::Error::other("word file is finished")),
+        }
+        Ok(())
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        match &self.data {
+            WordData::Memory(v) => v.capacity() * 4,
+            _ => 0,
+        }
+    }
+
+    /// Moves the words written so far to a temporary file; later ones follow.
+    pub fn spill(&mut self) -> io::Result<()> {
+        if let WordData::Memory(v) = &mut self.data {
+            let v = std::mem::take(v);
+            let mut w = BufWriter::with_capacity(1 << 20, temp_file(self.dir.as_deref())?);
+            for t in v {
+                w.write_all(&t.to_ne_bytes())?;
+            }
+            self.data = WordData::Writing(w);
+        }
+        Ok(())
+    }
+
+    pub fn finish(&mut self) -> io::Result<()> {
+        if let WordData::Writing(_) = &self.data {
+            let WordData::Writing(w) = std::mem::replace(&mut self.data, WordData::Empty) else { unreachable!() };
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            if file.metadata()?.len() > 0 {
+                // SAFETY: the file is an unnamed temporary file this process created and no
+                // longer writes, so nothing changes it while it is mapped.
+                self.data = WordData::Mapped(unsafe { memmap2::Mmap::map(&file)? });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn on_disk(&self) -> bool {
+        !matches!(self.data, WordData::Memory(_))
+    }
+
+    /// Words `start..end` (empty when out of range or not finished).
+    pub fn range(&self, start: usize, end: usize) -> &[u32] {
+        match &self.data {
+            WordData::Memory(v) => v.get(start..end).unwrap_or(&[]),
+            WordData::Mapped(m) => {
+                let Some(bytes) = m.get(start * 4..end * 4) else { return &[] };
+                // SAFETY: a u32 has no invalid bit patterns; the map starts on a page
+                // boundary and every range starts at a multiple of 4 bytes, and `align_to`
+                // checks it (a misaligned head would be non-empty).
+                let (head, words, _) = unsafe { bytes.align_to::<u32>() };
+                if head.is_empty() {
+                    words
+                } else {
+                    &[]
+                }
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// Every post's sorted word hashes, end to end, with each post's start.
+pub struct TokenColumn {
+    offsets: Vec<u64>,
+    words: WordFile,
 }
 
 impl std::fmt::Debug for TokenColumn {
@@ -271,90 +354,101 @@ impl std::fmt::Debug for TokenColumn {
 
 impl Default for TokenColumn {
     fn default() -> Self {
-        TokenColumn { offsets: vec![0], data: TokenData::Memory(Vec::new()), dir: None }
+        TokenColumn::new(None)
     }
 }
 
 impl TokenColumn {
     pub fn new(dir: Option<PathBuf>) -> Self {
-        TokenColumn { dir, ..Default::default() }
+        TokenColumn { offsets: vec![0], words: WordFile::new(dir) }
     }
 
     pub fn push(&mut self, tokens: &[u32]) -> io::Result<()> {
-        match &mut self.data {
-            TokenData::Memory(v) => v.extend_from_slice(tokens),
-            TokenData::Writing(w) => {
-                // Native byte order: the mapped file is read back as words by this process.
-                for t in tokens {
-                    w.write_all(&t.to_ne_bytes())?;
-                }
-            }
-            _ => return Err(io::Error::other("token column is finished")),
-        }
+        self.words.push(tokens)?;
         let end = self.offsets.last().copied().unwrap_or(0) + tokens.len() as u64;
         self.offsets.push(end);
         Ok(())
     }
 
     pub fn memory_bytes(&self) -> usize {
-        match &self.data {
-            TokenData::Memory(v) => v.capacity() * 4,
-            _ => 0,
-        }
+        self.words.memory_bytes()
     }
 
     /// Moves the hashes written so far to a temporary file; later ones follow.
     pub fn spill(&mut self) -> io::Result<()> {
-        if let TokenData::Memory(v) = &mut self.data {
-            let v = std::mem::take(v);
-            let mut w = BufWriter::with_capacity(1 << 20, temp_file(self.dir.as_deref())?);
-            for t in v {
-                w.write_all(&t.to_ne_bytes())?;
-            }
-            self.data = TokenData::Writing(w);
-        }
-        Ok(())
+        self.words.spill()
     }
 
     pub fn finish(&mut self) -> io::Result<()> {
-        if let TokenData::Writing(_) = &self.data {
-            let TokenData::Writing(w) = std::mem::replace(&mut self.data, TokenData::Empty) else { unreachable!() };
-            let file = w.into_inner().map_err(|e| e.into_error())?;
-            if file.metadata()?.len() > 0 {
-                // SAFETY: the file is an unnamed temporary file this process created and no
-                // longer writes, so nothing changes it while it is mapped.
-                self.data = TokenData::Mapped(unsafe { memmap2::Mmap::map(&file)? });
-            }
-        }
-        Ok(())
+        self.words.finish()
     }
 
     pub fn on_disk(&self) -> bool {
-        !matches!(self.data, TokenData::Memory(_))
+        self.words.on_disk()
     }
 
     /// Word hashes of one post.
     pub fn get(&self, post: u32) -> &[u32] {
         let i = post as usize;
-        let (start, end) = match (self.offsets.get(i), self.offsets.get(i + 1)) {
-            (Some(s), Some(e)) => (*s as usize, *e as usize),
-            _ => return &[],
-        };
-        match &self.data {
-            TokenData::Memory(v) => &v[start..end],
-            TokenData::Mapped(m) => {
-                // SAFETY: a u32 has no invalid bit patterns; the map starts on a page
-                // boundary and every post starts at a multiple of 4 bytes, and `align_to`
-                // checks it (a misaligned head would be non-empty).
-                let (head, words, _) = unsafe { m[start * 4..end * 4].align_to::<u32>() };
-                if head.is_empty() {
-                    words
-                } else {
-                    &[]
-                }
-            }
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(s), Some(e)) => self.words.range(*s as usize, *e as usize),
             _ => &[],
         }
+    }
+}
+
+/// Fixed-length records of `N` words per post (word-pair sketches), spillable like the
+/// word hashes: they are read only after detection, by provenance matching.
+pub struct FixedColumn<const N: usize> {
+    words: WordFile,
+    len: usize,
+}
+
+impl<const N: usize> FixedColumn<N> {
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        FixedColumn { words: WordFile::new(dir), len: 0 }
+    }
+
+    pub fn push(&mut self, record: &[u32; N]) -> io::Result<()> {
+        self.words.push(record)?;
+        self.len += 1;
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.words.memory_bytes()
+    }
+
+    pub fn spill(&mut self) -> io::Result<()> {
+        self.words.spill()
+    }
+
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.words.finish()
+    }
+
+    pub fn on_disk(&self) -> bool {
+        self.words.on_disk()
+    }
+
+    /// One post's record (empty when out of range).
+    pub fn get(&self, post: u32) -> &[u32] {
+        let start = post as usize * N;
+        self.words.range(start, start + N)
+    }
+}
+
+impl<const N: usize> Default for FixedColumn<N> {
+    fn default() -> Self {
+        FixedColumn::new(None)
     }
 }
 
@@ -411,6 +505,26 @@ mod tests {
         let mut want: Vec<(u32, PostPair)> = pairs[..200].iter().map(|p| (0, *p)).chain(pairs[200..].iter().map(|p| (3, *p))).collect();
         want.sort();
         assert_eq!(back, want);
+    }
+
+    #[test]
+    fn fixed_records_read_the_same_from_memory_and_from_the_mapped_file() {
+        for spill_at in [None, Some(0), Some(77)] {
+            let mut col = FixedColumn::<3>::default();
+            for i in 0..200u32 {
+                if spill_at == Some(i) {
+                    col.spill().unwrap();
+                }
+                col.push(&[i, i * 2, u32::MAX - i]).unwrap();
+            }
+            col.finish().unwrap();
+            assert_eq!(col.len(), 200);
+            assert_eq!(col.on_disk(), spill_at.is_some());
+            for i in 0..200u32 {
+                assert_eq!(col.get(i), &[i, i * 2, u32::MAX - i]);
+            }
+            assert!(col.get(200).is_empty());
+        }
     }
 
     #[test]
