@@ -116,6 +116,11 @@ impl DetectInput {
         (self.pair_partitions > 0).then_some((self.pair_partitions, self.temp_dir.as_deref()))
     }
 
+    /// Whether the word hashes are in a mapped file rather than in memory.
+    pub fn tokens_on_disk(&self) -> bool {
+        self.tokens.on_disk()
+    }
+
     /// Whether any state went to disk.
     pub fn spilled(&self) -> bool {
         self.tokens.on_disk() || self.sketches.on_disk() || self.events.iter().any(|(_, e)| e.on_disk())

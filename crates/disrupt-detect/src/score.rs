@@ -25,7 +25,8 @@
 
 use crate::features::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
-use crate::signals::{near_duplicate::SimilarText, DetectConfig, Signal};
+use crate::signals::near_duplicate::{LocalTexts, SimilarText};
+use crate::signals::{DetectConfig, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
 use crate::spill::{PairSpill, PartFile};
 use crate::window::{CoActionState, ExactKey, PassStats, Windows};
@@ -217,6 +218,13 @@ fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout) -> (P
     (Partitions::Held(held), n)
 }
 
+/// The texts the near-duplicate check reads for one partition: `None` for the input's own
+/// (in memory), or a copy of the posts the partition may compare when the input's word
+/// hashes are in a mapped file, read in file order rather than jumping across it.
+fn partition_texts(input: &DetectInput, state: &mut CoActionState) -> Option<LocalTexts> {
+    input.tokens_on_disk().then(|| LocalTexts::gather(input, state.shared_posts()))
+}
+
 /// Runs one signal's first pass. Its matched post pairs are kept in the run, or, with
 /// `spill`, written to the pair files under the signal's number and not kept.
 fn run_matches<'a>(
@@ -235,10 +243,16 @@ fn run_matches<'a>(
     // +-H (the key's local popularity among active accounts) and landed within W.
     let rarity = has_rarity(signal);
     let mut popularity = if rarity { vec![0u32; input.len()] } else { Vec::new() };
-    let check = SimilarText { input, threshold: config.near_duplicate_threshold };
     let mut written = Ok(());
     partitions.each(|state| {
-        let (m, s) = if signal == Signal::NearDuplicate { state.matches(&windows, &check) } else { state.matches(&windows, &ExactKey) };
+        let threshold = config.near_duplicate_threshold;
+        let (m, s) = match signal {
+            Signal::NearDuplicate => match partition_texts(input, state) {
+                Some(local) => state.matches(&windows, &SimilarText { texts: &local, threshold }),
+                None => state.matches(&windows, &SimilarText { texts: input, threshold }),
+            },
+            _ => state.matches(&windows, &ExactKey),
+        };
         match spill.as_mut() {
             Some((pairs, number)) if written.is_ok() => written = pairs.write(*number, m.as_slice(), |p| input.account(p)),
             Some(_) => {}
@@ -325,16 +339,20 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         })
         .collect();
 
-    let check = SimilarText { input, threshold: config.near_duplicate_threshold };
     let mut per_signal_opportunities: Vec<Vec<Opportunity>> = Vec::with_capacity(runs.len());
     for run in &mut runs {
         let signal = run.signal;
         let windows = run.windows;
         let found = run.partitions.each(|state| {
-            if signal == Signal::NearDuplicate {
-                state.opportunities(&windows, &check, &candidates, &candidate_accounts)
-            } else {
-                state.opportunities(&windows, &ExactKey, &candidates, &candidate_accounts)
+            let threshold = config.near_duplicate_threshold;
+            match signal {
+                Signal::NearDuplicate => match partition_texts(input, state) {
+                    Some(local) => {
+                        state.opportunities(&windows, &SimilarText { texts: &local, threshold }, &candidates, &candidate_accounts)
+                    }
+                    None => state.opportunities(&windows, &SimilarText { texts: input, threshold }, &candidates, &candidate_accounts),
+                },
+                _ => state.opportunities(&windows, &ExactKey, &candidates, &candidate_accounts),
             }
         })?;
         let opportunities = PostPairSet::merge_all(found);

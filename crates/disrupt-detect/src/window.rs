@@ -157,6 +157,16 @@ impl CoActionState {
         self.events.chunk_by(|a, b| a.key == b.key).filter(|g| g.len() >= 2).collect()
     }
 
+    /// Posts on a key that two or more accounts used: the only ones a pass may compare.
+    pub fn shared_posts(&mut self) -> Vec<u32> {
+        self.sort();
+        let mut posts: Vec<u32> =
+            self.key_groups().into_iter().filter(|g| distinct_accounts(g) >= 2).flat_map(|g| g.iter().map(|e| e.post)).collect();
+        posts.par_sort_unstable();
+        posts.dedup();
+        posts
+    }
+
     /// Post pairs of different accounts on one key within `W`.
     pub fn matches(&mut self, windows: &Windows, check: &impl PairCheck) -> (PostPairSet, PassStats) {
         self.sort();

@@ -20,18 +20,74 @@ pub fn keys(post: &PostFeatures, config: &DetectConfig, push: &mut impl FnMut(u6
     }
 }
 
+/// Where the near-duplicate check reads a post's text hash and word hashes.
+pub trait TextSource: Sync {
+    fn text_hash(&self, post: u32) -> u64;
+    fn tokens(&self, post: u32) -> &[u32];
+}
+
+impl TextSource for DetectInput {
+    fn text_hash(&self, post: u32) -> u64 {
+        DetectInput::text_hash(self, post)
+    }
+
+    fn tokens(&self, post: u32) -> &[u32] {
+        DetectInput::tokens(self, post)
+    }
+}
+
+/// The texts of the posts one key partition may compare, copied out of the input in post
+/// order. When word hashes live in a mapped file, the check's reads jump across the whole
+/// file; under a tight memory limit the page cache cannot hold it and every read goes to
+/// disk. Copying the few posts that share a band key, in file order, reads it once, ahead.
+pub struct LocalTexts {
+    posts: Vec<u32>,
+    hashes: Vec<u64>,
+    offsets: Vec<u32>,
+    words: Vec<u32>,
+}
+
+impl LocalTexts {
+    /// Copies the texts of `posts` (sorted, distinct).
+    pub fn gather(input: &DetectInput, posts: Vec<u32>) -> Self {
+        let mut hashes = Vec::with_capacity(posts.len());
+        let mut offsets = Vec::with_capacity(posts.len() + 1);
+        let mut words = Vec::new();
+        offsets.push(0);
+        for &p in &posts {
+            hashes.push(input.text_hash(p));
+            words.extend_from_slice(input.tokens(p));
+            offsets.push(words.len() as u32);
+        }
+        LocalTexts { posts, hashes, offsets, words }
+    }
+}
+
+impl TextSource for LocalTexts {
+    fn text_hash(&self, post: u32) -> u64 {
+        self.posts.binary_search(&post).map_or(0, |i| self.hashes[i])
+    }
+
+    fn tokens(&self, post: u32) -> &[u32] {
+        match self.posts.binary_search(&post) {
+            Ok(i) => &self.words[self.offsets[i] as usize..self.offsets[i + 1] as usize],
+            Err(_) => &[],
+        }
+    }
+}
+
 /// Confirms an LSH candidate: similar enough, and not an exact copy.
-pub struct SimilarText<'a> {
-    pub input: &'a DetectInput,
+pub struct SimilarText<'a, T: TextSource + ?Sized = DetectInput> {
+    pub texts: &'a T,
     pub threshold: f64,
 }
 
-impl PairCheck for SimilarText<'_> {
+impl<T: TextSource + ?Sized> PairCheck for SimilarText<'_, T> {
     fn same_action(&self, a: u32, b: u32) -> bool {
-        if self.input.text_hash(a) == self.input.text_hash(b) {
+        if self.texts.text_hash(a) == self.texts.text_hash(b) {
             return false;
         }
-        let (x, y) = (self.input.tokens(a), self.input.tokens(b));
+        let (x, y) = (self.texts.tokens(a), self.texts.tokens(b));
         // Sizes alone can rule a pair out: J <= min/max.
         let (small, large) = if x.len() < y.len() { (x.len(), y.len()) } else { (y.len(), x.len()) };
         if (small as f64) < self.threshold * large as f64 {
@@ -59,9 +115,17 @@ mod tests {
             PostFeatures { text_hash: Some(3), tokens: (50..70).collect(), ..Default::default() },
         ];
         let input = DetectInput::from_posts(posts, 1, &DetectConfig::default());
-        let check = SimilarText { input: &input, threshold: 0.6 };
+        let check = SimilarText { texts: &input, threshold: 0.6 };
         assert!(check.same_action(0, 1));
         assert!(!check.same_action(0, 2));
         assert!(!check.same_action(0, 3));
+        // The same answers from a partition's copy of the texts it may compare.
+        let local = LocalTexts::gather(&input, vec![0, 1, 2, 3]);
+        let check = SimilarText { texts: &local, threshold: 0.6 };
+        assert!(check.same_action(0, 1));
+        assert!(!check.same_action(0, 2));
+        assert!(!check.same_action(0, 3));
+        assert_eq!(local.tokens(3), input.tokens(3));
+        assert!(LocalTexts::gather(&input, vec![1]).tokens(0).is_empty());
     }
 }
