@@ -339,7 +339,9 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         })
         .collect();
 
-    let mut per_signal_opportunities: Vec<Vec<Opportunity>> = Vec::with_capacity(runs.len());
+    // Per signal, the candidates' post pairs that had the chance to co-act (the signal's
+    // chance ratio is one number, so it is not stored per pair).
+    let mut per_signal_opportunities: Vec<(PostPairSet, f64)> = Vec::with_capacity(runs.len());
     for run in &mut runs {
         let signal = run.signal;
         let windows = run.windows;
@@ -358,8 +360,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         let opportunities = PostPairSet::merge_all(found);
         // The keyed state is no longer needed: free it before scoring.
         run.partitions = Partitions::Held(Vec::new());
-        let ratio = chance_ratio(run.signal, &run.windows, &run.stats);
-        per_signal_opportunities.push(opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio }).collect());
+        per_signal_opportunities.push((opportunities, chance_ratio(run.signal, &run.windows, &run.stats)));
     }
 
     let account_count = input.account_count.max(2);
@@ -370,17 +371,29 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
             posts_of[account as usize].push(i);
         }
     }
+    // Post pairs matched by a signal that has a rarity null (sorted, for the fusion's test).
+    let mut copied: Vec<(u32, u32)> =
+        runs.iter().filter(|r| has_rarity(r.signal)).flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b))).collect();
+    copied.par_sort_unstable();
+    copied.dedup();
     let mut signals = Vec::with_capacity(runs.len());
-    for ((run, opportunities), &examined) in runs.iter().zip(&per_signal_opportunities).zip(&examined) {
+    for ((run, (opportunities, ratio)), &examined) in runs.iter_mut().zip(&per_signal_opportunities).zip(&examined) {
         let rarity = RarityNull { chance: vec![&run.chance], posts_of: &posts_of, active_accounts: run.active_accounts, counted: None };
-        let mut report = score_pairs(input, &run.matches, examined, opportunities, &rarity, config, account_count);
+        let opportunities: Vec<Opportunity> =
+            opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: *ratio }).collect();
+        let mut report = score_pairs(input, &run.matches, examined, &opportunities, &rarity, config, account_count);
+        // Its pairs live on in the report and in the fused set: free them before the next.
+        run.matches = PostPairSet::default();
         report.events = run.events;
         report.shared_keys = run.stats.shared_keys;
         report.crowd_events = run.stats.crowd_events;
         signals.push((run.signal, report));
     }
     // Fused opportunities: a post pair linked by several signals gets the widest window.
-    let mut fused_opportunities: Vec<Opportunity> = per_signal_opportunities.into_iter().flatten().collect();
+    let mut fused_opportunities: Vec<Opportunity> = Vec::with_capacity(per_signal_opportunities.iter().map(|(o, _)| o.len()).sum());
+    for (opportunities, ratio) in per_signal_opportunities {
+        fused_opportunities.extend(opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio }));
+    }
     fused_opportunities.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
     fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
     // Fused rarity: a post's chance is its largest over signals; active accounts, the union
@@ -393,9 +406,7 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
         }
     }
     let fused_active = fused_seen.iter().filter(|x| **x).count();
-    let copied: HashSet<(u32, u32)> =
-        runs.iter().filter(|r| has_rarity(r.signal)).flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b))).collect();
-    let rarity = RarityNull { chance: sources, posts_of: &posts_of, active_accounts: fused_active, counted: Some(&copied) };
+    let rarity = RarityNull { chance: sources, posts_of: &posts_of, active_accounts: fused_active, counted: Some(copied.as_slice()) };
     let fused = score_pairs(input, &fused_matches, fused_examined, &fused_opportunities, &rarity, config, account_count);
     let post_chance = (0..input.len() as u32).map(|p| rarity.chance_of(p)).collect();
     Ok(Detection { signals, fused, post_chance })
@@ -541,8 +552,9 @@ struct RarityNull<'a> {
     chance: Vec<&'a PostChance>,
     posts_of: &'a [Vec<u32>],
     active_accounts: usize,
-    /// For the fusion: only post pairs matched by a signal that has a rarity null count.
-    counted: Option<&'a HashSet<(u32, u32)>>,
+    /// For the fusion: only post pairs matched by a signal that has a rarity null count
+    /// (sorted).
+    counted: Option<&'a [(u32, u32)]>,
 }
 
 impl RarityNull<'_> {
@@ -599,7 +611,7 @@ fn score_pairs(
             let (p_value, expected) = if p_a >= p_b { (p_a, lambda_a) } else { (p_b, lambda_b) };
             let (a, b) = unpack_account_pair(key);
             // Only matched posts that have a rarity chance count here (reactions have none).
-            let counted = |p: &&PostPair| rarity.counted.is_none_or(|set| set.contains(&(p.a.min(p.b), p.a.max(p.b))));
+            let counted = |p: &&PostPair| rarity.counted.is_none_or(|set| set.binary_search(&(p.a.min(p.b), p.a.max(p.b))).is_ok());
             let rare_a = distinct_count(group.iter().filter(counted).map(|p| p.a).filter(|x| rarity.chance_of(*x) > 0.0).collect());
             let rare_b = distinct_count(group.iter().filter(counted).map(|p| p.b).filter(|x| rarity.chance_of(*x) > 0.0).collect());
             let rarity_p_value = poisson_binomial_upper_tail(&rarity.chances(a), rare_a as u64)
