@@ -105,6 +105,18 @@ impl DetectInput {
         self.events.iter().find(|(s, _)| *s == signal).map(|(_, e)| e)
     }
 
+    /// Takes the events held in memory, signal by signal (spilled ones stay on disk);
+    /// the input's logs of those signals are left empty.
+    pub fn take_memory_events(&mut self) -> Vec<(Signal, Vec<KeyedEvent>)> {
+        let mut taken = Vec::new();
+        for (signal, log) in &mut self.events {
+            if let EventLog::Memory(events) = log {
+                taken.push((*signal, std::mem::take(events)));
+            }
+        }
+        taken
+    }
+
     /// Gives up detection's state, keeping each post's account and time (for evidence).
     pub fn into_columns(self) -> (Vec<u32>, Vec<i64>) {
         (self.accounts, self.times)

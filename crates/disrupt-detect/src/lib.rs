@@ -23,5 +23,5 @@ pub mod spill;
 pub mod window;
 
 pub use features::{DetectInput, DetectInputBuilder, PostFeatures, SpillPolicy};
-pub use score::{detect, detect_with_layout, Detection, Layout, PairEvidence, SignalReport};
+pub use score::{detect, detect_consuming_events, detect_with_layout, Detection, Layout, PairEvidence, SignalReport};
 pub use signals::{DetectConfig, Signal, SignalConfig};

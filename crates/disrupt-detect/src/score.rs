@@ -29,7 +29,7 @@ use crate::signals::near_duplicate::{LocalTexts, SimilarText};
 use crate::signals::{DetectConfig, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
 use crate::spill::{PairSpill, PartFile};
-use crate::window::{CoActionState, ExactKey, PassStats, Windows};
+use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io;
@@ -181,7 +181,12 @@ impl Partitions<'_> {
     }
 }
 
-fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout) -> (Partitions<'a>, usize) {
+fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout, owned: Option<Vec<KeyedEvent>>) -> (Partitions<'a>, usize) {
+    if let Some(events) = owned {
+        // The input gave its events up: they become the state without a copy.
+        let n = events.len();
+        return (Partitions::Held(vec![CoActionState::from_events(events)]), n);
+    }
     let Some(log) = input.events(signal) else { return (Partitions::Held(Vec::new()), 0) };
     let n = log.len();
     let events = match (log.parts(), log.events()) {
@@ -232,10 +237,11 @@ fn run_matches<'a>(
     input: &'a DetectInput,
     config: &DetectConfig,
     layout: Layout,
+    owned: Option<Vec<KeyedEvent>>,
     mut spill: Option<(&mut PairSpill, u32)>,
 ) -> io::Result<SignalRun<'a>> {
     let windows = config.windows(signal);
-    let (mut partitions, events) = build_state(signal, input, layout);
+    let (mut partitions, events) = build_state(signal, input, layout, owned);
     let mut found = Vec::new();
     let mut stats = PassStats::default();
     let mut seen = vec![false; input.account_count];
@@ -286,9 +292,26 @@ pub fn detect(input: &DetectInput, config: &DetectConfig) -> io::Result<Detectio
     detect_with_layout(input, config, Layout::Single)
 }
 
+/// [`detect`], taking the input's in-memory events rather than copying them into the
+/// operator state (they are detection's largest state; the input keeps everything else).
+/// The same result as [`detect`] on the input before.
+pub fn detect_consuming_events(input: &mut DetectInput, config: &DetectConfig) -> io::Result<Detection> {
+    let owned = input.take_memory_events();
+    detect_inner(input, config, Layout::Single, owned)
+}
+
 /// [`detect`] with the operator state laid out as given: the result does not depend on it.
 /// Spilled input is always scanned partition by partition from disk.
 pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: Layout) -> io::Result<Detection> {
+    detect_inner(input, config, layout, Vec::new())
+}
+
+fn detect_inner(
+    input: &DetectInput,
+    config: &DetectConfig,
+    layout: Layout,
+    mut owned: Vec<(Signal, Vec<KeyedEvent>)>,
+) -> io::Result<Detection> {
     let enabled: Vec<Signal> = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).collect();
     // One signal at a time (each is parallel inside), so only one signal's state is being
     // built and scanned at any moment.
@@ -298,7 +321,8 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     };
     let mut runs: Vec<SignalRun> = Vec::with_capacity(enabled.len());
     for (number, signal) in enabled.iter().enumerate() {
-        runs.push(run_matches(*signal, input, config, layout, pair_spill.as_mut().map(|p| (p, number as u32)))?);
+        let events = owned.iter().position(|(s, _)| s == signal).map(|i| owned.swap_remove(i).1);
+        runs.push(run_matches(*signal, input, config, layout, events, pair_spill.as_mut().map(|p| (p, number as u32)))?);
     }
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.

@@ -109,6 +109,11 @@ impl CoActionState {
         self.sorted = false;
     }
 
+    /// State holding these events, unsorted.
+    pub fn from_events(events: Vec<KeyedEvent>) -> Self {
+        CoActionState { events, sorted: false }
+    }
+
     pub fn extend(&mut self, events: impl IntoIterator<Item = KeyedEvent>) {
         self.events.extend(events);
         self.sorted = false;

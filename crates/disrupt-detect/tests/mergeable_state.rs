@@ -2,7 +2,9 @@
 //! chunk, processing the parts separately and merging gives exactly the single-run output,
 //! and so does state spilled to disk in key partitions as posts stream in.
 
-use disrupt_detect::{detect_with_layout, DetectConfig, DetectInput, DetectInputBuilder, Layout, PostFeatures, SpillPolicy};
+use disrupt_detect::{
+    detect_consuming_events, detect_with_layout, DetectConfig, DetectInput, DetectInputBuilder, Layout, PostFeatures, SpillPolicy,
+};
 use proptest::prelude::*;
 
 fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
@@ -46,6 +48,7 @@ proptest! {
             builder.push_batch(chunk).unwrap();
         }
         let spilled = builder.finish(12).unwrap();
+        let mut consumed = DetectInput::from_posts(posts.clone(), 12, &config);
         let input = DetectInput::from_posts(posts, 12, &config);
         let single = detect_with_layout(&input, &config, Layout::Single).unwrap();
         let by_key = detect_with_layout(&input, &config, Layout::ByKey(parts)).unwrap();
@@ -54,6 +57,8 @@ proptest! {
         prop_assert_eq!(&single, &by_key);
         prop_assert_eq!(&single, &by_time);
         prop_assert_eq!(&single, &from_disk);
+        // Moving the events into the state instead of copying them changes nothing.
+        prop_assert_eq!(&single, &detect_consuming_events(&mut consumed, &config).unwrap());
     }
 }
 

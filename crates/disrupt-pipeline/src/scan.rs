@@ -2,7 +2,7 @@
 
 use crate::corpus::{Added, Corpus};
 use crate::features::{normalize_batch, post_language};
-use disrupt_detect::{detect, DetectConfig, DetectInput, DetectInputBuilder, Detection, SpillPolicy};
+use disrupt_detect::{DetectConfig, DetectInput, DetectInputBuilder, Detection, SpillPolicy};
 use disrupt_ingest::{ingest_file, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
 use disrupt_networks::{assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostStore};
 use disrupt_normalize::UrlPolicy;
@@ -385,7 +385,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     } = load(inputs, config, observer)?;
 
     let started = Instant::now();
-    let mut detection = detect(&detect_input, &config.detect).map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
+    let mut detect_input = detect_input;
+    let mut detection = disrupt_detect::detect_consuming_events(&mut detect_input, &config.detect)
+        .map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
     let spilled = detect_input.spilled();
     stage(observer, &mut timings, "detect", started);
 
