@@ -28,7 +28,7 @@ use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet}
 use crate::signals::near_duplicate::{LocalTexts, SimilarText};
 use crate::signals::{DetectConfig, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
-use crate::spill::{PairSpill, PartFile};
+use crate::spill::{PairPart, PairSpill, PartFile};
 use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -327,34 +327,29 @@ fn detect_inner(
 
     // Candidates: pairs with enough co-actions in any signal, or across signals together.
     // Organic data has millions of account pairs with a single co-action: they count as
-    // examined (the correction needs them) but are not kept past this point.
-    let selection = match pair_spill {
+    // examined (the correction needs them) but are not kept past this point: only
+    // candidates' post pairs go on, to a second set of account-pair files when the first
+    // pass spilled, else in memory.
+    let mut selection = CandidateSelection::new(runs.len());
+    let mut scoring = match pair_spill {
         // One account-pair file at a time: it holds every signal's co-actions of its pairs.
         Some(spill) => {
-            let mut selection = CandidateSelection::new(runs.len());
+            let (parts, dir) = (spill.partitions(), input.pair_spill().and_then(|(_, dir)| dir));
+            let mut kept_spill = PairSpill::new(parts, dir)?;
             for part in spill.finish()? {
-                let mut per_signal: Vec<Vec<PostPair>> = vec![Vec::new(); runs.len()];
-                for (number, pair) in part.load()? {
-                    if let Some(list) = per_signal.get_mut(number as usize) {
-                        list.push(pair);
-                    }
+                let kept = selection.add_partition(input, config, by_signal(&part, runs.len())?);
+                for (number, kept) in kept.iter().enumerate() {
+                    kept_spill.write(number as u32, kept, |p| input.account(p))?;
                 }
-                selection.add_partition(input, config, per_signal.into_iter().map(PostPairSet::from_unsorted).collect());
             }
-            selection
+            ScoringInput::Spilled { matches: kept_spill.finish()?, opportunities: PairSpill::new(parts, dir)? }
         }
         None => {
-            let mut selection = CandidateSelection::new(runs.len());
-            selection.add_partition(input, config, runs.iter_mut().map(|r| std::mem::take(&mut r.matches)).collect());
-            selection
+            let kept = selection.add_partition(input, config, runs.iter_mut().map(|r| std::mem::take(&mut r.matches)).collect());
+            ScoringInput::Held { matches: kept.into_iter().map(PostPairSet::from_unsorted).collect(), opportunities: Vec::new() }
         }
     };
-    let CandidateSelection { candidates, examined, fused_examined, kept } = selection;
-    // Only candidates are tested: the other post pairs were dropped as they were counted.
-    for (run, kept) in runs.iter_mut().zip(kept) {
-        run.matches = PostPairSet::from_unsorted(kept);
-    }
-    let fused_matches = PostPairSet::merge_all(runs.iter().map(|r| r.matches.clone()).collect());
+    let CandidateSelection { candidates, examined, fused_examined } = selection;
     let candidate_accounts: HashSet<u32> = candidates
         .iter()
         .flat_map(|k| {
@@ -365,8 +360,8 @@ fn detect_inner(
 
     // Per signal, the candidates' post pairs that had the chance to co-act (the signal's
     // chance ratio is one number, so it is not stored per pair).
-    let mut per_signal_opportunities: Vec<(PostPairSet, f64)> = Vec::with_capacity(runs.len());
-    for run in &mut runs {
+    let mut ratios = Vec::with_capacity(runs.len());
+    for (number, run) in runs.iter_mut().enumerate() {
         let signal = run.signal;
         let windows = run.windows;
         let found = run.partitions.each(|state| {
@@ -381,10 +376,17 @@ fn detect_inner(
                 _ => state.opportunities(&windows, &ExactKey, &candidates, &candidate_accounts),
             }
         })?;
-        let opportunities = PostPairSet::merge_all(found);
+        match &mut scoring {
+            ScoringInput::Spilled { opportunities, .. } => {
+                for set in &found {
+                    opportunities.write(number as u32, set.as_slice(), |p| input.account(p))?;
+                }
+            }
+            ScoringInput::Held { opportunities, .. } => opportunities.push(PostPairSet::merge_all(found)),
+        }
         // The keyed state is no longer needed: free it before scoring.
         run.partitions = Partitions::Held(Vec::new());
-        per_signal_opportunities.push((opportunities, chance_ratio(run.signal, &run.windows, &run.stats)));
+        ratios.push(chance_ratio(run.signal, &run.windows, &run.stats));
     }
 
     let account_count = input.account_count.max(2);
@@ -395,31 +397,6 @@ fn detect_inner(
             posts_of[account as usize].push(i);
         }
     }
-    // Post pairs matched by a signal that has a rarity null (sorted, for the fusion's test).
-    let mut copied: Vec<(u32, u32)> =
-        runs.iter().filter(|r| has_rarity(r.signal)).flat_map(|r| r.matches.as_slice().iter().map(|p| (p.a, p.b))).collect();
-    copied.par_sort_unstable();
-    copied.dedup();
-    let mut signals = Vec::with_capacity(runs.len());
-    for ((run, (opportunities, ratio)), &examined) in runs.iter_mut().zip(&per_signal_opportunities).zip(&examined) {
-        let rarity = RarityNull { chance: vec![&run.chance], posts_of: &posts_of, active_accounts: run.active_accounts, counted: None };
-        let opportunities: Vec<Opportunity> =
-            opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: *ratio }).collect();
-        let mut report = score_pairs(input, &run.matches, examined, &opportunities, &rarity, config, account_count);
-        // Its pairs live on in the report and in the fused set: free them before the next.
-        run.matches = PostPairSet::default();
-        report.events = run.events;
-        report.shared_keys = run.stats.shared_keys;
-        report.crowd_events = run.stats.crowd_events;
-        signals.push((run.signal, report));
-    }
-    // Fused opportunities: a post pair linked by several signals gets the widest window.
-    let mut fused_opportunities: Vec<Opportunity> = Vec::with_capacity(per_signal_opportunities.iter().map(|(o, _)| o.len()).sum());
-    for (opportunities, ratio) in per_signal_opportunities {
-        fused_opportunities.extend(opportunities.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio }));
-    }
-    fused_opportunities.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
-    fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
     // Fused rarity: a post's chance is its largest over signals; active accounts, the union
     // (counted again, one signal at a time, from the accounts each signal saw).
     let sources: Vec<&PostChance> = runs.iter().map(|r| &r.chance).filter(|c| !c.popularity.is_empty()).collect();
@@ -430,8 +407,58 @@ fn detect_inner(
         }
     }
     let fused_active = fused_seen.iter().filter(|x| **x).count();
-    let rarity = RarityNull { chance: sources, posts_of: &posts_of, active_accounts: fused_active, counted: Some(copied.as_slice()) };
-    let fused = score_pairs(input, &fused_matches, fused_examined, &fused_opportunities, &rarity, config, account_count);
+
+    // Scoring, one part of the candidate account pairs at a time (all of them at once when
+    // nothing spilled): every pair's test needs only its own matches and opportunities.
+    let mut tested: Vec<Vec<PairEvidence>> = vec![Vec::new(); runs.len()];
+    let mut fused_tested: Vec<PairEvidence> = Vec::new();
+    let mut parts = match scoring {
+        ScoringInput::Held { matches, opportunities } => ScoringParts::Held(vec![(matches, opportunities)].into_iter()),
+        ScoringInput::Spilled { matches, opportunities } => {
+            ScoringParts::Spilled(matches.into_iter().zip(opportunities.finish()?).collect::<Vec<_>>().into_iter())
+        }
+    };
+    while let Some((matches, opportunities)) = parts.next_part(runs.len())? {
+        // Post pairs matched by a signal that has a rarity null (sorted, for the fusion's test).
+        let mut copied: Vec<(u32, u32)> = runs
+            .iter()
+            .zip(&matches)
+            .filter(|(r, _)| has_rarity(r.signal))
+            .flat_map(|(_, m)| m.as_slice().iter().map(|p| (p.a, p.b)))
+            .collect();
+        copied.par_sort_unstable();
+        copied.dedup();
+        for (number, run) in runs.iter().enumerate() {
+            let rarity = RarityNull { chance: vec![&run.chance], posts_of: &posts_of, counted: None };
+            let opportunities: Vec<Opportunity> = opportunities
+                .get(number)
+                .map(|o| o.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: ratios[number] }).collect())
+                .unwrap_or_default();
+            let empty = PostPairSet::default();
+            tested[number].extend(test_pairs(input, matches.get(number).unwrap_or(&empty), &opportunities, &rarity, config, account_count));
+        }
+        // Fused opportunities: a post pair linked by several signals gets the widest window.
+        let mut fused_opportunities: Vec<Opportunity> = Vec::with_capacity(opportunities.iter().map(PostPairSet::len).sum());
+        for (set, ratio) in opportunities.iter().zip(&ratios) {
+            fused_opportunities.extend(set.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: *ratio }));
+        }
+        drop(opportunities);
+        fused_opportunities.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
+        fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
+        let fused_matches = PostPairSet::merge_all(matches);
+        let rarity = RarityNull { chance: sources.clone(), posts_of: &posts_of, counted: Some(copied.as_slice()) };
+        fused_tested.extend(test_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count));
+    }
+    let mut signals = Vec::with_capacity(runs.len());
+    for ((run, pairs), &examined) in runs.iter().zip(tested).zip(&examined) {
+        let mut report = decide(pairs, examined, run.active_accounts, config);
+        report.events = run.events;
+        report.shared_keys = run.stats.shared_keys;
+        report.crowd_events = run.stats.crowd_events;
+        signals.push((run.signal, report));
+    }
+    let fused = decide(fused_tested, fused_examined, fused_active, config);
+    let rarity = RarityNull { chance: sources, posts_of: &posts_of, counted: None };
     let post_chance = (0..input.len() as u32).map(|p| rarity.chance_of(p)).collect();
     Ok(Detection { signals, fused, post_chance })
 }
@@ -458,22 +485,16 @@ struct CandidateSelection {
     examined: Vec<usize>,
     /// Account pairs with at least one co-action in any signal.
     fused_examined: usize,
-    /// Per signal, the matched post pairs of candidates.
-    kept: Vec<Vec<PostPair>>,
 }
 
 impl CandidateSelection {
     fn new(signals: usize) -> Self {
-        CandidateSelection {
-            candidates: HashSet::default(),
-            examined: vec![0; signals],
-            fused_examined: 0,
-            kept: vec![Vec::new(); signals],
-        }
+        CandidateSelection { candidates: HashSet::default(), examined: vec![0; signals], fused_examined: 0 }
     }
 
     /// Counts one partition: `matches` holds one set per signal, in the runs' order.
-    fn add_partition(&mut self, input: &DetectInput, config: &DetectConfig, matches: Vec<PostPairSet>) {
+    /// Returns, per signal, the matched post pairs of the partition's candidates.
+    fn add_partition(&mut self, input: &DetectInput, config: &DetectConfig, matches: Vec<PostPairSet>) -> Vec<Vec<PostPair>> {
         let mut pair_keys: Vec<u64> = Vec::new();
         for (examined, set) in self.examined.iter_mut().zip(&matches) {
             let keyed = keyed_by_account_pair(input, set);
@@ -506,10 +527,47 @@ impl CandidateSelection {
                 }
             }
         }
-        for (kept, set) in self.kept.iter_mut().zip(&matches) {
-            kept.extend(set.as_slice().iter().filter(|p| in_pairs(&self.candidates, p)).copied());
+        matches.iter().map(|set| set.as_slice().iter().filter(|p| in_pairs(&self.candidates, p)).copied().collect()).collect()
+    }
+}
+
+/// Where the candidates' matched post pairs and opportunities wait to be scored.
+enum ScoringInput {
+    /// In memory, one set per signal.
+    Held { matches: Vec<PostPairSet>, opportunities: Vec<PostPairSet> },
+    /// In account-pair files (the same partitions as the first pass's pairs), tagged by
+    /// signal; opportunities are still being written until scoring starts.
+    Spilled { matches: Vec<PairPart>, opportunities: PairSpill },
+}
+
+/// The candidates' pairs, ready to score part by part.
+enum ScoringParts {
+    Held(std::vec::IntoIter<(Vec<PostPairSet>, Vec<PostPairSet>)>),
+    Spilled(std::vec::IntoIter<(PairPart, PairPart)>),
+}
+
+impl ScoringParts {
+    /// The next part's matched post pairs and opportunities, one set per signal.
+    fn next_part(&mut self, signals: usize) -> io::Result<Option<(Vec<PostPairSet>, Vec<PostPairSet>)>> {
+        match self {
+            ScoringParts::Held(parts) => Ok(parts.next()),
+            ScoringParts::Spilled(parts) => match parts.next() {
+                Some((matches, opportunities)) => Ok(Some((by_signal(&matches, signals)?, by_signal(&opportunities, signals)?))),
+                None => Ok(None),
+            },
         }
     }
+}
+
+/// One account-pair file's post pairs, one set per signal (of `signals`).
+fn by_signal(part: &PairPart, signals: usize) -> io::Result<Vec<PostPairSet>> {
+    let mut per_signal: Vec<Vec<PostPair>> = vec![Vec::new(); signals];
+    for (number, pair) in part.load()? {
+        if let Some(list) = per_signal.get_mut(number as usize) {
+            list.push(pair);
+        }
+    }
+    Ok(per_signal.into_iter().map(PostPairSet::from_unsorted).collect())
 }
 
 /// Post pairs keyed by unordered account pair and sorted by it, oriented so `.a` is the
@@ -575,7 +633,6 @@ struct RarityNull<'a> {
     /// The signals' chances; a post's is its largest over them.
     chance: Vec<&'a PostChance>,
     posts_of: &'a [Vec<u32>],
-    active_accounts: usize,
     /// For the fusion: only post pairs matched by a signal that has a rarity null count
     /// (sorted).
     counted: Option<&'a [(u32, u32)]>,
@@ -592,17 +649,16 @@ impl RarityNull<'_> {
     }
 }
 
-/// Tests the account pairs of `matches`; `pairs_examined` counts every account pair that
-/// co-acted at all (the matches may hold the candidates only).
-fn score_pairs(
+/// Tests the account pairs of `matches` (with enough co-actions) against both nulls; which
+/// are significant is decided over all of them at once by [`decide`].
+fn test_pairs(
     input: &DetectInput,
     matches: &PostPairSet,
-    pairs_examined: usize,
     opportunities: &[Opportunity],
     rarity: &RarityNull<'_>,
     config: &DetectConfig,
     account_count: usize,
-) -> SignalReport {
+) -> Vec<PairEvidence> {
     let keyed = keyed_by_account_pair(input, matches);
     // Opportunities by account pair, oriented like the matches.
     let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::default();
@@ -611,7 +667,7 @@ fn score_pairs(
         let oriented = if acc_a < acc_b { (o.a, o.b, o.ratio) } else { (o.b, o.a, o.ratio) };
         opp_by_pair.entry(account_pair_key(acc_a, acc_b)).or_default().push(oriented);
     }
-    let mut pairs: Vec<PairEvidence> = keyed
+    keyed
         .par_chunk_by(|x, y| x.0 == y.0)
         .filter_map(|run| {
             if (run.len() as u32) < config.min_co_actions {
@@ -658,7 +714,13 @@ fn score_pairs(
                 significant: false,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Decides which tested pairs are significant; `pairs_examined` counts every account pair
+/// that co-acted at all (the tested ones are the candidates only), `active_accounts` those
+/// with an event in the signal.
+fn decide(mut pairs: Vec<PairEvidence>, pairs_examined: usize, active_accounts: usize, config: &DetectConfig) -> SignalReport {
     let threshold = match config.fdr {
         // Exploratory: control the share of false pairs among those reported.
         Some(q) => benjamini_hochberg_threshold(&pairs.iter().map(|p| p.p_value).collect::<Vec<_>>(), pairs_examined, q),
@@ -668,7 +730,7 @@ fn score_pairs(
     };
     // Second route: co-action that is synchronous beyond chance at a moderate level and
     // rare beyond chance over every pair of active accounts (what copied content is).
-    let n = rarity.active_accounts as f64;
+    let n = active_accounts as f64;
     let rarity_threshold = config.alpha / (n * (n - 1.0) / 2.0).max(1.0);
     for p in &mut pairs {
         let synchronous = threshold > 0.0 && p.p_value <= threshold;
@@ -676,14 +738,5 @@ fn score_pairs(
         p.significant = synchronous || rare;
     }
     pairs.sort_unstable_by_key(|p| (p.a, p.b));
-    SignalReport {
-        events: 0,
-        shared_keys: 0,
-        crowd_events: 0,
-        pairs_examined,
-        threshold,
-        active_accounts: rarity.active_accounts,
-        rarity_threshold,
-        pairs,
-    }
+    SignalReport { events: 0, shared_keys: 0, crowd_events: 0, pairs_examined, threshold, active_accounts, rarity_threshold, pairs }
 }
