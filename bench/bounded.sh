@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Bounded memory: `disrupt scan` on simulated posts under a hard memory limit well below the
 # input's size (a cgroup: the kernel kills the scan if it goes over, so finishing is the proof).
-# Usage: sudo bench/bounded.sh [SIZE] [LIMIT_MIB]   (SIZE in 1m, 10m; default 10m and 1536)
+# Usage: sudo bench/bounded.sh [SIZE] [LIMIT_MIB]   (SIZE in 1m, 10m; default 10m and 1280)
 # Needs root for the cgroup (v2, or v1's memory controller). Reuses bench/runs/SIZE/sim made
 # by bench/run.sh when present. Prints wall time, peak usage of the cgroup and the accuracy.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-10m}
-limit_mib=${2:-1536}
+limit_mib=${2:-1280}
 case $size in
   1m) scale=70000 ;;
   10m) scale=700000 ;;
