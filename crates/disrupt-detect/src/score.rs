@@ -226,8 +226,14 @@ fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout, owned
 /// The texts the near-duplicate check reads for one partition: `None` for the input's own
 /// (in memory), or a copy of the posts the partition may compare when the input's word
 /// hashes are in a mapped file, read in file order rather than jumping across it.
-fn partition_texts(input: &DetectInput, state: &mut CoActionState) -> Option<LocalTexts> {
-    input.tokens_on_disk().then(|| LocalTexts::gather(input, state.shared_posts()))
+/// `wanted` narrows the copy to the posts of accounts a pass can still pair (the second
+/// pass tests candidates only), so it reads the file no more than it must.
+fn partition_texts(input: &DetectInput, state: &mut CoActionState, wanted: impl Fn(u32) -> bool) -> Option<LocalTexts> {
+    input.tokens_on_disk().then(|| {
+        let mut posts = state.shared_posts();
+        posts.retain(|&p| wanted(input.account(p)));
+        LocalTexts::gather(input, posts)
+    })
 }
 
 /// Runs one signal's first pass. Its matched post pairs are kept in the run, or, with
@@ -253,7 +259,7 @@ fn run_matches<'a>(
     partitions.each(|state| {
         let threshold = config.near_duplicate_threshold;
         let (m, s) = match signal {
-            Signal::NearDuplicate => match partition_texts(input, state) {
+            Signal::NearDuplicate => match partition_texts(input, state, |_| true) {
                 Some(local) => state.matches(&windows, &SimilarText { texts: &local, threshold }),
                 None => state.matches(&windows, &SimilarText { texts: input, threshold }),
             },
@@ -367,7 +373,7 @@ fn detect_inner(
         let found = run.partitions.each(|state| {
             let threshold = config.near_duplicate_threshold;
             match signal {
-                Signal::NearDuplicate => match partition_texts(input, state) {
+                Signal::NearDuplicate => match partition_texts(input, state, |a| candidate_accounts.contains(&a)) {
                     Some(local) => {
                         state.opportunities(&windows, &SimilarText { texts: &local, threshold }, &candidates, &candidate_accounts)
                     }

@@ -401,26 +401,15 @@ impl TokenColumn {
 /// word hashes: they are read only after detection, by provenance matching.
 pub struct FixedColumn<const N: usize> {
     words: WordFile,
-    len: usize,
 }
 
 impl<const N: usize> FixedColumn<N> {
     pub fn new(dir: Option<PathBuf>) -> Self {
-        FixedColumn { words: WordFile::new(dir), len: 0 }
+        FixedColumn { words: WordFile::new(dir) }
     }
 
     pub fn push(&mut self, record: &[u32; N]) -> io::Result<()> {
-        self.words.push(record)?;
-        self.len += 1;
-        Ok(())
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.words.push(record)
     }
 
     pub fn memory_bytes(&self) -> usize {
@@ -518,7 +507,6 @@ mod tests {
                 col.push(&[i, i * 2, u32::MAX - i]).unwrap();
             }
             col.finish().unwrap();
-            assert_eq!(col.len(), 200);
             assert_eq!(col.on_disk(), spill_at.is_some());
             for i in 0..200u32 {
                 assert_eq!(col.get(i), &[i, i * 2, u32::MAX - i]);
