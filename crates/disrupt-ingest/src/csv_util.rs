@@ -1,7 +1,7 @@
 //! What every CSV reader shares: streaming rows with line numbers, UTF-8 checks, header
 //! lookup by name, and the cell conventions of real exports (list literals, float counts).
 
-use crate::source::{excerpt_bytes, Counted};
+use crate::source::{excerpt_bytes, Counted, Prepare};
 use disrupt_records::Record;
 use std::collections::HashMap;
 use std::io::Read;
@@ -36,9 +36,9 @@ impl Row<'_> {
 }
 
 /// Streams rows through `map`, which returns the records a row stands for.
-pub(crate) fn for_each_row(
+pub(crate) fn for_each_row<P: Prepare>(
     reader: impl Read,
-    out: &mut Counted<'_>,
+    out: &mut Counted<'_, P>,
     mut map: impl FnMut(&Row<'_>) -> Result<Vec<Record>, String>,
 ) -> Result<HashMap<String, usize>, (String, u64)> {
     let mut csv_reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);

@@ -1,7 +1,7 @@
 //! Canonical JSON Lines: one record per line, parsed in parallel batches and handed on
 //! in input order.
 
-use crate::source::{excerpt_bytes, Counted, IngestOptions};
+use crate::source::{excerpt_bytes, Counted, IngestOptions, Prepare};
 use disrupt_records::{record_from_json, Record};
 use rayon::prelude::*;
 use std::io::BufRead;
@@ -9,17 +9,21 @@ use std::io::BufRead;
 const BATCH_LINES: usize = 8192;
 const BATCH_BYTES: usize = 16 << 20;
 
-/// One physical line: its number, its bytes (possibly cut), and its full length.
+/// One physical line: its number, where its bytes (possibly cut) lie in the batch's
+/// buffer, and its full length.
 struct Line {
     number: u64,
-    bytes: Vec<u8>,
+    range: std::ops::Range<usize>,
     full_len: usize,
 }
 
-/// Reads a line of at most `max` bytes into `buf`; longer lines are consumed to their
-/// end but not kept. Returns the full length, or `None` at end of input.
+/// Appends a line of at most `max` bytes to `buf`; longer lines are consumed to their
+/// end but not kept whole. Returns the full length, or `None` at end of input.
+///
+/// A batch's lines share one buffer: a buffer per line cost an allocation and several
+/// regrowths a record, on the one thread that reads.
 pub(crate) fn read_bounded_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<Option<usize>> {
-    buf.clear();
+    let start = buf.len();
     let mut total = 0usize;
     let mut any = false;
     loop {
@@ -36,8 +40,8 @@ pub(crate) fn read_bounded_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, ma
             Some(i) => (&available[..i], Some(i + 1)),
             None => (available, None),
         };
-        if buf.len() < max {
-            let room = max - buf.len();
+        if buf.len() - start < max {
+            let room = max - (buf.len() - start);
             buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
         total += chunk.len();
@@ -49,11 +53,11 @@ pub(crate) fn read_bounded_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, ma
     }
 }
 
-fn parse_line(line: &Line, options: &IngestOptions) -> Option<Result<Record, String>> {
+fn parse_line(line: &Line, data: &[u8], options: &IngestOptions) -> Option<Result<Record, String>> {
     if line.full_len > options.max_record_bytes {
         return Some(Err(format!("line is {} bytes, over the limit of {} bytes per record", line.full_len, options.max_record_bytes)));
     }
-    let mut bytes: &[u8] = &line.bytes;
+    let mut bytes: &[u8] = &data[line.range.clone()];
     if line.number == 1 {
         bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     }
@@ -80,31 +84,32 @@ fn parse_line(line: &Line, options: &IngestOptions) -> Option<Result<Record, Str
     Some(record_from_json(value, options.timezone).map_err(|e| e.0))
 }
 
-pub(crate) fn read(reader: &mut impl BufRead, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
+pub(crate) fn read<P: Prepare>(reader: &mut impl BufRead, options: &IngestOptions, out: &mut Counted<'_, P>) -> Result<(), (String, u64)> {
     let mut number = 0u64;
     let mut batch: Vec<Line> = Vec::with_capacity(BATCH_LINES);
-    let mut batch_bytes = 0usize;
-    let mut buf = Vec::new();
+    let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
     let keep = options.max_record_bytes.saturating_add(1);
     loop {
-        let next = read_bounded_line(reader, &mut buf, keep).map_err(|e| (format!("read error: {e}"), number + 1))?;
+        let start = data.len();
+        let next = read_bounded_line(reader, &mut data, keep).map_err(|e| (format!("read error: {e}"), number + 1))?;
         let at_end = next.is_none();
         if let Some(full_len) = next {
             number += 1;
-            batch_bytes += buf.len();
-            batch.push(Line { number, bytes: std::mem::take(&mut buf), full_len });
+            batch.push(Line { number, range: start..data.len(), full_len });
         }
-        if at_end || batch.len() >= BATCH_LINES || batch_bytes >= BATCH_BYTES {
-            let parsed: Vec<Option<Result<Record, String>>> = batch.par_iter().map(|l| parse_line(l, options)).collect();
+        if at_end || batch.len() >= BATCH_LINES || data.len() >= BATCH_BYTES {
+            let prepare = out.preparer();
+            let parsed: Vec<Option<Result<P::Out, String>>> =
+                batch.par_iter().map(|l| parse_line(l, &data, options).map(|r| r.map(|record| prepare.prepare(record)))).collect();
             for (line, result) in batch.iter().zip(parsed) {
                 match result {
                     None => {}
-                    Some(Ok(record)) => out.record(record, line.number),
-                    Some(Err(error)) => out.reject(line.number, error, excerpt_bytes(&line.bytes)),
+                    Some(Ok(record)) => out.prepared(record, line.number),
+                    Some(Err(error)) => out.reject(line.number, error, excerpt_bytes(&data[line.range.clone()])),
                 }
             }
             batch.clear();
-            batch_bytes = 0;
+            data.clear();
         }
         if at_end {
             return Ok(());

@@ -20,4 +20,4 @@ pub mod twitter_io;
 
 pub use detect::{detect_format, InputFormat};
 pub use mapped_csv::ColumnMap;
-pub use source::{ingest_file, FileSummary, IngestError, IngestEvent, IngestOptions, Reject};
+pub use source::{ingest_file, ingest_file_prepared, FileSummary, IngestError, IngestEvent, IngestOptions, KeepRecords, Prepare, Reject};

@@ -3,7 +3,7 @@
 //! column gets `platform:FILE:LINE`-style ids from its line number.
 
 use crate::csv_util::{for_each_row, parse_bool, parse_count, parse_list, Row};
-use crate::source::{platform_or, prefixed, Counted, IngestOptions};
+use crate::source::{platform_or, prefixed, Counted, IngestOptions, Prepare};
 use disrupt_records::{normalize_lang_tag, parse_time_str, Account, Metrics, Post, Record};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
@@ -65,7 +65,12 @@ impl ColumnMap {
     }
 }
 
-pub(crate) fn read(reader: impl Read, columns: &ColumnMap, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
+pub(crate) fn read<P: Prepare>(
+    reader: impl Read,
+    columns: &ColumnMap,
+    options: &IngestOptions,
+    out: &mut Counted<'_, P>,
+) -> Result<(), (String, u64)> {
     let platform = platform_or(options, "x");
     let zone = options.timezone;
     let file_tag = std::path::Path::new(&out.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

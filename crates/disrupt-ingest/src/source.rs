@@ -4,6 +4,7 @@
 use crate::detect::{detect_format, InputFormat};
 use crate::mapped_csv::ColumnMap;
 use disrupt_records::{Record, TimeZoneSetting};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -49,13 +50,35 @@ pub struct Reject {
     pub record: String,
 }
 
-/// What a reader hands to its sink, in input order.
+/// What a reader hands to its sink, in input order: each record (as [`Prepare`] made it),
+/// or each rejection.
 // Records are the common case; boxing them would cost an allocation per record.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
-pub enum IngestEvent {
-    Record { record: Record, line: u64 },
+pub enum IngestEvent<R = Record> {
+    Record { record: R, line: u64 },
     Reject(Reject),
+}
+
+/// Work done on each record on the threads that parse, before the record reaches the
+/// sink (which sees records one at a time, in input order).
+///
+/// The next stage's per-record work belongs here: run where the record was just built,
+/// it finds the record's bytes in cache, frees them on the thread that allocated them,
+/// and spreads over every core instead of waiting for the sink.
+pub trait Prepare: Sync {
+    type Out: Send;
+    fn prepare(&self, record: Record) -> Self::Out;
+}
+
+/// Hands records on as read.
+pub struct KeepRecords;
+
+impl Prepare for KeepRecords {
+    type Out = Record;
+    fn prepare(&self, record: Record) -> Record {
+        record
+    }
 }
 
 /// Per-file chain of custody and counts.
@@ -106,23 +129,64 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-/// Reads through `inner` after `prefix`, so sniffed bytes are not lost.
-pub(crate) struct Counted<'a> {
-    pub sink: &'a mut dyn FnMut(IngestEvent),
+/// Records a serial reader gathers before preparing them in parallel.
+const PREPARE_BATCH: usize = 4096;
+
+/// Where every reader writes: counts records and rejections and keeps them in input
+/// order. Records from readers that parse one at a time are prepared in parallel batches
+/// ([`Counted::record`]); the JSON Lines reader prepares its own as it parses.
+pub(crate) struct Counted<'a, P: Prepare> {
+    sink: &'a mut dyn FnMut(IngestEvent<P::Out>),
+    prepare: &'a P,
+    pending: Vec<(Record, u64)>,
     pub records: u64,
     pub rejected: u64,
     pub file: String,
 }
 
-impl Counted<'_> {
+impl<'a, P: Prepare> Counted<'a, P> {
+    pub fn new(sink: &'a mut dyn FnMut(IngestEvent<P::Out>), prepare: &'a P, file: &str) -> Self {
+        Counted { sink, prepare, pending: Vec::new(), records: 0, rejected: 0, file: file.to_string() }
+    }
+
+    pub fn preparer(&self) -> &'a P {
+        self.prepare
+    }
+
+    /// A record, to be prepared with the others of its batch.
     pub fn record(&mut self, record: Record, line: u64) {
+        self.pending.push((record, line));
+        if self.pending.len() >= PREPARE_BATCH {
+            self.flush();
+        }
+    }
+
+    /// A record already prepared (in input order: nothing may be pending).
+    pub fn prepared(&mut self, record: P::Out, line: u64) {
+        debug_assert!(self.pending.is_empty());
         self.records += 1;
         (self.sink)(IngestEvent::Record { record, line });
     }
 
     pub fn reject(&mut self, line: u64, error: impl Into<String>, record: String) {
+        // Records read before this rejection reach the sink before it.
+        self.flush();
         self.rejected += 1;
         (self.sink)(IngestEvent::Reject(Reject { file: self.file.clone(), line, error: error.into(), record }));
+    }
+
+    /// Prepares and hands on every pending record.
+    pub fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let prepare = self.prepare;
+        let prepared: Vec<(P::Out, u64)> =
+            std::mem::take(&mut self.pending).into_par_iter().map(|(r, line)| (prepare.prepare(r), line)).collect();
+        for (record, line) in prepared {
+            self.records += 1;
+            (self.sink)(IngestEvent::Record { record, line });
+        }
     }
 }
 
@@ -138,6 +202,18 @@ pub fn ingest_file(
     display_name: &str,
     options: &IngestOptions,
     sink: &mut dyn FnMut(IngestEvent),
+) -> Result<FileSummary, IngestError> {
+    ingest_file_prepared(path, display_name, options, &KeepRecords, sink)
+}
+
+/// [`ingest_file`], with each record passed through `prepare` on the parsing threads
+/// before it reaches `sink`.
+pub fn ingest_file_prepared<P: Prepare>(
+    path: &Path,
+    display_name: &str,
+    options: &IngestOptions,
+    prepare: &P,
+    sink: &mut dyn FnMut(IngestEvent<P::Out>),
 ) -> Result<FileSummary, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
     let mut hashing =
@@ -183,7 +259,7 @@ pub fn ingest_file(
             .map_err(|message| IngestError::Format { path: display_name.to_string(), message })?,
     };
     let mut reader = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(decoded));
-    let mut counted = Counted { sink, records: 0, rejected: 0, file: display_name.to_string() };
+    let mut counted = Counted::new(sink, prepare, display_name);
     let result = match &format {
         InputFormat::Jsonl => crate::jsonl::read(&mut reader, options, &mut counted),
         InputFormat::TwitterIoTweets | InputFormat::TwitterIoUsers => crate::twitter_io::read(&mut reader, &format, options, &mut counted),
@@ -198,6 +274,7 @@ pub fn ingest_file(
         // A broken stream (truncated gzip, I/O error) ends this file, not the run.
         counted.reject(line, message, String::new());
     }
+    counted.flush();
     // Drain what the reader did not consume so the hash covers the whole file.
     drop(reader);
     let _ = io::copy(&mut hashing, &mut io::sink());

@@ -15,7 +15,7 @@
 //!
 //! The export is one JSON document, so it is parsed whole: memory is a few times its size.
 
-use crate::source::{Counted, IngestOptions};
+use crate::source::{Counted, IngestOptions, Prepare};
 use disrupt_records::{record_from_json, Record};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -143,7 +143,7 @@ fn message_record(chat: &Chat<'_>, m: &Value) -> Result<Option<(Value, Option<Va
     Ok(Some((Value::Object(record), account_record)))
 }
 
-pub(crate) fn read(reader: &mut impl Read, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
+pub(crate) fn read<P: Prepare>(reader: &mut impl Read, options: &IngestOptions, out: &mut Counted<'_, P>) -> Result<(), (String, u64)> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|e| (format!("read error: {e}"), 0))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);

@@ -3,12 +3,12 @@
 //! seconds, URLs space-separated or as a Python list literal).
 
 use crate::csv_util::{for_each_row, parse_list};
-use crate::source::{platform_or, prefixed, Counted, IngestOptions};
+use crate::source::{platform_or, prefixed, Counted, IngestOptions, Prepare};
 use disrupt_records::{parse_time_str, Account, Post, Record};
 use std::collections::HashSet;
 use std::io::Read;
 
-pub(crate) fn read(reader: impl Read, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
+pub(crate) fn read<P: Prepare>(reader: impl Read, options: &IngestOptions, out: &mut Counted<'_, P>) -> Result<(), (String, u64)> {
     let platform = platform_or(options, "x");
     let zone = options.timezone;
     let mut seen_accounts: HashSet<String> = HashSet::new();

@@ -3,12 +3,17 @@
 
 use crate::csv_util::{for_each_row, parse_bool, parse_count, parse_list, Row};
 use crate::detect::InputFormat;
-use crate::source::{platform_or, prefixed, Counted, IngestOptions};
+use crate::source::{platform_or, prefixed, Counted, IngestOptions, Prepare};
 use disrupt_records::{normalize_lang_tag, parse_time_str, Account, Metrics, Post, Record, TimeZoneSetting};
 use std::collections::HashSet;
 use std::io::Read;
 
-pub(crate) fn read(reader: impl Read, format: &InputFormat, options: &IngestOptions, out: &mut Counted<'_>) -> Result<(), (String, u64)> {
+pub(crate) fn read<P: Prepare>(
+    reader: impl Read,
+    format: &InputFormat,
+    options: &IngestOptions,
+    out: &mut Counted<'_, P>,
+) -> Result<(), (String, u64)> {
     let platform = platform_or(options, "x");
     let zone = options.timezone;
     // The tweets file repeats each author's profile on every row; the first row's profile is

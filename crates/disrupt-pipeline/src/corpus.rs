@@ -2,7 +2,7 @@
 //! to dense indices for the detectors.
 
 use disrupt_networks::AccountInfo;
-use disrupt_records::{Generation, Label, Message, Post, Record};
+use disrupt_records::{Generation, Label, Message, Post, Record, RecordKind};
 use hashbrown::HashTable;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
@@ -52,6 +52,12 @@ impl std::fmt::Debug for Corpus {
     }
 }
 
+/// The duplicate-check key of a record: its kind and id. The kind seeds the hash, so no
+/// key is built per record.
+pub fn identity_key(kind: RecordKind, id: &str) -> u128 {
+    xxh3_128_with_seed(id.as_bytes(), kind as u64)
+}
+
 fn id_hash(id: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
@@ -86,16 +92,30 @@ impl Corpus {
         self.account_index.find(id_hash(id), |&i| self.accounts.get(i as usize).is_some_and(|a| a.id == id)).copied()
     }
 
-    /// Adds a record unless one of the same kind and id came first.
-    pub fn add(&mut self, record: Record) -> Added {
-        let kind = record.kind();
-        // The kind seeds the hash, so no key is built per record.
-        if !self.seen.insert(xxh3_128_with_seed(record.identity().as_bytes(), kind as u64)) {
+    /// Counts a record of this kind and identity key ([`identity_key`]), and says whether
+    /// it is the first of them.
+    fn first_of(&mut self, kind: RecordKind, identity: u128) -> bool {
+        if !self.seen.insert(identity) {
             self.stats.duplicates += 1;
-            return Added::Duplicate;
+            return false;
         }
         self.stats.records += 1;
         *self.stats.by_kind.entry(kind.as_str()).or_default() += 1;
+        true
+    }
+
+    /// Adds a post already normalized (see `features::PreparedPost`): its author's dense
+    /// index, or `None` when a post of the same id came first.
+    pub fn add_post(&mut self, identity: u128, account: &str, platform: &str) -> Option<u32> {
+        self.first_of(RecordKind::Post, identity).then(|| self.account(account, platform))
+    }
+
+    /// Adds a record unless one of the same kind and id came first.
+    pub fn add(&mut self, record: Record) -> Added {
+        let kind = record.kind();
+        if !self.first_of(kind, identity_key(kind, record.identity())) {
+            return Added::Duplicate;
+        }
         match record {
             Record::Account(a) => {
                 // Only what findings report is kept of an account record.

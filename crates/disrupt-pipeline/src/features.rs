@@ -1,12 +1,15 @@
 //! Normalize stage: derives every post's matching keys, in parallel.
 
+use crate::corpus::identity_key;
 use disrupt_detect::PostFeatures;
+use disrupt_ingest::Prepare;
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
     canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_set_and_sketch, UrlPolicy,
 };
-use disrupt_records::Post;
-use rayon::prelude::*;
+use disrupt_records::{Post, Record, RecordKind};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Everything normalization derives from one post.
@@ -85,17 +88,66 @@ pub fn post_language(info: &PostInfo) -> Option<String> {
     }
 }
 
-/// Normalizes a batch of posts in parallel: each post's matching keys, and its stored
-/// fields already encoded for the post store. Encoding (and freeing the record's strings)
-/// happens on the worker that normalized the post, not on the one thread that appends.
-pub fn normalize_batch(posts: Vec<(Post, u32)>, policy: &UrlPolicy) -> Vec<(PostFeatures, Vec<u8>)> {
-    posts
-        .into_par_iter()
-        .map(|(p, a)| {
-            let n = normalize_post(p, a, policy);
-            let mut encoded = Vec::with_capacity(n.info.text.len() + n.info.id.len() + 64);
-            disrupt_networks::post_store::encode_fields(&n.info, &mut encoded);
-            (n.features, encoded)
-        })
-        .collect()
+/// A post normalized on the thread that parsed it: its matching keys and its stored fields
+/// (encoded for the post store), waiting for the corpus to check it is the first of its id
+/// and to give its author a dense index, in input order.
+pub struct PreparedPost {
+    /// Duplicate-check key ([`crate::corpus::identity_key`]).
+    pub identity: u128,
+    pub account: String,
+    pub platform: String,
+    /// An ad or a Telegram channel post: where an operation promotes its contacts.
+    pub promotes: bool,
+    /// Matching keys; `account` is set once the corpus has numbered the author.
+    pub features: PostFeatures,
+    pub encoded: Vec<u8>,
+}
+
+/// A record as the scan's ingest hands it on: posts normalized, the rest as read.
+// Posts are the common case; boxing them would cost an allocation per record.
+#[allow(clippy::large_enum_variant)]
+pub enum Prepared {
+    Post(PreparedPost),
+    Other(Record),
+}
+
+/// Normalizes posts where they are parsed (see [`disrupt_ingest::Prepare`]): the record's
+/// strings are read while in cache and freed on the thread that allocated them.
+pub struct ScanPreparer<'a> {
+    pub policy: &'a UrlPolicy,
+    /// Nanoseconds spent normalizing, over all threads (for `--verbose`).
+    pub busy_nanos: AtomicU64,
+}
+
+impl<'a> ScanPreparer<'a> {
+    pub fn new(policy: &'a UrlPolicy) -> Self {
+        ScanPreparer { policy, busy_nanos: AtomicU64::new(0) }
+    }
+}
+
+impl Prepare for ScanPreparer<'_> {
+    type Out = Prepared;
+    fn prepare(&self, record: Record) -> Prepared {
+        match record {
+            Record::Post(post) => {
+                let started = Instant::now();
+                let prepared = prepare_post(post, self.policy);
+                self.busy_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                Prepared::Post(prepared)
+            }
+            other => Prepared::Other(other),
+        }
+    }
+}
+
+/// Normalizes a post and encodes its stored fields; the author is numbered later.
+pub fn prepare_post(mut post: Post, policy: &UrlPolicy) -> PreparedPost {
+    let identity = identity_key(RecordKind::Post, &post.id);
+    let promotes = post.is_ad == Some(true) || post.platform == "telegram";
+    let account = std::mem::take(&mut post.account);
+    let platform = std::mem::take(&mut post.platform);
+    let n = normalize_post(post, 0, policy);
+    let mut encoded = Vec::with_capacity(n.info.text.len() + n.info.id.len() + 64);
+    disrupt_networks::post_store::encode_fields(&n.info, &mut encoded);
+    PreparedPost { identity, account, platform, promotes, features: n.features, encoded }
 }

@@ -1,9 +1,10 @@
 //! `scan`: input files in, evidenced networks out.
 
-use crate::corpus::{Added, Corpus};
-use crate::features::{normalize_batch, post_language};
+use crate::corpus::Corpus;
+use crate::features::{post_language, Prepared, ScanPreparer};
+use disrupt_detect::PostFeatures;
 use disrupt_detect::{DetectConfig, DetectInput, DetectInputBuilder, Detection, SpillPolicy};
-use disrupt_ingest::{ingest_file, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
+use disrupt_ingest::{ingest_file_prepared, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
 use disrupt_networks::{assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostStore};
 use disrupt_normalize::UrlPolicy;
 use serde_json::{json, Value};
@@ -171,30 +172,24 @@ fn record_stage(observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>,
     timings.push(t);
 }
 
-/// Posts normalized together: large enough to keep every core busy, small enough that
-/// whole records never pile up.
-const NORMALIZE_BATCH: usize = 16_384;
+/// Normalized posts appended together.
+const APPEND_BATCH: usize = 16_384;
 
-/// The normalizing side of `load`: batches of posts in, feature columns and the post
-/// store out. It runs on its own thread so that reading and normalizing overlap.
-struct Normalizer<'a> {
+/// The appending side of `load`: batches of normalized posts in, feature columns and the
+/// post store out. It runs on its own thread so that reading and appending overlap.
+struct Normalizer {
     detect_input: DetectInputBuilder,
     posts: PostStore,
-    policy: &'a UrlPolicy,
-    seconds: f64,
 }
 
-impl Normalizer<'_> {
-    fn run(mut self, batches: std::sync::mpsc::Receiver<Vec<(disrupt_records::Post, u32)>>) -> std::io::Result<Self> {
+impl Normalizer {
+    fn run(mut self, batches: std::sync::mpsc::Receiver<Vec<(PostFeatures, Vec<u8>)>>) -> std::io::Result<Self> {
         for batch in batches {
-            let started = Instant::now();
-            let mut features = Vec::with_capacity(batch.len());
-            for (f, encoded) in normalize_batch(batch, self.policy) {
-                features.push(f);
-                self.posts.push_encoded(&encoded)?;
+            for (_, encoded) in &batch {
+                self.posts.push_encoded(encoded)?;
             }
+            let features: Vec<PostFeatures> = batch.into_iter().map(|(f, _)| f).collect();
             self.detect_input.push_batch(&features)?;
-            self.seconds += started.elapsed().as_secs_f64();
         }
         Ok(self)
     }
@@ -219,16 +214,15 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             SpillPolicy { memory_budget: config.memory_budget, expected_posts, temp_dir: config.temp_dir.clone() },
         ),
         posts: PostStore::new(disrupt_networks::post_store::DEFAULT_SPILL_BYTES, config.temp_dir.clone()),
-        policy: &config.url_policy,
-        seconds: 0.0,
     };
     normalizer.posts.reserve(expected_posts);
     corpus.reserve(expected_posts);
-    // One batch waits at most: whole records never pile up.
-    let (to_normalizer, batches) = std::sync::mpsc::sync_channel::<Vec<(disrupt_records::Post, u32)>>(1);
-    let (detect_input, posts, normalize_seconds) = std::thread::scope(|scope| {
+    let preparer = ScanPreparer::new(&config.url_policy);
+    // One batch waits at most: normalized posts never pile up.
+    let (to_normalizer, batches) = std::sync::mpsc::sync_channel::<Vec<(PostFeatures, Vec<u8>)>>(1);
+    let (detect_input, posts) = std::thread::scope(|scope| {
         let normalizing = scope.spawn(move || normalizer.run(batches));
-        let mut pending = Vec::with_capacity(NORMALIZE_BATCH);
+        let mut pending = Vec::with_capacity(APPEND_BATCH);
         // Posts go to the store in the order they are sent: the count is the next one's number.
         let mut posts_sent = 0u32;
         let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -238,29 +232,38 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             observer.file_started(&display, std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
             bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
             let mut seen = 0u64;
-            let result = ingest_file(path, &display, &ingest_options, &mut |event| match event {
-                IngestEvent::Record { record, .. } => {
-                    if let Added::Post(post, account) = corpus.add(record) {
-                        // Ads and Telegram channel posts are where an operation promotes its
-                        // contacts; the funnel stage reads them back from the post store.
-                        if post.is_ad == Some(true) || post.platform == "telegram" {
-                            ads.push(crate::linking::Ad { record: posts_sent, account });
-                        }
-                        posts_sent += 1;
-                        pending.push((post, account));
-                        if pending.len() >= NORMALIZE_BATCH {
-                            // A send fails only when the normalizer stopped on an error, reported below.
-                            let _ = to_normalizer.send(std::mem::replace(&mut pending, Vec::with_capacity(NORMALIZE_BATCH)));
+            let result = ingest_file_prepared(path, &display, &ingest_options, &preparer, &mut |event| {
+                match event {
+                    IngestEvent::Record { record: Prepared::Post(post), .. } => {
+                        if let Some(account) = corpus.add_post(post.identity, &post.account, &post.platform) {
+                            // Ads and Telegram channel posts are where an operation promotes its
+                            // contacts; the funnel stage reads them back from the post store.
+                            if post.promotes {
+                                ads.push(crate::linking::Ad { record: posts_sent, account });
+                            }
+                            posts_sent += 1;
+                            let mut features = post.features;
+                            features.account = account;
+                            pending.push((features, post.encoded));
+                            if pending.len() >= APPEND_BATCH {
+                                // A send fails only when the normalizer stopped on an error, reported below.
+                                let _ = to_normalizer.send(std::mem::replace(&mut pending, Vec::with_capacity(APPEND_BATCH)));
+                            }
                         }
                     }
-                    seen += 1;
-                    if seen.is_multiple_of(16_384) {
-                        observer.file_progress(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+                    IngestEvent::Record { record: Prepared::Other(record), .. } => {
+                        // Posts come prepared; whatever else the corpus keeps whole.
+                        corpus.add(record);
+                    }
+                    IngestEvent::Reject(r) => {
+                        rejected += 1;
+                        observer.reject(&r);
+                        return;
                     }
                 }
-                IngestEvent::Reject(r) => {
-                    rejected += 1;
-                    observer.reject(&r);
+                seen += 1;
+                if seen.is_multiple_of(16_384) {
+                    observer.file_progress(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
                 }
             });
             match result {
@@ -278,13 +281,18 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         let _ = to_normalizer.send(pending);
         drop(to_normalizer);
         let normalized = normalizing.join().map_err(|_| ScanError::Io("normalization failed".into()))?;
-        let Normalizer { detect_input, posts, seconds, .. } = normalized.map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
-        Ok::<_, ScanError>((detect_input, posts, seconds))
+        let Normalizer { detect_input, posts } = normalized.map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
+        Ok::<_, ScanError>((detect_input, posts))
     })?;
     stage(observer, &mut timings, "ingest", started);
-    // Normalization ran batch by batch on its own thread while records streamed in: its
-    // busy time is part of the ingest wall time above, reported apart.
-    record_stage(observer, &mut timings, "normalize (within ingest)", normalize_seconds);
+    // Normalization ran on the parsing threads as records streamed in: its busy time
+    // (summed over threads) is part of the ingest time above, reported apart.
+    record_stage(
+        observer,
+        &mut timings,
+        "normalize (within ingest)",
+        preparer.busy_nanos.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9,
+    );
     corpus.finish_reading();
     // Generation outputs follow the posts in the store, so evidence can cite them like posts
     // (they take no part in the behavioural detectors).
