@@ -2,7 +2,7 @@
 //! in input order.
 
 use crate::source::{excerpt_bytes, Counted, IngestOptions, Prepare};
-use disrupt_records::{record_from_json, Record};
+use disrupt_records::record_from_json;
 use rayon::prelude::*;
 use std::io::BufRead;
 
@@ -53,7 +53,8 @@ pub(crate) fn read_bounded_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, ma
     }
 }
 
-fn parse_line(line: &Line, data: &[u8], options: &IngestOptions) -> Option<Result<Record, String>> {
+/// Parses a line and prepares its record; `None` for a blank line.
+fn parse_line<P: Prepare>(line: &Line, data: &[u8], options: &IngestOptions, prepare: &P) -> Option<Result<P::Out, String>> {
     if line.full_len > options.max_record_bytes {
         return Some(Err(format!("line is {} bytes, over the limit of {} bytes per record", line.full_len, options.max_record_bytes)));
     }
@@ -74,14 +75,14 @@ fn parse_line(line: &Line, data: &[u8], options: &IngestOptions) -> Option<Resul
     if let Err(e) = std::str::from_utf8(bytes) {
         return Some(Err(format!("invalid UTF-8 at byte {}", e.valid_up_to())));
     }
-    if let Some(post) = disrupt_records::post_from_json_fast(bytes, options.timezone) {
-        return Some(Ok(Record::Post(post)));
+    if let Some(post) = disrupt_records::post_view_from_json_fast(bytes, options.timezone) {
+        return Some(Ok(prepare.prepare_post_view(post)));
     }
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => return Some(Err(format!("invalid JSON: {e}"))),
     };
-    Some(record_from_json(value, options.timezone).map_err(|e| e.0))
+    Some(record_from_json(value, options.timezone).map(|record| prepare.prepare(record)).map_err(|e| e.0))
 }
 
 pub(crate) fn read<P: Prepare>(reader: &mut impl BufRead, options: &IngestOptions, out: &mut Counted<'_, P>) -> Result<(), (String, u64)> {
@@ -99,8 +100,7 @@ pub(crate) fn read<P: Prepare>(reader: &mut impl BufRead, options: &IngestOption
         }
         if at_end || batch.len() >= BATCH_LINES || data.len() >= BATCH_BYTES {
             let prepare = out.preparer();
-            let parsed: Vec<Option<Result<P::Out, String>>> =
-                batch.par_iter().map(|l| parse_line(l, &data, options).map(|r| r.map(|record| prepare.prepare(record)))).collect();
+            let parsed: Vec<Option<Result<P::Out, String>>> = batch.par_iter().map(|l| parse_line(l, &data, options, prepare)).collect();
             for (line, result) in batch.iter().zip(parsed) {
                 match result {
                     None => {}

@@ -3,7 +3,7 @@
 
 use crate::detect::{detect_format, InputFormat};
 use crate::mapped_csv::ColumnMap;
-use disrupt_records::{Record, TimeZoneSetting};
+use disrupt_records::{PostView, Record, TimeZoneSetting};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -69,6 +69,12 @@ pub enum IngestEvent<R = Record> {
 pub trait Prepare: Sync {
     type Out: Send;
     fn prepare(&self, record: Record) -> Self::Out;
+
+    /// A post read by the JSON fast path, its strings still borrowed from the line: a
+    /// stage that only reads them can skip building the owned record.
+    fn prepare_post_view(&self, post: PostView<'_>) -> Self::Out {
+        self.prepare(Record::Post(post.into_post()))
+    }
 }
 
 /// Hands records on as read.

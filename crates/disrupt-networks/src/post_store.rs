@@ -112,14 +112,41 @@ pub fn encode_fields(post: &PostInfo, out: &mut Vec<u8>) {
     encode(post, out)
 }
 
+/// A post's stored fields, borrowed: what [`encode_parts`] writes.
+pub struct StoredFields<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub urls: &'a [String],
+    pub hashtags: &'a [String],
+    pub repost_of: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
+    pub lang: Option<&'a str>,
+}
+
+/// [`encode_fields`] from borrowed fields, for a post never built as a [`PostInfo`].
+pub fn encode_parts(post: &StoredFields<'_>, out: &mut Vec<u8>) {
+    put_str(out, post.id);
+    put_str(out, post.text);
+    put_list(out, post.urls);
+    put_list(out, post.hashtags);
+    put_opt(out, post.repost_of);
+    put_opt(out, post.reply_to);
+    put_opt(out, post.lang);
+}
+
 fn encode(post: &PostInfo, out: &mut Vec<u8>) {
-    put_str(out, &post.id);
-    put_str(out, &post.text);
-    put_list(out, &post.urls);
-    put_list(out, &post.hashtags);
-    put_opt(out, post.repost_of.as_deref());
-    put_opt(out, post.reply_to.as_deref());
-    put_opt(out, post.lang.as_deref());
+    encode_parts(
+        &StoredFields {
+            id: &post.id,
+            text: &post.text,
+            urls: &post.urls,
+            hashtags: &post.hashtags,
+            repost_of: post.repost_of.as_deref(),
+            reply_to: post.reply_to.as_deref(),
+            lang: post.lang.as_deref(),
+        },
+        out,
+    )
 }
 
 fn decode(account: u32, time: i64, bytes: &[u8]) -> io::Result<PostInfo> {

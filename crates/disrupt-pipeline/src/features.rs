@@ -3,11 +3,12 @@
 use crate::corpus::identity_key;
 use disrupt_detect::PostFeatures;
 use disrupt_ingest::Prepare;
+use disrupt_networks::post_store::{encode_parts, StoredFields};
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
     canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_set_and_sketch, UrlPolicy,
 };
-use disrupt_records::{Post, Record, RecordKind};
+use disrupt_records::{Post, PostView, Record, RecordKind};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use xxhash_rust::xxh3::xxh3_64;
@@ -35,35 +36,73 @@ pub fn text_key(info: &PostInfo) -> Option<u64> {
     }
 }
 
-/// Derives a post's matching keys and moves what evidence needs out of the record.
-pub fn normalize_post(mut post: Post, account: u32, policy: &UrlPolicy) -> NormalizedPost {
-    let matching = if post.repost_of.is_some() { String::new() } else { matching_text(&post.text) };
+/// What normalization reads of a post, borrowed (from a [`Post`] or a [`PostView`]).
+struct PostFields<'a, S: AsRef<str>> {
+    id: &'a str,
+    time: i64,
+    text: &'a str,
+    urls: Option<&'a [S]>,
+    hashtags: Option<&'a [S]>,
+    repost_of: Option<&'a str>,
+    reply_to: Option<&'a str>,
+    lang: Option<&'a str>,
+    /// An ad or a Telegram channel post.
+    promotes: bool,
+}
+
+fn promotes(is_ad: Option<bool>, platform: &str) -> bool {
+    is_ad == Some(true) || platform == "telegram"
+}
+
+/// A post's matching keys (its author still to be numbered), and the canonical links and
+/// folded hashtags its stored fields keep.
+fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (PostFeatures, Vec<String>, Vec<String>) {
+    let matching = if post.repost_of.is_some() { String::new() } else { matching_text(post.text) };
     let (tokens, sketch) = word_set_and_sketch(&matching, disrupt_detect::features::SKETCH_LEN);
-    let raw_urls = match post.urls.take() {
-        Some(u) => u,
-        None => extract_urls(&post.text),
+    let mut urls: Vec<String> = match post.urls {
+        Some(given) => given.iter().filter_map(|u| canonical_url(u.as_ref(), policy)).collect(),
+        None => extract_urls(post.text).iter().filter_map(|u| canonical_url(u, policy)).collect(),
     };
-    let mut urls: Vec<String> = raw_urls.iter().filter_map(|u| canonical_url(u, policy)).collect();
     urls.sort();
     urls.dedup();
-    let raw_tags = match post.hashtags.take() {
-        Some(h) => h,
-        None => extract_hashtags(&post.text),
+    let mut hashtags: Vec<String> = match post.hashtags {
+        Some(given) => given.iter().map(|h| fold_hashtag(h.as_ref())).filter(|h| !h.is_empty()).collect(),
+        None => extract_hashtags(post.text).iter().map(|h| fold_hashtag(h)).filter(|h| !h.is_empty()).collect(),
     };
-    let mut hashtags: Vec<String> = raw_tags.iter().map(|h| fold_hashtag(h)).filter(|h| !h.is_empty()).collect();
     hashtags.sort();
     hashtags.dedup();
     let features = PostFeatures {
-        account,
-        time: post.created_at,
+        account: 0,
+        time: post.time,
         text_hash: text_hash(&matching),
         tokens,
         urls: urls.iter().map(|u| hash_str(u)).collect(),
         hashtags: hashtags.iter().map(|h| hash_str(h)).collect(),
-        repost_of: post.repost_of.as_deref().map(hash_str),
-        reply_to: post.reply_to.as_deref().map(hash_str),
+        repost_of: post.repost_of.map(hash_str),
+        reply_to: post.reply_to.map(hash_str),
         sketch,
     };
+    (features, urls, hashtags)
+}
+
+fn fields_of(post: &Post) -> PostFields<'_, String> {
+    PostFields {
+        id: &post.id,
+        time: post.created_at,
+        text: &post.text,
+        urls: post.urls.as_deref(),
+        hashtags: post.hashtags.as_deref(),
+        repost_of: post.repost_of.as_deref(),
+        reply_to: post.reply_to.as_deref(),
+        lang: post.lang.as_deref(),
+        promotes: promotes(post.is_ad, &post.platform),
+    }
+}
+
+/// Derives a post's matching keys and moves what evidence needs out of the record.
+pub fn normalize_post(post: Post, account: u32, policy: &UrlPolicy) -> NormalizedPost {
+    let (mut features, urls, hashtags) = derive_keys(&fields_of(&post), policy);
+    features.account = account;
     let info = PostInfo {
         id: post.id,
         account,
@@ -138,16 +177,125 @@ impl Prepare for ScanPreparer<'_> {
             other => Prepared::Other(other),
         }
     }
+
+    fn prepare_post_view(&self, post: PostView<'_>) -> Prepared {
+        let started = Instant::now();
+        let prepared = prepare_post_view(post, self.policy);
+        self.busy_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        Prepared::Post(prepared)
+    }
 }
 
 /// Normalizes a post and encodes its stored fields; the author is numbered later.
 pub fn prepare_post(mut post: Post, policy: &UrlPolicy) -> PreparedPost {
-    let identity = identity_key(RecordKind::Post, &post.id);
-    let promotes = post.is_ad == Some(true) || post.platform == "telegram";
-    let account = std::mem::take(&mut post.account);
-    let platform = std::mem::take(&mut post.platform);
-    let n = normalize_post(post, 0, policy);
-    let mut encoded = Vec::with_capacity(n.info.text.len() + n.info.id.len() + 64);
-    disrupt_networks::post_store::encode_fields(&n.info, &mut encoded);
-    PreparedPost { identity, account, platform, promotes, features: n.features, encoded }
+    let fields = fields_of(&post);
+    let (features, encoded) = keys_and_stored(&fields, policy);
+    let promotes = fields.promotes;
+    PreparedPost {
+        identity: identity_key(RecordKind::Post, &post.id),
+        account: std::mem::take(&mut post.account),
+        platform: std::mem::take(&mut post.platform),
+        promotes,
+        features,
+        encoded,
+    }
+}
+
+/// [`prepare_post`] from a post still borrowing the line it was read from: only the
+/// author's id and platform are copied out of it.
+pub fn prepare_post_view(post: PostView<'_>, policy: &UrlPolicy) -> PreparedPost {
+    let fields = PostFields {
+        id: &post.id,
+        time: post.created_at,
+        text: &post.text,
+        urls: post.urls.as_deref(),
+        hashtags: post.hashtags.as_deref(),
+        repost_of: post.repost_of.as_deref(),
+        reply_to: post.reply_to.as_deref(),
+        lang: post.lang.as_deref(),
+        promotes: promotes(post.is_ad, &post.platform),
+    };
+    let (features, encoded) = keys_and_stored(&fields, policy);
+    PreparedPost {
+        identity: identity_key(RecordKind::Post, &post.id),
+        account: post.account.into_owned(),
+        platform: post.platform.into_owned(),
+        promotes: fields.promotes,
+        features,
+        encoded,
+    }
+}
+
+/// A post's matching keys and its stored fields, encoded for the post store.
+fn keys_and_stored<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (PostFeatures, Vec<u8>) {
+    let (features, urls, hashtags) = derive_keys(post, policy);
+    let stored = StoredFields {
+        id: post.id,
+        text: post.text,
+        urls: &urls,
+        hashtags: &hashtags,
+        repost_of: post.repost_of,
+        reply_to: post.reply_to,
+        lang: post.lang,
+    };
+    let mut encoded = Vec::with_capacity(post.text.len() + post.id.len() + 64);
+    encode_parts(&stored, &mut encoded);
+    (features, encoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use disrupt_records::{post_from_json_fast, post_view_from_json_fast, TimeZoneSetting};
+    use proptest::prelude::*;
+
+    fn same(a: &PreparedPost, b: &PreparedPost) -> bool {
+        a.identity == b.identity
+            && a.account == b.account
+            && a.platform == b.platform
+            && a.promotes == b.promotes
+            && a.features == b.features
+            && a.encoded == b.encoded
+    }
+
+    #[test]
+    fn a_post_read_in_place_prepares_as_its_owned_record() {
+        let line = r#"{"kind":"post","id":7,"account":"x:a","platform":"telegram","created_at":"2026-01-01T00:00:00Z","text":"Join #Win \"now\" https://t.co/x?utm_source=a","hashtags":[" #Win "],"urls":["https://t.co/x?utm_source=a"],"reply_to":"x:1","is_ad":true}"#;
+        let policy = UrlPolicy::default();
+        let zone = TimeZoneSetting::default();
+        let view = prepare_post_view(post_view_from_json_fast(line.as_bytes(), zone).unwrap(), &policy);
+        let owned = prepare_post(post_from_json_fast(line.as_bytes(), zone).unwrap(), &policy);
+        assert!(same(&view, &owned));
+        assert!(view.promotes);
+        assert_eq!(view.features.hashtags, vec![object_hash("win")]);
+        assert_eq!(view.features.urls.len(), 1);
+        // What normalize_post gives a consumer of whole posts agrees too.
+        let whole = normalize_post(post_from_json_fast(line.as_bytes(), zone).unwrap(), 0, &policy);
+        assert_eq!(whole.features, view.features);
+    }
+
+    proptest! {
+        #[test]
+        fn borrowed_and_owned_posts_prepare_alike(
+            text in "\\PC{0,60}",
+            tags in proptest::option::of(proptest::collection::vec("#?[a-zA-Z\\\\ ]{0,6}", 0..3)),
+            urls in proptest::option::of(proptest::collection::vec("https://[a-z]{1,5}\\.com/[a-z?=&]{0,8}", 0..3)),
+            repost in proptest::option::of("[a-z0-9\"]{1,6}"),
+            numeric_id in any::<bool>(),
+        ) {
+            let id = if numeric_id { "42".to_string() } else { "\"p\\u00e91\"".to_string() };
+            let mut line = format!(r#"{{"kind":"post","id":{id},"account":"x:a","platform":"x","created_at":"2026-02-03T10:15:00Z","text":{}"#, serde_json::to_string(&text).unwrap());
+            if let Some(t) = &tags { line.push_str(&format!(r#","hashtags":{}"#, serde_json::to_string(t).unwrap())); }
+            if let Some(u) = &urls { line.push_str(&format!(r#","urls":{}"#, serde_json::to_string(u).unwrap())); }
+            if let Some(r) = &repost { line.push_str(&format!(r#","repost_of":{}"#, serde_json::to_string(r).unwrap())); }
+            line.push('}');
+            let policy = UrlPolicy::default();
+            let zone = TimeZoneSetting::default();
+            let view = post_view_from_json_fast(line.as_bytes(), zone);
+            prop_assert!(view.is_some(), "{}", line);
+            let from_view = prepare_post_view(view.unwrap(), &policy);
+            let from_owned = prepare_post(post_from_json_fast(line.as_bytes(), zone).unwrap(), &policy);
+            prop_assert!(same(&from_view, &from_owned), "{}", line);
+        }
+    }
 }

@@ -13,28 +13,35 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// An identifier: a non-empty string, or an integer read as its decimal string.
-struct Id(String);
+struct Id<'a>(Cow<'a, str>);
 
-impl<'de> Deserialize<'de> for Id {
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
-            type Value = Id;
+        impl<'de> Visitor<'de> for V {
+            type Value = Id<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an identifier")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Id<'de>, E> {
                 if v.is_empty() {
                     Err(E::custom("empty"))
                 } else {
-                    Ok(Id(v.to_string()))
+                    Ok(Id(Cow::Borrowed(v)))
                 }
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
-                Ok(Id(v.to_string()))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id<'de>, E> {
+                if v.is_empty() {
+                    Err(E::custom("empty"))
+                } else {
+                    Ok(Id(Cow::Owned(v.to_string())))
+                }
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
-                Ok(Id(v.to_string()))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(v.to_string())))
             }
         }
         d.deserialize_any(V)
@@ -85,8 +92,10 @@ struct RawMetrics {
 struct RawPost<'a> {
     #[serde(borrow)]
     kind: Cow<'a, str>,
-    id: Id,
-    account: Id,
+    #[serde(borrow)]
+    id: Id<'a>,
+    #[serde(borrow)]
+    account: Id<'a>,
     #[serde(borrow)]
     platform: Cow<'a, str>,
     #[serde(borrow)]
@@ -101,32 +110,93 @@ struct RawPost<'a> {
     urls: Option<Vec<Cow<'a, str>>>,
     #[serde(borrow, default)]
     mentions: Option<Vec<Cow<'a, str>>>,
-    #[serde(default)]
-    reply_to: Option<Id>,
-    #[serde(default)]
-    repost_of: Option<Id>,
-    #[serde(default)]
-    quote_of: Option<Id>,
+    #[serde(borrow, default)]
+    reply_to: Option<Id<'a>>,
+    #[serde(borrow, default)]
+    repost_of: Option<Id<'a>>,
+    #[serde(borrow, default)]
+    quote_of: Option<Id<'a>>,
     #[serde(default)]
     metrics: Option<RawMetrics>,
     #[serde(default)]
     is_ad: Option<bool>,
 }
 
-fn list(items: Option<Vec<Cow<'_, str>>>, sign: Option<char>) -> Option<Vec<String>> {
+/// A list's items trimmed (and stripped of their sign, `#` or `@`), empty ones dropped.
+fn list<'a>(items: Option<Vec<Cow<'a, str>>>, sign: Option<char>) -> Option<Vec<Cow<'a, str>>> {
     items.map(|v| {
         v.into_iter()
-            .map(|s| match sign {
-                Some(sign) => s.trim().trim_start_matches(sign).to_string(),
-                None => s.trim().to_string(),
+            .map(|s| {
+                let cut = |t: &str| -> std::ops::Range<usize> {
+                    let trimmed = t.trim();
+                    let kept = match sign {
+                        Some(sign) => trimmed.trim_start_matches(sign),
+                        None => trimmed,
+                    };
+                    let start = kept.as_ptr() as usize - t.as_ptr() as usize;
+                    start..start + kept.len()
+                };
+                match s {
+                    Cow::Borrowed(b) => Cow::Borrowed(&b[cut(b)]),
+                    Cow::Owned(o) => Cow::Owned(o[cut(&o)].to_string()),
+                }
             })
             .filter(|s| !s.is_empty())
             .collect()
     })
 }
 
-/// The post on this line, when the fast path can read it in full.
-pub fn post_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Post> {
+fn owned_list(items: Option<Vec<Cow<'_, str>>>) -> Option<Vec<String>> {
+    items.map(|v| v.into_iter().map(Cow::into_owned).collect())
+}
+
+/// A post as the fast path reads it: the same fields as [`Post`] (minus attributes, which
+/// the fast path never has), its strings borrowed from the line where the JSON has no
+/// escapes in them. A stage that only reads a post's strings (normalization) can take
+/// them from here without copying each one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostView<'a> {
+    pub id: Cow<'a, str>,
+    pub account: Cow<'a, str>,
+    pub platform: Cow<'a, str>,
+    pub created_at: Timestamp,
+    pub text: Cow<'a, str>,
+    pub lang: Option<String>,
+    pub hashtags: Option<Vec<Cow<'a, str>>>,
+    pub urls: Option<Vec<Cow<'a, str>>>,
+    pub mentions: Option<Vec<Cow<'a, str>>>,
+    pub reply_to: Option<Cow<'a, str>>,
+    pub repost_of: Option<Cow<'a, str>>,
+    pub quote_of: Option<Cow<'a, str>>,
+    pub metrics: Option<Metrics>,
+    pub is_ad: Option<bool>,
+}
+
+impl PostView<'_> {
+    /// The owned record: what the general path gives for the same line.
+    pub fn into_post(self) -> Post {
+        Post {
+            id: self.id.into_owned(),
+            account: self.account.into_owned(),
+            platform: self.platform.into_owned(),
+            created_at: self.created_at,
+            text: self.text.into_owned(),
+            lang: self.lang,
+            hashtags: owned_list(self.hashtags),
+            urls: owned_list(self.urls),
+            mentions: owned_list(self.mentions),
+            reply_to: self.reply_to.map(Cow::into_owned),
+            repost_of: self.repost_of.map(Cow::into_owned),
+            quote_of: self.quote_of.map(Cow::into_owned),
+            metrics: self.metrics,
+            is_ad: self.is_ad,
+            attributes: None,
+        }
+    }
+}
+
+/// The post on this line, borrowing from it, when the fast path can read it in full.
+pub fn post_view_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<PostView<'_>> {
     let raw: RawPost<'_> = serde_json::from_slice(line).ok()?;
     if raw.kind != "post" {
         return None;
@@ -135,12 +205,12 @@ pub fn post_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Post> {
         RawTime::Text(t) => parse_time_str(&t, zone).ok()?,
         RawTime::Seconds(s) => crate::time::parse_time_value(&serde_json::Value::from(s), zone).ok()?,
     };
-    Some(Post {
+    Some(PostView {
         id: raw.id.0,
         account: raw.account.0,
-        platform: raw.platform.into_owned(),
+        platform: raw.platform,
         created_at,
-        text: raw.text.into_owned(),
+        text: raw.text,
         lang: raw.lang.and_then(|l| normalize_lang_tag(&l)),
         hashtags: list(raw.hashtags, Some('#')),
         urls: list(raw.urls, None),
@@ -150,8 +220,12 @@ pub fn post_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Post> {
         quote_of: raw.quote_of.map(|i| i.0),
         metrics: raw.metrics.map(|m| Metrics { views: m.views, likes: m.likes, shares: m.shares, comments: m.comments }),
         is_ad: raw.is_ad,
-        attributes: None,
     })
+}
+
+/// The post on this line, when the fast path can read it in full.
+pub fn post_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Post> {
+    post_view_from_json_fast(line, zone).map(PostView::into_post)
 }
 
 #[cfg(test)]
