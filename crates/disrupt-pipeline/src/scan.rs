@@ -177,12 +177,12 @@ const APPEND_BATCH: usize = 16_384;
 
 /// The appending side of `load`: batches of normalized posts in, feature columns and the
 /// post store out. It runs on its own thread so that reading and appending overlap.
-struct Normalizer {
+struct Appender {
     detect_input: DetectInputBuilder,
     posts: PostStore,
 }
 
-impl Normalizer {
+impl Appender {
     fn run(mut self, batches: std::sync::mpsc::Receiver<Vec<(PostFeatures, Vec<u8>)>>) -> std::io::Result<Self> {
         for batch in batches {
             for (_, encoded) in &batch {
@@ -208,20 +208,20 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // Roughly one post per 250 bytes of JSONL: reserving avoids copying the columns as they grow.
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let expected_posts = (total_bytes / 250).min(50_000_000) as usize;
-    let mut normalizer = Normalizer {
+    let mut appender = Appender {
         detect_input: DetectInputBuilder::new(
             &config.detect,
             SpillPolicy { memory_budget: config.memory_budget, expected_posts, temp_dir: config.temp_dir.clone() },
         ),
         posts: PostStore::new(disrupt_networks::post_store::DEFAULT_SPILL_BYTES, config.temp_dir.clone()),
     };
-    normalizer.posts.reserve(expected_posts);
+    appender.posts.reserve(expected_posts);
     corpus.reserve(expected_posts);
     let preparer = ScanPreparer::new(&config.url_policy);
     // One batch waits at most: normalized posts never pile up.
-    let (to_normalizer, batches) = std::sync::mpsc::sync_channel::<Vec<(PostFeatures, Vec<u8>)>>(1);
+    let (to_appender, batches) = std::sync::mpsc::sync_channel::<Vec<(PostFeatures, Vec<u8>)>>(1);
     let (detect_input, posts) = std::thread::scope(|scope| {
-        let normalizing = scope.spawn(move || normalizer.run(batches));
+        let appending = scope.spawn(move || appender.run(batches));
         let mut pending = Vec::with_capacity(APPEND_BATCH);
         // Posts go to the store in the order they are sent: the count is the next one's number.
         let mut posts_sent = 0u32;
@@ -246,8 +246,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                             features.account = account;
                             pending.push((features, post.encoded));
                             if pending.len() >= APPEND_BATCH {
-                                // A send fails only when the normalizer stopped on an error, reported below.
-                                let _ = to_normalizer.send(std::mem::replace(&mut pending, Vec::with_capacity(APPEND_BATCH)));
+                                // A send fails only when the appender stopped on an error, reported below.
+                                let _ = to_appender.send(std::mem::replace(&mut pending, Vec::with_capacity(APPEND_BATCH)));
                             }
                         }
                     }
@@ -278,10 +278,10 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                 }
             }
         }
-        let _ = to_normalizer.send(pending);
-        drop(to_normalizer);
-        let normalized = normalizing.join().map_err(|_| ScanError::Io("normalization failed".into()))?;
-        let Normalizer { detect_input, posts } = normalized.map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
+        let _ = to_appender.send(pending);
+        drop(to_appender);
+        let appended = appending.join().map_err(|_| ScanError::Io("appending normalized posts failed".into()))?;
+        let Appender { detect_input, posts } = appended.map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
         Ok::<_, ScanError>((detect_input, posts))
     })?;
     stage(observer, &mut timings, "ingest", started);
