@@ -297,5 +297,37 @@ mod tests {
             let from_owned = prepare_post(post_from_json_fast(line.as_bytes(), zone).unwrap(), &policy);
             prop_assert!(same(&from_view, &from_owned), "{}", line);
         }
+
+        #[test]
+        fn preparing_arbitrary_posts_never_panics(
+            posts in proptest::collection::vec(("\\PC{0,80}", proptest::collection::vec("\\PC{0,12}", 0..3), proptest::collection::vec("\\PC{0,20}", 0..3)), 1..12),
+            noise in proptest::collection::vec("\\PC{0,40}", 0..4),
+        ) {
+            let mut lines: Vec<String> = posts
+                .iter()
+                .enumerate()
+                .map(|(i, (text, tags, urls))| {
+                    serde_json::json!({"kind": "post", "id": format!("p{i}"), "account": "x:a", "platform": "x",
+                        "created_at": "2026-02-03T10:15:00Z", "text": text, "hashtags": tags, "urls": urls})
+                    .to_string()
+                })
+                .collect();
+            lines.extend(noise.iter().cloned());
+            let mut file = tempfile::NamedTempFile::new().unwrap();
+            std::io::Write::write_all(&mut file, lines.join("\n").as_bytes()).unwrap();
+            let policy = UrlPolicy::default();
+            let preparer = ScanPreparer::new(&policy);
+            let (mut prepared_posts, mut others) = (0usize, 0usize);
+            let options = disrupt_ingest::IngestOptions { format: Some(disrupt_ingest::InputFormat::Jsonl), ..Default::default() };
+            disrupt_ingest::ingest_file_prepared(file.path(), "posts.jsonl", &options, &preparer, &mut |event| match event {
+                disrupt_ingest::IngestEvent::Record { record: Prepared::Post(_), .. } => prepared_posts += 1,
+                _ => others += 1,
+            })
+            .unwrap();
+            // Every well-formed post is prepared (whatever its strings); noise lines are
+            // rejects (or, by chance, other records).
+            prop_assert_eq!(prepared_posts, posts.len());
+            prop_assert!(others <= noise.len());
+        }
     }
 }
