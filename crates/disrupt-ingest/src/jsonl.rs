@@ -85,34 +85,82 @@ fn parse_line<P: Prepare>(line: &Line, data: &[u8], options: &IngestOptions, pre
     Some(record_from_json(value, options.timezone).map(|record| prepare.prepare(record)).map_err(|e| e.0))
 }
 
+/// What parsing a batch gives, line by line: `None` for a blank line.
+type Parsed<T> = Vec<Option<Result<T, String>>>;
+
+/// Lines read together, parsed together.
+struct Batch {
+    lines: Vec<Line>,
+    data: Vec<u8>,
+}
+
+/// Reads the next batch of lines. A read error ends the batch: the lines before it are
+/// returned with the error, so nothing read is lost.
+fn read_batch(reader: &mut impl BufRead, number: &mut u64, keep: usize) -> (Batch, Option<String>) {
+    let mut batch = Batch { lines: Vec::with_capacity(BATCH_LINES), data: Vec::with_capacity(BATCH_BYTES + (64 << 10)) };
+    while batch.lines.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
+        let start = batch.data.len();
+        match read_bounded_line(reader, &mut batch.data, keep) {
+            Ok(Some(full_len)) => {
+                *number += 1;
+                batch.lines.push(Line { number: *number, range: start..batch.data.len(), full_len });
+            }
+            Ok(None) => break,
+            Err(e) => return (batch, Some(format!("read error: {e}"))),
+        }
+    }
+    (batch, None)
+}
+
+fn emit<P: Prepare>(batch: &Batch, parsed: Parsed<P::Out>, out: &mut Counted<'_, P>) {
+    for (line, result) in batch.lines.iter().zip(parsed) {
+        match result {
+            None => {}
+            Some(Ok(record)) => out.prepared(record, line.number),
+            Some(Err(error)) => out.reject(line.number, error, excerpt_bytes(&batch.data[line.range.clone()])),
+        }
+    }
+}
+
+/// Reads JSON Lines in batches: while one batch is parsed and prepared on the pool, this
+/// thread hands the previous one to the sink and reads the next, so the serial work
+/// (reading, hashing, the sink's bookkeeping) overlaps the parallel work instead of
+/// leaving the pool idle.
 pub(crate) fn read<P: Prepare>(reader: &mut impl BufRead, options: &IngestOptions, out: &mut Counted<'_, P>) -> Result<(), (String, u64)> {
     let mut number = 0u64;
-    let mut batch: Vec<Line> = Vec::with_capacity(BATCH_LINES);
-    let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
     let keep = options.max_record_bytes.saturating_add(1);
+    let prepare = out.preparer();
+    let parse = |batch: &Batch| -> Parsed<P::Out> {
+        batch.lines.par_iter().map(|l| parse_line(l, &batch.data, options, prepare)).collect()
+    };
+    let (mut current, mut error) = read_batch(reader, &mut number, keep);
+    let mut previous: Option<(Batch, Parsed<P::Out>)> = None;
     loop {
-        let start = data.len();
-        let next = read_bounded_line(reader, &mut data, keep).map_err(|e| (format!("read error: {e}"), number + 1))?;
-        let at_end = next.is_none();
-        if let Some(full_len) = next {
-            number += 1;
-            batch.push(Line { number, range: start..data.len(), full_len });
-        }
-        if at_end || batch.len() >= BATCH_LINES || data.len() >= BATCH_BYTES {
-            let prepare = out.preparer();
-            let parsed: Vec<Option<Result<P::Out, String>>> = batch.par_iter().map(|l| parse_line(l, &data, options, prepare)).collect();
-            for (line, result) in batch.iter().zip(parsed) {
-                match result {
-                    None => {}
-                    Some(Ok(record)) => out.prepared(record, line.number),
-                    Some(Err(error)) => out.reject(line.number, error, excerpt_bytes(&data[line.range.clone()])),
-                }
+        let at_end = error.is_some() || current.lines.is_empty();
+        let mut parsed = None;
+        let mut next = None;
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| parsed = Some(parse(&current)));
+            if let Some((batch, results)) = previous.take() {
+                emit(&batch, results, out);
             }
-            batch.clear();
-            data.clear();
-        }
-        if at_end {
-            return Ok(());
+            if !at_end {
+                next = Some(read_batch(reader, &mut number, keep));
+            }
+        });
+        let parsed = parsed.unwrap_or_default();
+        match next {
+            Some((batch, read_error)) => {
+                previous = Some((std::mem::replace(&mut current, batch), parsed));
+                error = read_error;
+            }
+            None => {
+                emit(&current, parsed, out);
+                return match error {
+                    Some(message) => Err((message, number + 1)),
+                    None => Ok(()),
+                };
+            }
         }
     }
 }

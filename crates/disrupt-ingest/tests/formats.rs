@@ -132,6 +132,20 @@ fn compressed_inputs_are_read_and_hashed_as_stored() {
 }
 
 #[test]
+fn records_read_before_a_broken_stream_are_kept() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..2000 {
+        writeln!(gz, "{{\"kind\":\"account\",\"id\":\"x:{i}\",\"platform\":\"x\",\"handle\":\"h{i}\"}}").unwrap();
+    }
+    let gz_bytes = gz.finish().unwrap();
+    let f = write_temp(&gz_bytes[..gz_bytes.len() * 3 / 4], ".gz");
+    let (records, rejects, _) = read(f.path(), &IngestOptions::default());
+    // The stream breaks part way: what came before it is read, the break is one rejection.
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert!(records.len() > 1000 && records.len() < 2000, "{}", records.len());
+}
+
+#[test]
 fn csv_rows_with_the_wrong_shape_are_rejected() {
     let content = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n1,u1,n,,,hello,10,\n2,u2,n,,,short\n3,u3,n,,,bad time,yesterday,\n4,u4,n,,,fine,11,http://a.com\n";
     let f = write_temp(content.as_bytes(), ".csv");
