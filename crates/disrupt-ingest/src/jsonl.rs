@@ -94,10 +94,14 @@ struct Batch {
     data: Vec<u8>,
 }
 
-/// Reads the next batch of lines. A read error ends the batch: the lines before it are
-/// returned with the error, so nothing read is lost.
-fn read_batch(reader: &mut impl BufRead, number: &mut u64, keep: usize) -> (Batch, Option<String>) {
-    let mut batch = Batch { lines: Vec::with_capacity(BATCH_LINES), data: Vec::with_capacity(BATCH_BYTES + (64 << 10)) };
+/// Reads the next batch of lines into `batch` (a spent one, reused: a fresh 16 MiB buffer
+/// a batch costs its pages' first touch every time). A read error ends the batch: the
+/// lines before it are returned with the error, so nothing read is lost.
+fn read_batch(reader: &mut impl BufRead, number: &mut u64, keep: usize, batch: Option<Batch>) -> (Batch, Option<String>) {
+    let mut batch =
+        batch.unwrap_or_else(|| Batch { lines: Vec::with_capacity(BATCH_LINES), data: Vec::with_capacity(BATCH_BYTES + (64 << 10)) });
+    batch.lines.clear();
+    batch.data.clear();
     while batch.lines.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
         let start = batch.data.len();
         match read_bounded_line(reader, &mut batch.data, keep) {
@@ -130,10 +134,9 @@ pub(crate) fn read<P: Prepare>(reader: &mut impl BufRead, options: &IngestOption
     let mut number = 0u64;
     let keep = options.max_record_bytes.saturating_add(1);
     let prepare = out.preparer();
-    let parse = |batch: &Batch| -> Parsed<P::Out> {
-        batch.lines.par_iter().map(|l| parse_line(l, &batch.data, options, prepare)).collect()
-    };
-    let (mut current, mut error) = read_batch(reader, &mut number, keep);
+    let parse =
+        |batch: &Batch| -> Parsed<P::Out> { batch.lines.par_iter().map(|l| parse_line(l, &batch.data, options, prepare)).collect() };
+    let (mut current, mut error) = read_batch(reader, &mut number, keep, None);
     let mut previous: Option<(Batch, Parsed<P::Out>)> = None;
     loop {
         let at_end = error.is_some() || current.lines.is_empty();
@@ -141,11 +144,12 @@ pub(crate) fn read<P: Prepare>(reader: &mut impl BufRead, options: &IngestOption
         let mut next = None;
         rayon::in_place_scope(|scope| {
             scope.spawn(|_| parsed = Some(parse(&current)));
-            if let Some((batch, results)) = previous.take() {
+            let spent = previous.take().map(|(batch, results)| {
                 emit(&batch, results, out);
-            }
+                batch
+            });
             if !at_end {
-                next = Some(read_batch(reader, &mut number, keep));
+                next = Some(read_batch(reader, &mut number, keep, spent));
             }
         });
         let parsed = parsed.unwrap_or_default();
