@@ -9,9 +9,12 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(100k 1m)
 bench/run.sh "${sizes[@]}"
+# The 10M side by side, each peer step bounded (the toolkit's similarity network alone would
+# run for hours): BENCHMARKS.md's session-5 10M table.
+PEERS_AT_10M=1 PEER_TIMEOUT=900 PEER_MEMORY_MIB=12288 bench/run.sh 10m
 if [ -s bench/runs/1m/sim/records.jsonl ]; then
-  echo "== where the time goes (1m, three runs)"
-  for _ in 1 2 3; do
+  echo "== where the time goes (1m, five runs)"
+  for _ in 1 2 3 4 5; do
     /usr/bin/time -f "whole run %e s, %U s user + %S s system, %M KiB peak" \
       target/release/disrupt scan bench/runs/1m/sim/records.jsonl --out bench/runs/1m/stages --verbose -q
   done
