@@ -81,6 +81,9 @@ impl PostWords for disrupt_detect::DetectInput {
 /// A word pair used by more outputs than this is a stock phrase: it proposes no candidates.
 const MAX_PAIR_OUTPUTS: usize = 256;
 
+/// Posts matched together (see `match_posts`).
+const MATCH_RANGE_POSTS: u32 = 1 << 18;
+
 /// Every output, and per word the outputs that use it.
 #[derive(Debug, Default)]
 pub struct ProvenanceIndex {
@@ -176,8 +179,23 @@ impl ProvenanceIndex {
         if self.outputs.is_empty() {
             return Vec::new();
         }
+        // Posts are matched a range at a time: the candidate (post, output) pairs of a word
+        // pair grow with the posts that carry it, and over ten million posts they outgrew
+        // memory. A post's matches depend on its own candidates only, so the ranges give the
+        // same matches, in the same (post) order.
         let n = posts.post_count() as u32;
-        let mut probes: Vec<u64> = (0..n)
+        let mut matches = Vec::new();
+        let mut start = 0u32;
+        while start < n {
+            let end = start.saturating_add(MATCH_RANGE_POSTS).min(n);
+            matches.extend(self.match_range(posts, start..end, config));
+            start = end;
+        }
+        matches
+    }
+
+    fn match_range(&self, posts: &impl PostWords, range: std::ops::Range<u32>, config: &LinkConfig) -> Vec<ProvenanceMatch> {
+        let mut probes: Vec<u64> = range
             .into_par_iter()
             .with_min_len(4096)
             .filter(|&p| posts.words(p).len() >= config.min_words)
@@ -355,5 +373,13 @@ mod tests {
         let extra = joined.iter().filter(|j| !exact.contains(j)).count();
         assert_eq!(extra, 0, "the join proposes nothing the exact search rejects");
         assert!(missed * 100 <= exact.len(), "the join misses {missed} of {}", exact.len());
+        // Matched a range of posts at a time (as ten million posts are), the matches are the same.
+        let n = posts.post_count() as u32;
+        let in_ranges: Vec<(u32, u32)> = [0..1, 1..333, 333..334, 334..n]
+            .into_iter()
+            .flat_map(|r| index.match_range(&posts, r, &config))
+            .map(|m| (m.post, m.output))
+            .collect();
+        assert_eq!(in_ranges, joined);
     }
 }
