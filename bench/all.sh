@@ -30,7 +30,8 @@ if [ "$(id -u)" = 0 ]; then
   # The limits BENCHMARKS.md quotes: the 4 GiB target down to half the input's size.
   for limit in 4096 2048 1536 1280; do
     echo "== bounded memory, ${limit} MiB"
-    bench/bounded.sh 10m "$limit"
+    # A scan the kernel kills under a limit is a result to report, not the end of the run.
+    bench/bounded.sh 10m "$limit" || echo "== bounded memory, ${limit} MiB: the scan did not finish"
   done
 else
   echo "== bounded memory: skipped (needs root for its cgroup; run sudo bench/bounded.sh 10m LIMIT_MIB)"
