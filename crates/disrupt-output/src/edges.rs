@@ -7,7 +7,6 @@ use disrupt_networks::{AccountInfo, Network, PostStore};
 use disrupt_records::format_rfc3339;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde_json::json;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
@@ -78,14 +77,22 @@ fn write_rows_parallel<T: Sync>(
     rows: &[T],
     format: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
+    write_chunks_parallel(out, rows, |chunk, buf| chunk.iter().try_for_each(|row| format(row, buf)))
+}
+
+/// [`write_rows_parallel`] for formats with per-chunk state (a CSV writer): `format`
+/// appends a whole chunk of rows to the buffer.
+fn write_chunks_parallel<T: Sync>(
+    out: &mut impl Write,
+    rows: &[T],
+    format: impl Fn(&[T], &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
     for group in rows.chunks(ROWS_PER_CHUNK * rayon::current_num_threads().max(1) * 4) {
         let buffers: Vec<io::Result<Vec<u8>>> = group
             .par_chunks(ROWS_PER_CHUNK)
             .map(|chunk| {
                 let mut buf = Vec::with_capacity(chunk.len() * 256);
-                for row in chunk {
-                    format(row, &mut buf)?;
-                }
+                format(chunk, &mut buf)?;
                 Ok(buf)
             })
             .collect();
@@ -118,41 +125,79 @@ pub fn write_edges(path: &Path, rows: &[EdgeRow<'_>], id_of: &FxHashMap<u32, Str
         header.write_record(EDGE_COLUMNS)?;
         header.flush()?;
     }
-    write_rows_parallel(file.writer(), rows, |row, buf| {
-        let e = row.evidence;
-        let mut ids: Vec<&str> = e.matches.iter().flat_map(|(x, y)| [id_of[x].as_str(), id_of[y].as_str()]).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut records = ids.iter().take(RECORDS_IN_CSV).copied().collect::<Vec<_>>().join(";");
-        if ids.len() > RECORDS_IN_CSV {
-            records.push_str(&format!(";...(+{})", ids.len() - RECORDS_IN_CSV));
-        }
+    write_chunks_parallel(file.writer(), rows, |chunk, buf| {
+        // One CSV writer a chunk: a writer allocates and zeroes its own buffer.
         let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *buf);
-        csv.write_record([
-            row.source.to_string(),
-            row.target.to_string(),
-            row.signal.as_str().to_string(),
-            format!("{:.4}", e.weight),
-            format_rfc3339(e.first_seen),
-            format_rfc3339(e.last_seen),
-            e.co_actions.to_string(),
-            format!("{:.4}", e.expected),
-            sci(e.p_value),
-            sci(e.rarity_p_value),
-            sci(row.pair_p_value),
-            records,
-        ])?;
+        let mut ids: Vec<&str> = Vec::new();
+        let mut records = String::new();
+        for row in chunk {
+            let e = row.evidence;
+            ids.clear();
+            ids.extend(e.matches.iter().flat_map(|(x, y)| [id_of[x].as_str(), id_of[y].as_str()]));
+            ids.sort_unstable();
+            ids.dedup();
+            records.clear();
+            for (i, id) in ids.iter().take(RECORDS_IN_CSV).enumerate() {
+                if i > 0 {
+                    records.push(';');
+                }
+                records.push_str(id);
+            }
+            if ids.len() > RECORDS_IN_CSV {
+                records.push_str(&format!(";...(+{})", ids.len() - RECORDS_IN_CSV));
+            }
+            csv.write_record([
+                row.source,
+                row.target,
+                row.signal.as_str(),
+                &format!("{:.4}", e.weight),
+                &format_rfc3339(e.first_seen),
+                &format_rfc3339(e.last_seen),
+                &e.co_actions.to_string(),
+                &format!("{:.4}", e.expected),
+                &sci(e.p_value),
+                &sci(e.rarity_p_value),
+                &sci(row.pair_p_value),
+                &records,
+            ])?;
+        }
         csv.flush()?;
         Ok(())
     })?;
     file.commit()
 }
 
-fn clip(text: &str) -> String {
-    if text.chars().count() <= 500 {
-        text.to_string()
+/// One line of `evidence.jsonl`, borrowing what it prints (fields in the spec's order).
+#[derive(serde::Serialize)]
+struct EvidenceLine<'a> {
+    source: &'a str,
+    target: &'a str,
+    signal: &'a str,
+    co_actions: u32,
+    expected: f64,
+    p_value: f64,
+    rarity_p_value: f64,
+    pair_p_value: f64,
+    significant: bool,
+    matches_total: usize,
+    /// `[source record, target record, seconds from the first to the second]`.
+    matches: Vec<(&'a str, &'a str, f64)>,
+}
+
+/// One line of `records.jsonl`.
+#[derive(serde::Serialize)]
+struct RecordLine<'a> {
+    id: &'a str,
+    account: &'a str,
+    created_at: String,
+    text: std::borrow::Cow<'a, str>,
+}
+
+fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= 500 || text.chars().count() <= 500 {
+        std::borrow::Cow::Borrowed(text)
     } else {
-        text.chars().take(500).collect::<String>() + "…"
+        std::borrow::Cow::Owned(text.chars().take(500).collect::<String>() + "…")
     }
 }
 
@@ -169,20 +214,28 @@ pub fn write_evidence(
     let mut file = AtomicFile::create(path)?;
     write_rows_parallel(file.writer(), rows, |row, buf| {
         let e = row.evidence;
-        let matches: Vec<serde_json::Value> = e
+        let matches: Vec<(&str, &str, f64)> = e
             .matches
             .iter()
             .take(MATCHES_IN_EVIDENCE)
             .map(|&(x, y)| {
                 let (s, t) = if row.a_is_source { (x, y) } else { (y, x) };
-                json!([id_of[&s], id_of[&t], (posts.time(t) - posts.time(s)) as f64 / 1000.0])
+                (id_of[&s].as_str(), id_of[&t].as_str(), (posts.time(t) - posts.time(s)) as f64 / 1000.0)
             })
             .collect();
-        let line = json!({
-            "source": row.source, "target": row.target, "signal": row.signal.as_str(),
-            "co_actions": e.co_actions, "expected": e.expected, "p_value": e.p_value, "rarity_p_value": e.rarity_p_value, "pair_p_value": row.pair_p_value,
-            "significant": e.significant, "matches_total": e.matches.len(), "matches": matches,
-        });
+        let line = EvidenceLine {
+            source: row.source,
+            target: row.target,
+            signal: row.signal.as_str(),
+            co_actions: e.co_actions,
+            expected: e.expected,
+            p_value: e.p_value,
+            rarity_p_value: e.rarity_p_value,
+            pair_p_value: row.pair_p_value,
+            significant: e.significant,
+            matches_total: e.matches.len(),
+            matches,
+        };
         serde_json::to_writer(&mut *buf, &line)?;
         buf.push(b'\n');
         Ok(())
@@ -195,10 +248,51 @@ pub fn write_evidence(
     let mut records = AtomicFile::create(records_path)?;
     write_rows_parallel(records.writer(), &used, |&p, buf| {
         let post = posts.get_or_placeholder(p);
-        let line = json!({"id": post.id, "account": accounts[post.account as usize].id, "created_at": format_rfc3339(post.time), "text": clip(&post.text)});
+        let line = RecordLine {
+            id: &post.id,
+            account: &accounts[post.account as usize].id,
+            created_at: format_rfc3339(post.time),
+            text: clip(&post.text),
+        };
         serde_json::to_writer(&mut *buf, &line)?;
         buf.push(b'\n');
         Ok(())
     })?;
     records.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_counts_characters_not_bytes() {
+        let short_in_chars = "é".repeat(500);
+        assert!(matches!(clip(&short_in_chars), std::borrow::Cow::Borrowed(_)));
+        let long = "é".repeat(501);
+        let clipped = clip(&long);
+        assert_eq!(clipped.chars().count(), 501);
+        assert!(clipped.ends_with("é…"));
+    }
+
+    #[test]
+    fn evidence_lines_print_fields_in_the_spec_order() {
+        let line = EvidenceLine {
+            source: "x:1",
+            target: "x:2",
+            signal: "co_post",
+            co_actions: 3,
+            expected: 0.25,
+            p_value: 1e-9,
+            rarity_p_value: f64::NAN,
+            pair_p_value: 0.0,
+            significant: true,
+            matches_total: 7,
+            matches: vec![("p1", "p2", 12.5)],
+        };
+        assert_eq!(
+            serde_json::to_string(&line).unwrap(),
+            r#"{"source":"x:1","target":"x:2","signal":"co_post","co_actions":3,"expected":0.25,"p_value":1e-9,"rarity_p_value":null,"pair_p_value":0.0,"significant":true,"matches_total":7,"matches":[["p1","p2",12.5]]}"#
+        );
+    }
 }
