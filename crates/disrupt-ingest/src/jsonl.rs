@@ -2,7 +2,7 @@
 //! in input order.
 
 use crate::source::{excerpt_bytes, Counted, IngestOptions, Prepare};
-use disrupt_records::record_from_json;
+use disrupt_records::{record_from_json, Record};
 use rayon::prelude::*;
 use std::io::BufRead;
 
@@ -75,8 +75,20 @@ fn parse_line<P: Prepare>(line: &Line, data: &[u8], options: &IngestOptions, pre
     if let Err(e) = std::str::from_utf8(bytes) {
         return Some(Err(format!("invalid UTF-8 at byte {}", e.valid_up_to())));
     }
-    if let Some(post) = disrupt_records::post_view_from_json_fast(bytes, options.timezone) {
-        return Some(Ok(prepare.prepare_post_view(post)));
+    // The fast paths read the common records without a JSON tree; a line they cannot read
+    // in full (another kind, an extra field, a bad value) takes the general path below.
+    match disrupt_records::leading_kind(bytes) {
+        Some(b"account") => {
+            if let Some(account) = disrupt_records::account_from_json_fast(bytes, options.timezone) {
+                return Some(Ok(prepare.prepare(Record::Account(account))));
+            }
+        }
+        Some(kind) if kind != b"post" => {}
+        _ => {
+            if let Some(post) = disrupt_records::post_view_from_json_fast(bytes, options.timezone) {
+                return Some(Ok(prepare.prepare_post_view(post)));
+            }
+        }
     }
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,

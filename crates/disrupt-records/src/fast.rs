@@ -1,10 +1,10 @@
-//! A fast path for the common case: a valid `post` line with only contract fields, parsed
-//! straight into a [`Post`] without building a JSON tree. Anything else (another kind, an
+//! A fast path for the common case: a valid `post` (or `account`) line with only contract
+//! fields, parsed straight into a [`Post`] (or [`Account`]) without building a JSON tree. Anything else (another kind, an
 //! extra field, a wrong type, an empty id) returns `None` and the caller takes the general
 //! path in [`crate::record_from_json`], which gives the precise error or keeps the extra
 //! fields as attributes. Both paths give the same record for the same line.
 
-use crate::record::{Metrics, Post};
+use crate::record::{Account, Metrics, Post};
 use crate::time::{parse_time_str, TimeZoneSetting, Timestamp};
 use crate::validate::normalize_lang_tag;
 use serde::de::{self, Deserializer, Visitor};
@@ -223,6 +223,65 @@ pub fn post_view_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Po
     })
 }
 
+/// The `kind` of a line that starts `{"kind":"...",` as exports and disrupt itself write
+/// it; `None` when the line is laid out otherwise (the fast paths are then tried in turn).
+/// Lets a reader skip a fast path that is bound to fail: a failed parse builds an error.
+pub fn leading_kind(line: &[u8]) -> Option<&[u8]> {
+    let rest = line.strip_prefix(br#"{"kind":""#)?;
+    let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+    (rest.get(end) == Some(&b'"')).then(|| &rest[..end])
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount<'a> {
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    id: Id<'a>,
+    #[serde(borrow)]
+    platform: Cow<'a, str>,
+    #[serde(borrow, default)]
+    handle: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    display_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    bio: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    lang: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    created_at: Option<RawTime<'a>>,
+    #[serde(default)]
+    followers: Option<u64>,
+    #[serde(default)]
+    following: Option<u64>,
+}
+
+/// The account on this line, when the fast path can read it in full.
+pub fn account_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Account> {
+    let raw: RawAccount<'_> = serde_json::from_slice(line).ok()?;
+    if raw.kind != "account" {
+        return None;
+    }
+    let created_at = match raw.created_at {
+        None => None,
+        Some(RawTime::Text(t)) => Some(parse_time_str(&t, zone).ok()?),
+        Some(RawTime::Seconds(s)) => Some(crate::time::parse_time_value(&serde_json::Value::from(s), zone).ok()?),
+    };
+    Some(Account {
+        id: raw.id.0.into_owned(),
+        platform: raw.platform.into_owned(),
+        handle: raw.handle.map(|h| h.trim_start_matches('@').to_string()),
+        display_name: raw.display_name.map(Cow::into_owned),
+        bio: raw.bio.map(Cow::into_owned),
+        lang: raw.lang.and_then(|l| normalize_lang_tag(&l)),
+        created_at,
+        followers: raw.followers,
+        following: raw.following,
+        attributes: None,
+    })
+}
+
 /// The post on this line, when the fast path can read it in full.
 pub fn post_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Post> {
     post_view_from_json_fast(line, zone).map(PostView::into_post)
@@ -233,6 +292,41 @@ mod tests {
     use super::*;
     use crate::{record_from_json, Record};
     use proptest::prelude::*;
+
+    fn slow_account(line: &str) -> Option<Account> {
+        let v: serde_json::Value = serde_json::from_str(line).ok()?;
+        match record_from_json(v, TimeZoneSetting::default()) {
+            Ok(Record::Account(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn leading_kind_reads_only_the_usual_layout() {
+        assert_eq!(leading_kind(br#"{"kind":"account","id":"1"}"#), Some(&b"account"[..]));
+        assert_eq!(leading_kind(br#"{"id":"1","kind":"post"}"#), None);
+        assert_eq!(leading_kind(br#"{"kind":"po\u0073t"}"#), None);
+        assert_eq!(leading_kind(br#"{"kind":"post"#), None);
+    }
+
+    #[test]
+    fn accounts_fall_back_for_what_the_fast_path_does_not_handle() {
+        let zone = TimeZoneSetting::default();
+        let base = r#"{"kind":"account","id":"x:1","platform":"x","handle":"@amara","created_at":"2018-04-05T00:00:00Z","followers":3,"following":308,"lang":"EN"}"#;
+        assert_eq!(account_from_json_fast(base.as_bytes(), zone), slow_account(base));
+        assert_eq!(account_from_json_fast(base.as_bytes(), zone).unwrap().handle.as_deref(), Some("amara"));
+        for other in [
+            r#"{"kind":"account","id":"x:1","platform":"x","verified":true}"#,
+            r#"{"kind":"post","id":"x:1","platform":"x"}"#,
+            r#"{"kind":"account","id":"","platform":"x"}"#,
+            r#"{"kind":"account","id":"x:1","platform":"x","followers":-1}"#,
+            r#"{"kind":"account","id":"x:1","platform":"x","followers":1.5}"#,
+            r#"{"kind":"account","id":"x:1","platform":"x","created_at":"soon"}"#,
+            r#"{"kind":"account","id":"x:1"}"#,
+        ] {
+            assert!(account_from_json_fast(other.as_bytes(), zone).is_none(), "{other}");
+        }
+    }
 
     fn slow(line: &str) -> Option<Post> {
         let v: serde_json::Value = serde_json::from_str(line).ok()?;
@@ -278,6 +372,27 @@ mod tests {
             let fast = post_from_json_fast(line.as_bytes(), TimeZoneSetting::default());
             prop_assert!(fast.is_some(), "{}", line);
             prop_assert_eq!(fast, slow(&line));
+        }
+
+        #[test]
+        fn accounts_agree_with_the_general_path(
+            id in prop_oneof!["[a-z0-9:]{1,8}".prop_map(|s| format!("{s:?}")), (0u64..1_000_000).prop_map(|n| n.to_string())],
+            handle in proptest::option::of("@?\\PC{0,10}"),
+            bio in proptest::option::of("\\PC{0,30}"),
+            time in proptest::option::of(prop_oneof![Just("\"2026-02-03T10:15:00+02:00\"".to_string()), (0i64..2_000_000_000).prop_map(|n| n.to_string()), Just("null".to_string())]),
+            lang in proptest::option::of(prop_oneof![Just("in"), Just("EN-us"), Just("und")]),
+            followers in proptest::option::of(0u64..u64::MAX),
+        ) {
+            let mut line = format!(r#"{{"kind":"account","id":{id},"platform":"x""#);
+            if let Some(h) = &handle { line.push_str(&format!(r#","handle":{}"#, serde_json::to_string(h).unwrap())); }
+            if let Some(b) = &bio { line.push_str(&format!(r#","bio":{}"#, serde_json::to_string(b).unwrap())); }
+            if let Some(t) = &time { line.push_str(&format!(r#","created_at":{t}"#)); }
+            if let Some(l) = lang { line.push_str(&format!(r#","lang":"{l}""#)); }
+            if let Some(n) = followers { line.push_str(&format!(r#","followers":{n}"#)); }
+            line.push('}');
+            let fast = account_from_json_fast(line.as_bytes(), TimeZoneSetting::default());
+            prop_assert!(fast.is_some(), "{}", line);
+            prop_assert_eq!(fast, slow_account(&line));
         }
     }
 }
