@@ -72,25 +72,26 @@ fn parse_line<P: Prepare>(line: &Line, data: &[u8], options: &IngestOptions, pre
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return None;
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Some(Err(format!("invalid UTF-8 at byte {}", e.valid_up_to())));
-    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return Some(Err(format!("invalid UTF-8 at byte {}", e.valid_up_to()))),
+    };
     // The fast paths read the common records without a JSON tree; a line they cannot read
     // in full (another kind, an extra field, a bad value) takes the general path below.
-    match disrupt_records::leading_kind(bytes) {
-        Some(b"account") => {
-            if let Some(account) = disrupt_records::account_from_json_fast(bytes, options.timezone) {
+    match disrupt_records::leading_kind(text) {
+        Some("account") => {
+            if let Some(account) = disrupt_records::account_from_json_fast(text, options.timezone) {
                 return Some(Ok(prepare.prepare(Record::Account(account))));
             }
         }
-        Some(kind) if kind != b"post" => {}
+        Some(kind) if kind != "post" => {}
         _ => {
-            if let Some(post) = disrupt_records::post_view_from_json_fast(bytes, options.timezone) {
+            if let Some(post) = disrupt_records::post_view_from_json_fast(text, options.timezone) {
                 return Some(Ok(prepare.prepare_post_view(post)));
             }
         }
     }
-    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+    let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => return Some(Err(format!("invalid JSON: {e}"))),
     };

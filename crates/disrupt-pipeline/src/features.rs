@@ -263,14 +263,14 @@ mod tests {
         let line = r#"{"kind":"post","id":7,"account":"x:a","platform":"telegram","created_at":"2026-01-01T00:00:00Z","text":"Join #Win \"now\" https://t.co/x?utm_source=a","hashtags":[" #Win "],"urls":["https://t.co/x?utm_source=a"],"reply_to":"x:1","is_ad":true}"#;
         let policy = UrlPolicy::default();
         let zone = TimeZoneSetting::default();
-        let view = prepare_post_view(post_view_from_json_fast(line.as_bytes(), zone).unwrap(), &policy);
-        let owned = prepare_post(post_from_json_fast(line.as_bytes(), zone).unwrap(), &policy);
+        let view = prepare_post_view(post_view_from_json_fast(line, zone).unwrap(), &policy);
+        let owned = prepare_post(post_from_json_fast(line, zone).unwrap(), &policy);
         assert!(same(&view, &owned));
         assert!(view.promotes);
         assert_eq!(view.features.hashtags, vec![object_hash("win")]);
         assert_eq!(view.features.urls.len(), 1);
         // What normalize_post gives a consumer of whole posts agrees too.
-        let whole = normalize_post(post_from_json_fast(line.as_bytes(), zone).unwrap(), 0, &policy);
+        let whole = normalize_post(post_from_json_fast(line, zone).unwrap(), 0, &policy);
         assert_eq!(whole.features, view.features);
     }
 
@@ -291,10 +291,10 @@ mod tests {
             line.push('}');
             let policy = UrlPolicy::default();
             let zone = TimeZoneSetting::default();
-            let view = post_view_from_json_fast(line.as_bytes(), zone);
+            let view = post_view_from_json_fast(&line, zone);
             prop_assert!(view.is_some(), "{}", line);
             let from_view = prepare_post_view(view.unwrap(), &policy);
-            let from_owned = prepare_post(post_from_json_fast(line.as_bytes(), zone).unwrap(), &policy);
+            let from_owned = prepare_post(post_from_json_fast(&line, zone).unwrap(), &policy);
             prop_assert!(same(&from_view, &from_owned), "{}", line);
         }
 

@@ -195,9 +195,10 @@ impl PostView<'_> {
     }
 }
 
-/// The post on this line, borrowing from it, when the fast path can read it in full.
-pub fn post_view_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<PostView<'_>> {
-    let raw: RawPost<'_> = serde_json::from_slice(line).ok()?;
+/// The post on this line, borrowing from it, when the fast path can read it in full. The
+/// line is taken as text: the reader has checked its UTF-8 once, so the parser need not.
+pub fn post_view_from_json_fast(line: &str, zone: TimeZoneSetting) -> Option<PostView<'_>> {
+    let raw: RawPost<'_> = serde_json::from_str(line).ok()?;
     if raw.kind != "post" {
         return None;
     }
@@ -226,10 +227,10 @@ pub fn post_view_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Po
 /// The `kind` of a line that starts `{"kind":"...",` as exports and disrupt itself write
 /// it; `None` when the line is laid out otherwise (the fast paths are then tried in turn).
 /// Lets a reader skip a fast path that is bound to fail: a failed parse builds an error.
-pub fn leading_kind(line: &[u8]) -> Option<&[u8]> {
-    let rest = line.strip_prefix(br#"{"kind":""#)?;
-    let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
-    (rest.get(end) == Some(&b'"')).then(|| &rest[..end])
+pub fn leading_kind(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix(r#"{"kind":""#)?;
+    let end = rest.find(['"', '\\'])?;
+    rest[end..].starts_with('"').then(|| &rest[..end])
 }
 
 #[derive(Deserialize)]
@@ -258,8 +259,8 @@ struct RawAccount<'a> {
 }
 
 /// The account on this line, when the fast path can read it in full.
-pub fn account_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Account> {
-    let raw: RawAccount<'_> = serde_json::from_slice(line).ok()?;
+pub fn account_from_json_fast(line: &str, zone: TimeZoneSetting) -> Option<Account> {
+    let raw: RawAccount<'_> = serde_json::from_str(line).ok()?;
     if raw.kind != "account" {
         return None;
     }
@@ -283,7 +284,7 @@ pub fn account_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Acco
 }
 
 /// The post on this line, when the fast path can read it in full.
-pub fn post_from_json_fast(line: &[u8], zone: TimeZoneSetting) -> Option<Post> {
+pub fn post_from_json_fast(line: &str, zone: TimeZoneSetting) -> Option<Post> {
     post_view_from_json_fast(line, zone).map(PostView::into_post)
 }
 
@@ -303,18 +304,18 @@ mod tests {
 
     #[test]
     fn leading_kind_reads_only_the_usual_layout() {
-        assert_eq!(leading_kind(br#"{"kind":"account","id":"1"}"#), Some(&b"account"[..]));
-        assert_eq!(leading_kind(br#"{"id":"1","kind":"post"}"#), None);
-        assert_eq!(leading_kind(br#"{"kind":"po\u0073t"}"#), None);
-        assert_eq!(leading_kind(br#"{"kind":"post"#), None);
+        assert_eq!(leading_kind(r#"{"kind":"account","id":"1"}"#), Some("account"));
+        assert_eq!(leading_kind(r#"{"id":"1","kind":"post"}"#), None);
+        assert_eq!(leading_kind(r#"{"kind":"po\u0073t"}"#), None);
+        assert_eq!(leading_kind(r#"{"kind":"post"#), None);
     }
 
     #[test]
     fn accounts_fall_back_for_what_the_fast_path_does_not_handle() {
         let zone = TimeZoneSetting::default();
         let base = r#"{"kind":"account","id":"x:1","platform":"x","handle":"@amara","created_at":"2018-04-05T00:00:00Z","followers":3,"following":308,"lang":"EN"}"#;
-        assert_eq!(account_from_json_fast(base.as_bytes(), zone), slow_account(base));
-        assert_eq!(account_from_json_fast(base.as_bytes(), zone).unwrap().handle.as_deref(), Some("amara"));
+        assert_eq!(account_from_json_fast(base, zone), slow_account(base));
+        assert_eq!(account_from_json_fast(base, zone).unwrap().handle.as_deref(), Some("amara"));
         for other in [
             r#"{"kind":"account","id":"x:1","platform":"x","verified":true}"#,
             r#"{"kind":"post","id":"x:1","platform":"x"}"#,
@@ -324,7 +325,7 @@ mod tests {
             r#"{"kind":"account","id":"x:1","platform":"x","created_at":"soon"}"#,
             r#"{"kind":"account","id":"x:1"}"#,
         ] {
-            assert!(account_from_json_fast(other.as_bytes(), zone).is_none(), "{other}");
+            assert!(account_from_json_fast(other, zone).is_none(), "{other}");
         }
     }
 
@@ -340,7 +341,7 @@ mod tests {
     fn falls_back_for_what_it_does_not_handle() {
         let zone = TimeZoneSetting::default();
         let base = r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":"2026-01-01T00:00:00Z","text":"hi"}"#;
-        assert!(post_from_json_fast(base.as_bytes(), zone).is_some());
+        assert!(post_from_json_fast(base, zone).is_some());
         for other in [
             r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":"hi","extra":1}"#,
             r#"{"kind":"account","id":"x:1","platform":"x"}"#,
@@ -348,7 +349,7 @@ mod tests {
             r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":"soon","text":"hi"}"#,
             r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":"hi","metrics":{"likes":-1}}"#,
         ] {
-            assert!(post_from_json_fast(other.as_bytes(), zone).is_none(), "{other}");
+            assert!(post_from_json_fast(other, zone).is_none(), "{other}");
         }
     }
 
@@ -369,7 +370,7 @@ mod tests {
             if let Some(n) = likes { line.push_str(&format!(r#","metrics":{{"likes":{n}}}"#)); }
             if let Some(r) = reply { line.push_str(&format!(r#","reply_to":{r}"#)); }
             line.push('}');
-            let fast = post_from_json_fast(line.as_bytes(), TimeZoneSetting::default());
+            let fast = post_from_json_fast(&line, TimeZoneSetting::default());
             prop_assert!(fast.is_some(), "{}", line);
             prop_assert_eq!(fast, slow(&line));
         }
@@ -390,7 +391,7 @@ mod tests {
             if let Some(l) = lang { line.push_str(&format!(r#","lang":"{l}""#)); }
             if let Some(n) = followers { line.push_str(&format!(r#","followers":{n}"#)); }
             line.push('}');
-            let fast = account_from_json_fast(line.as_bytes(), TimeZoneSetting::default());
+            let fast = account_from_json_fast(&line, TimeZoneSetting::default());
             prop_assert!(fast.is_some(), "{}", line);
             prop_assert_eq!(fast, slow_account(&line));
         }
