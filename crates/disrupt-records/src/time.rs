@@ -2,7 +2,7 @@
 //! local times read in a configured zone. Internally a time is milliseconds since
 //! the Unix epoch, which keeps sub-second order from float epochs in real exports.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Timestamp = i64;
@@ -138,6 +138,23 @@ pub fn parse_time_value(value: &serde_json::Value, zone: TimeZoneSetting) -> Res
 /// Formats milliseconds as RFC 3339 UTC (`2026-02-03T10:15:00Z`, with milliseconds only when non-zero).
 pub fn format_rfc3339(ms: Timestamp) -> String {
     match Utc.timestamp_millis_opt(ms).single() {
+        // Written digit by digit: outputs print two times a row for every edge, and
+        // chrono's `format` parses its pattern on every call.
+        Some(dt) if (0..=9999).contains(&dt.year()) => {
+            let mut out = String::with_capacity(24);
+            push_digits(&mut out, dt.year() as u32, 4);
+            for (separator, value) in [('-', dt.month()), ('-', dt.day()), ('T', dt.hour()), (':', dt.minute()), (':', dt.second())] {
+                out.push(separator);
+                push_digits(&mut out, value, 2);
+            }
+            let millis = ms.rem_euclid(1000) as u32;
+            if millis != 0 {
+                out.push('.');
+                push_digits(&mut out, millis, 3);
+            }
+            out.push('Z');
+            out
+        }
         Some(dt) => {
             if ms.rem_euclid(1000) == 0 {
                 dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -146,6 +163,13 @@ pub fn format_rfc3339(ms: Timestamp) -> String {
             }
         }
         None => ms.to_string(),
+    }
+}
+
+/// Appends `value`'s last `width` decimal digits, zero-padded.
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
     }
 }
 
@@ -172,6 +196,32 @@ pub(crate) fn excerpt(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn by_chrono(ms: Timestamp) -> String {
+        let dt = Utc.timestamp_millis_opt(ms).single().unwrap();
+        if ms.rem_euclid(1000) == 0 {
+            dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        } else {
+            dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn formatting_agrees_with_chronos_pattern(ms in -62_167_219_200_000i64..400_000_000_000_000i64, whole in proptest::bool::ANY) {
+            // Years 0 to beyond 9999 (the fast path's edge), whole seconds and not.
+            let ms = if whole { ms - ms.rem_euclid(1000) } else { ms };
+            proptest::prop_assert_eq!(format_rfc3339(ms), by_chrono(ms));
+        }
+    }
+
+    #[test]
+    fn formats_edges_of_the_fast_path() {
+        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(format_rfc3339(1_770_113_700_007), "2026-02-03T10:15:00.007Z");
+        assert_eq!(format_rfc3339(253_402_300_800_000), by_chrono(253_402_300_800_000));
+    }
 
     #[test]
     fn parses_the_forms_real_exports_use() {
