@@ -347,13 +347,16 @@ impl PopularityScratch {
 
 fn distinct_accounts(group: &[KeyedEvent]) -> u32 {
     if group.len() <= 16 {
-        let mut seen: Vec<u32> = Vec::with_capacity(group.len());
+        // Most keys are shared by a handful of posts: counted on the stack.
+        let mut seen = [0u32; 16];
+        let mut distinct = 0;
         for e in group {
-            if !seen.contains(&e.account) {
-                seen.push(e.account);
+            if !seen[..distinct].contains(&e.account) {
+                seen[distinct] = e.account;
+                distinct += 1;
             }
         }
-        return seen.len() as u32;
+        return distinct as u32;
     }
     group.iter().map(|e| e.account).collect::<FxHashSet<_>>().len() as u32
 }
@@ -446,6 +449,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn distinct_accounts_counts_each_account_once(accounts in proptest::collection::vec(0u32..12, 0..40)) {
+            let group: Vec<KeyedEvent> = accounts.iter().enumerate().map(|(i, &a)| ev(1, i as i64, a, i as u32)).collect();
+            let mut unique = accounts.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            proptest::prop_assert_eq!(distinct_accounts(&group) as usize, unique.len());
+        }
+
         #[test]
         fn local_popularity_matches_its_definition(
             raw in proptest::collection::vec((0u64..40, 0i64..20_000, 0u32..60, 0u32..5000), 0..3000),

@@ -183,15 +183,28 @@ struct Appender {
 }
 
 impl Appender {
-    fn run(mut self, batches: std::sync::mpsc::Receiver<Vec<(PostFeatures, Vec<u8>)>>) -> std::io::Result<Self> {
+    fn run(mut self, batches: std::sync::mpsc::Receiver<AppendBatch>) -> std::io::Result<Self> {
         for batch in batches {
-            for (_, encoded) in &batch {
+            for encoded in &batch.encoded {
                 self.posts.push_encoded(encoded)?;
             }
-            let features: Vec<PostFeatures> = batch.into_iter().map(|(f, _)| f).collect();
-            self.detect_input.push_batch(&features)?;
+            self.detect_input.push_batch(&batch.features)?;
         }
         Ok(self)
+    }
+}
+
+/// Posts on their way to the [`Appender`]: matching keys and encoded stored fields, in
+/// two columns so that the detector input takes the keys as they are.
+#[derive(Default)]
+struct AppendBatch {
+    features: Vec<PostFeatures>,
+    encoded: Vec<Vec<u8>>,
+}
+
+impl AppendBatch {
+    fn with_capacity(posts: usize) -> Self {
+        AppendBatch { features: Vec::with_capacity(posts), encoded: Vec::with_capacity(posts) }
     }
 }
 
@@ -219,10 +232,10 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     corpus.reserve(expected_posts);
     let preparer = ScanPreparer::new(&config.url_policy);
     // One batch waits at most: normalized posts never pile up.
-    let (to_appender, batches) = std::sync::mpsc::sync_channel::<Vec<(PostFeatures, Vec<u8>)>>(1);
+    let (to_appender, batches) = std::sync::mpsc::sync_channel::<AppendBatch>(1);
     let (detect_input, posts) = std::thread::scope(|scope| {
         let appending = scope.spawn(move || appender.run(batches));
-        let mut pending = Vec::with_capacity(APPEND_BATCH);
+        let mut pending = AppendBatch::with_capacity(APPEND_BATCH);
         // Posts go to the store in the order they are sent: the count is the next one's number.
         let mut posts_sent = 0u32;
         let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -244,10 +257,11 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                             posts_sent += 1;
                             let mut features = post.features;
                             features.account = account;
-                            pending.push((features, post.encoded));
-                            if pending.len() >= APPEND_BATCH {
+                            pending.features.push(features);
+                            pending.encoded.push(post.encoded);
+                            if pending.features.len() >= APPEND_BATCH {
                                 // A send fails only when the appender stopped on an error, reported below.
-                                let _ = to_appender.send(std::mem::replace(&mut pending, Vec::with_capacity(APPEND_BATCH)));
+                                let _ = to_appender.send(std::mem::replace(&mut pending, AppendBatch::with_capacity(APPEND_BATCH)));
                             }
                         }
                     }
