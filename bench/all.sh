@@ -20,6 +20,10 @@ if [ -s bench/runs/1m/sim/records.jsonl ]; then
   done
   cargo run --release -q -p disrupt-ingest --example ingest_speed -- bench/runs/1m/sim/records.jsonl
 fi
+if command -v valgrind > /dev/null; then
+  echo "== instructions of a whole scan at 100k (callgrind)"
+  bench/instructions.sh
+fi
 echo "== robustness"
 bench/robustness.sh
 echo "== provenance"
