@@ -352,6 +352,11 @@ pub fn text_hash(matching: &str) -> Option<u64> {
 pub fn fold_hashtag(tag: &str) -> String {
     let t = tag.trim().trim_start_matches(['#', '＃']);
     let mut out = String::with_capacity(t.len());
+    if t.is_ascii() {
+        // ASCII is its own NFKC form and holds no invisible characters.
+        out.extend(t.bytes().filter(|b| b.is_ascii_alphanumeric() || *b == b'_').map(|b| ASCII_FOLD[b as usize] as char));
+        return out;
+    }
     for c in t.nfkc().filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase) {
         if is_word_char(c) {
             push_folded(c, &mut out);
@@ -362,6 +367,25 @@ pub fn fold_hashtag(tag: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// `fold_hashtag` without its ASCII shortcut.
+    fn fold_hashtag_general(tag: &str) -> String {
+        let t = tag.trim().trim_start_matches(['#', '＃']);
+        let mut out = String::new();
+        for c in t.nfkc().filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase) {
+            if is_word_char(c) {
+                push_folded(c, &mut out);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_hashtags_fold_as_the_general_path_folds_them(tag in "[ -~]{0,24}") {
+            proptest::prop_assert_eq!(fold_hashtag(&tag), fold_hashtag_general(&tag));
+        }
+    }
+
     use super::*;
 
     #[test]
