@@ -196,7 +196,6 @@ impl Appender {
 
 /// Posts on their way to the [`Appender`]: matching keys and encoded stored fields, in
 /// two columns so that the detector input takes the keys as they are.
-#[derive(Default)]
 struct AppendBatch {
     features: Vec<PostFeatures>,
     encoded: Vec<Vec<u8>>,
