@@ -288,7 +288,6 @@ impl PopularityScratch {
         let k = self.accounts.len();
         self.span.clear();
         self.span.resize(k, (i64::MAX, i64::MIN));
-        // The group is in time order: the first event of an account is its first time.
         for (e, &l) in group.iter().zip(&self.local) {
             let span = &mut self.span[l as usize];
             span.0 = span.0.min(e.time);

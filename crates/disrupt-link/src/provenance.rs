@@ -124,7 +124,7 @@ impl ProvenanceIndex {
         if delay < 0 || delay > (config.max_delay_seconds * 1000.0) as i64 {
             return None;
         }
-        let needed = ((config.post_containment * words.len() as f64) - 1e-9).ceil().max(1.0) as usize;
+        let needed = words_needed(words.len(), config.post_containment);
         if !sizes_allow(words.len(), o.words.len(), needed, config.output_containment) {
             return None;
         }
@@ -161,7 +161,7 @@ impl ProvenanceIndex {
         if words.len() < config.min_words || self.outputs.is_empty() {
             return None;
         }
-        let needed = ((config.post_containment * words.len() as f64) - 1e-9).ceil().max(1.0) as usize;
+        let needed = words_needed(words.len(), config.post_containment);
         let mut order: Vec<(usize, u32)> = words.iter().map(|&w| (self.frequency(w), w)).collect();
         order.sort_unstable();
         let prefix = words.len() - needed + 1;
@@ -243,6 +243,12 @@ impl ProvenanceIndex {
     }
 }
 
+/// Words a post of `post_words` words must share with an output to hold `post_containment`
+/// of them (at least one; the small allowance keeps 0.7 of 10 at 7 despite rounding).
+fn words_needed(post_words: usize, post_containment: f64) -> usize {
+    ((post_containment * post_words as f64) - 1e-9).ceil().max(1.0) as usize
+}
+
 /// Whether a post of `post_words` words and an output of `output_words` could share
 /// `needed` words and `output_containment` of the output: the words shared are at most the
 /// smaller set. At 900k posts this rules out about a quarter of the candidates the time
@@ -288,7 +294,7 @@ mod tests {
             let mut o: Vec<u32> = post.iter().zip(&keep).filter(|(_, k)| **k).map(|(w, _)| *w).chain(extra).collect();
             o.sort_unstable();
             proptest::prop_assume!(!o.is_empty());
-            let needed = ((post_containment * p.len() as f64) - 1e-9).ceil().max(1.0) as usize;
+            let needed = words_needed(p.len(), post_containment);
             let shared = overlap(&p, &o);
             if shared >= needed && shared as f64 / o.len() as f64 >= output_containment {
                 proptest::prop_assert!(sizes_allow(p.len(), o.len(), needed, output_containment));

@@ -53,6 +53,16 @@ enum RawTime<'a> {
     Seconds(i64),
 }
 
+impl RawTime<'_> {
+    /// The time, read as the general path reads it; `None` when it is not a valid time.
+    fn timestamp(self, zone: TimeZoneSetting) -> Option<Timestamp> {
+        match self {
+            RawTime::Text(t) => parse_time_str(&t, zone).ok(),
+            RawTime::Seconds(s) => crate::time::parse_time_value(&serde_json::Value::from(s), zone).ok(),
+        }
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for RawTime<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -202,10 +212,7 @@ pub fn post_view_from_json_fast(line: &str, zone: TimeZoneSetting) -> Option<Pos
     if raw.kind != "post" {
         return None;
     }
-    let created_at: Timestamp = match raw.created_at {
-        RawTime::Text(t) => parse_time_str(&t, zone).ok()?,
-        RawTime::Seconds(s) => crate::time::parse_time_value(&serde_json::Value::from(s), zone).ok()?,
-    };
+    let created_at = raw.created_at.timestamp(zone)?;
     Some(PostView {
         id: raw.id.0,
         account: raw.account.0,
@@ -266,8 +273,7 @@ pub fn account_from_json_fast(line: &str, zone: TimeZoneSetting) -> Option<Accou
     }
     let created_at = match raw.created_at {
         None => None,
-        Some(RawTime::Text(t)) => Some(parse_time_str(&t, zone).ok()?),
-        Some(RawTime::Seconds(s)) => Some(crate::time::parse_time_value(&serde_json::Value::from(s), zone).ok()?),
+        Some(time) => Some(time.timestamp(zone)?),
     };
     Some(Account {
         id: raw.id.0.into_owned(),

@@ -155,14 +155,17 @@ pub fn format_rfc3339(ms: Timestamp) -> String {
             out.push('Z');
             out
         }
-        Some(dt) => {
-            if ms.rem_euclid(1000) == 0 {
-                dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-            } else {
-                dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-            }
-        }
+        Some(dt) => format_with_chrono(dt, ms),
         None => ms.to_string(),
+    }
+}
+
+/// The same form through chrono's pattern: for years the digit-by-digit path does not cover.
+fn format_with_chrono(dt: DateTime<Utc>, ms: Timestamp) -> String {
+    if ms.rem_euclid(1000) == 0 {
+        dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    } else {
+        dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
     }
 }
 
@@ -198,12 +201,7 @@ mod tests {
     use super::*;
 
     fn by_chrono(ms: Timestamp) -> String {
-        let dt = Utc.timestamp_millis_opt(ms).single().unwrap();
-        if ms.rem_euclid(1000) == 0 {
-            dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-        } else {
-            dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-        }
+        format_with_chrono(Utc.timestamp_millis_opt(ms).single().unwrap(), ms)
     }
 
     proptest::proptest! {
