@@ -38,6 +38,10 @@ pub struct LinkConfig {
     pub output_containment: f64,
     /// Longest delay from generation to post, seconds.
     pub max_delay_seconds: f64,
+    /// Of the word pairs a post samples for its candidates (its sketch), how many an
+    /// output must hold to be checked: a copy keeps most of its output's word pairs, a post
+    /// that merely uses the same stock phrase keeps one.
+    pub min_shared_sketch_pairs: usize,
     /// Posts of an output within this long of its first post are its distribution; later
     /// ones are copies (quotes, fact-checks), seconds.
     pub distribution_window_seconds: f64,
@@ -56,6 +60,7 @@ impl Default for LinkConfig {
             post_containment: 0.7,
             output_containment: 0.5,
             max_delay_seconds: 30.0 * 86_400.0,
+            min_shared_sketch_pairs: 2,
             distribution_window_seconds: 600.0,
             session_gap_seconds: 3600.0,
             infrastructure_max_sharers: 10,

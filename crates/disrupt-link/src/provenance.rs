@@ -10,9 +10,12 @@
 //!
 //! Candidates come from a join on word pairs (adjacent words): each output is indexed by all
 //! its word pairs, each post probes with the few smallest of its own (a bottom-k sketch);
-//! a copy shares most of its pairs with its output, so it shares some of those. The join is
-//! two sorts and a merge, linear in the data, and every candidate is then checked against
-//! the word-set tests above. [`ProvenanceIndex::search`] is the exact search (prefix
+//! a copy shares most of its pairs with its output, so it shares several of those, and an
+//! output is a candidate only when it holds two of them (`min_shared_sketch_pairs`): a post
+//! that merely uses a phrase common in the outputs shares one, and with it the outputs to
+//! check would grow with the square of the data. The join is two sorts and a merge, then per
+//! post a count of the outputs its sampled pairs name; every candidate is then checked
+//! against the word-set tests above. [`ProvenanceIndex::search`] is the exact search (prefix
 //! filtering: a post sharing at least `k` words with an output shares one among its
 //! `|post| - k + 1` rarest words), for checking the join and for single posts.
 
@@ -205,8 +208,8 @@ impl ProvenanceIndex {
             .flat_map_iter(|p| posts.sketch(p).iter().map(move |&x| ((x as u64) << 32) | p as u64).collect::<Vec<_>>())
             .collect();
         probes.par_sort_unstable();
-        // Merge join on the pair hash.
-        let mut candidates: Vec<u64> = Vec::new();
+        // Merge join on the pair hash: per probe, the run of the index holding its pair.
+        let mut hits: Vec<PairHit> = Vec::new();
         let (mut i, mut j) = (0usize, 0usize);
         let index = &self.pair_index;
         while i < index.len() && j < probes.len() {
@@ -219,28 +222,47 @@ impl ProvenanceIndex {
                 let i_end = i + index[i..].iter().take_while(|x| *x >> 32 == a).count();
                 let j_end = j + probes[j..].iter().take_while(|x| *x >> 32 == a).count();
                 if i_end - i <= MAX_PAIR_OUTPUTS {
-                    for p in &probes[j..j_end] {
-                        for o in &index[i..i_end] {
-                            candidates.push((*p << 32) | (*o & 0xFFFF_FFFF));
-                        }
-                    }
+                    hits.extend(probes[j..j_end].iter().map(|p| PairHit { post: *p as u32, start: i, end: i_end }));
                 }
                 i = i_end;
                 j = j_end;
             }
         }
         drop(probes);
-        candidates.par_sort_unstable();
-        candidates.dedup();
-        candidates
-            .par_chunk_by(|x, y| x >> 32 == y >> 32)
-            .filter_map(|group| {
-                let post = (group[0] >> 32) as u32;
+        hits.par_sort_unstable_by_key(|h| h.post);
+        hits.par_chunk_by(|x, y| x.post == y.post)
+            .map_init(Vec::new, |outputs: &mut Vec<u32>, group| {
+                let post = group[0].post;
+                // A post with one pair in its sketch can share only that one.
+                let shared_needed = config.min_shared_sketch_pairs.min(posts.sketch(post).len()).max(1);
+                if group.len() < shared_needed {
+                    return None;
+                }
+                outputs.clear();
+                for h in group {
+                    outputs.extend(index[h.start..h.end].iter().map(|x| *x as u32));
+                }
+                outputs.sort_unstable();
                 let (words, time) = (posts.words(post), posts.time(post));
-                best_of(group.iter().filter_map(|c| self.verify(post, words, time, *c as u32, config)))
+                best_of(
+                    outputs
+                        .chunk_by(|a, b| a == b)
+                        .filter(|run| run.len() >= shared_needed)
+                        .filter_map(|run| self.verify(post, words, time, run[0], config)),
+                )
             })
+            .flatten()
             .collect()
     }
+}
+
+/// A post's sketch pair found in the pair index: the index run `start..end` holds the
+/// outputs with that pair.
+#[derive(Debug, Clone, Copy)]
+struct PairHit {
+    post: u32,
+    start: usize,
+    end: usize,
 }
 
 /// Words a post of `post_words` words must share with an output to hold `post_containment`
@@ -371,6 +393,21 @@ mod tests {
             let joined = index.match_posts(&posts, &config).iter().find(|m| m.post == p).map(|m| m.output);
             assert_eq!(exact, joined, "post {p}");
         }
+    }
+
+    #[test]
+    fn an_output_must_hold_two_of_the_pairs_a_post_samples() {
+        // The post has every word of the output but one, in an order that keeps a single
+        // adjacent pair of it: the word sets pass, the pairs are not a copy's.
+        let out = output(0, "harbour council budget bridge builders talks", 0);
+        let posts = Posts::new(&[("harbour council bridge budget builders", 10), ("harbour council budget bridge talks", 10)]);
+        let found = |min_shared_sketch_pairs| {
+            let config = LinkConfig { min_shared_sketch_pairs, ..LinkConfig::default() };
+            let index = ProvenanceIndex::build(vec![out.clone()], &config);
+            index.match_posts(&posts, &config).iter().map(|m| m.post).collect::<Vec<_>>()
+        };
+        assert_eq!(found(1), vec![0, 1]);
+        assert_eq!(found(2), vec![1]);
     }
 
     #[test]
