@@ -171,8 +171,9 @@ impl Partitions<'_> {
             Partitions::Held(states) => Ok(states.iter_mut().map(f).collect()),
             Partitions::OnDisk(parts) => {
                 let mut out = Vec::with_capacity(parts.len());
+                let mut state = CoActionState::default();
                 for part in parts.iter() {
-                    let mut state = part.load()?;
+                    part.load_into(&mut state)?;
                     out.push(f(&mut state));
                 }
                 Ok(out)

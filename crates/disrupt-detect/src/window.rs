@@ -109,6 +109,13 @@ impl CoActionState {
         self.sorted = false;
     }
 
+    /// Empties the state for new events, keeping its allocation; the caller appends them.
+    pub fn refill(&mut self) -> &mut Vec<KeyedEvent> {
+        self.events.clear();
+        self.sorted = false;
+        &mut self.events
+    }
+
     /// State holding these events, unsorted.
     pub fn from_events(events: Vec<KeyedEvent>) -> Self {
         CoActionState { events, sorted: false }
