@@ -8,6 +8,8 @@ use crate::post_store::PostStore;
 use crate::traits::{actor_traits, ActorTraits};
 use disrupt_detect::{DetectConfig, Detection, PairEvidence, Signal};
 use disrupt_records::format_rfc3339;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -154,9 +156,9 @@ pub fn assemble_networks(
     config: &NetworkConfig,
 ) -> Vec<Network> {
     // Edge weight: the fused rarity-weighted co-actions; significance from any test.
-    let mut edge_weight: HashMap<(u32, u32), f64> = HashMap::new();
-    let mut edge_strength: HashMap<(u32, u32), f64> = HashMap::new();
-    let fused_by_pair: HashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
+    let mut edge_weight: FxHashMap<(u32, u32), f64> = FxHashMap::default();
+    let mut edge_strength: FxHashMap<(u32, u32), f64> = FxHashMap::default();
+    let fused_by_pair: FxHashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
     let mut note = |p: &PairEvidence| {
         if !p.significant {
             return;
@@ -173,7 +175,7 @@ pub fn assemble_networks(
     }
     let mut nodes: Vec<u32> = edge_weight.keys().flat_map(|(a, b)| [*a, *b]).collect::<BTreeSet<_>>().into_iter().collect();
     nodes.sort_unstable();
-    let index: HashMap<u32, u32> = nodes.iter().enumerate().map(|(i, a)| (*a, i as u32)).collect();
+    let index: FxHashMap<u32, u32> = nodes.iter().enumerate().map(|(i, a)| (*a, i as u32)).collect();
     let mut graph = Graph::new(nodes.len());
     let mut sorted_edges: Vec<(&(u32, u32), &f64)> = edge_weight.iter().collect();
     sorted_edges.sort_by_key(|(k, _)| **k);
@@ -210,7 +212,7 @@ pub fn assemble_networks(
     let infrastructure: Vec<&PairEvidence> =
         detection.signals.iter().filter(|(s, _)| *s == Signal::SharedInfrastructure).flat_map(|(_, r)| r.pairs.iter()).collect();
     if !infrastructure.is_empty() {
-        let mut member_of: HashMap<u32, usize> = HashMap::new();
+        let mut member_of: FxHashMap<u32, usize> = FxHashMap::default();
         for (i, members) in cores.iter().enumerate() {
             for &a in members {
                 member_of.insert(a, i);
@@ -239,7 +241,7 @@ pub fn assemble_networks(
     }
     // Every pair and edge, bucketed by the network holding both ends, in one pass (a network
     // never scans the whole detection).
-    let mut network_of: HashMap<u32, usize> = HashMap::new();
+    let mut network_of: FxHashMap<u32, usize> = FxHashMap::default();
     for (i, members) in cores.iter().enumerate() {
         for &a in members {
             network_of.insert(a, i);
@@ -267,8 +269,10 @@ pub fn assemble_networks(
             buckets[i].edges.push(((a, b), s));
         }
     }
+    // Describing a network reads its evidence posts back from the post store: in parallel,
+    // so one network's reads overlap another's work.
     let mut networks: Vec<Network> = cores
-        .iter()
+        .par_iter()
         .zip(buckets)
         .enumerate()
         .map(|(i, (members, pairs))| {
@@ -284,12 +288,12 @@ pub fn assemble_networks(
 /// each beat chance with only a few others), so Leiden can cut one operation in two. Two
 /// communities are one network when the edges between them are at least half as dense as
 /// the edges inside the sparser of the two.
-fn merge_split_communities(communities: Vec<Vec<u32>>, edges: &HashMap<(u32, u32), f64>) -> Vec<Vec<u32>> {
+fn merge_split_communities(communities: Vec<Vec<u32>>, edges: &FxHashMap<(u32, u32), f64>) -> Vec<Vec<u32>> {
     let n = communities.len();
     if n < 2 {
         return communities;
     }
-    let mut community_of: HashMap<u32, usize> = HashMap::new();
+    let mut community_of: FxHashMap<u32, usize> = FxHashMap::default();
     for (i, c) in communities.iter().enumerate() {
         for &a in c {
             community_of.insert(a, i);
@@ -647,7 +651,7 @@ fn truncate(text: &str, max_chars: usize) -> String {
 mod tests {
     use super::*;
 
-    fn clique(members: std::ops::Range<u32>, edges: &mut HashMap<(u32, u32), f64>, every: u32) {
+    fn clique(members: std::ops::Range<u32>, edges: &mut FxHashMap<(u32, u32), f64>, every: u32) {
         for a in members.clone() {
             for b in a + 1..members.end {
                 if (a + b) % every == 0 {
@@ -659,7 +663,7 @@ mod tests {
 
     #[test]
     fn one_sparse_group_cut_in_two_is_merged_back() {
-        let mut edges = HashMap::new();
+        let mut edges = FxHashMap::default();
         clique(0..20, &mut edges, 3);
         let merged = merge_split_communities(vec![(0..10).collect(), (10..20).collect()], &edges);
         assert_eq!(merged, vec![(0..20).collect::<Vec<u32>>()]);
@@ -667,7 +671,7 @@ mod tests {
 
     #[test]
     fn separate_groups_stay_apart() {
-        let mut edges = HashMap::new();
+        let mut edges = FxHashMap::default();
         clique(0..10, &mut edges, 1);
         clique(10..20, &mut edges, 1);
         edges.insert((0, 10), 1.0);
