@@ -8,7 +8,6 @@ use crate::post_store::PostStore;
 use crate::traits::{actor_traits, ActorTraits};
 use disrupt_detect::{DetectConfig, Detection, PairEvidence, Signal};
 use disrupt_records::format_rfc3339;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -269,10 +268,11 @@ pub fn assemble_networks(
             buckets[i].edges.push(((a, b), s));
         }
     }
-    // Describing a network reads its evidence posts back from the post store: in parallel,
-    // so one network's reads overlap another's work.
+    // One network after another: described in parallel the stage took 2.9 s instead of
+    // 5.5-8.1 s at 8.9M posts, but that scan was killed under a 1,280 MiB limit (in its
+    // output stage), which this one passes.
     let mut networks: Vec<Network> = cores
-        .par_iter()
+        .iter()
         .zip(buckets)
         .enumerate()
         .map(|(i, (members, pairs))| {
