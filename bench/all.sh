@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every figure of BENCHMARKS.md in one command: the side-by-side run against the peers, the
-# stage timings, the harder scenarios, provenance at a million posts and outputs, the scam
-# funnel figures, the bounded-memory run (when root, which its cgroup needs) and the
-# criterion micro-benchmarks. Takes hours at the default sizes (the peers are slow).
+# stage timings, detection and provenance accuracy with the reference checks, the harder
+# scenarios, provenance at a million posts and outputs, the scam funnel figures, language
+# detection, the bounded-memory runs (when root, which their cgroup needs) and the criterion
+# micro-benchmarks. Takes hours at the default sizes (the peers are slow).
 # Usage: bench/all.sh [SIZE...]   (sizes for bench/run.sh; default 100k 1m)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,17 +20,22 @@ if [ -s bench/runs/1m/sim/records.jsonl ]; then
       target/release/disrupt scan bench/runs/1m/sim/records.jsonl --out bench/runs/1m/stages --verbose -q
   done
   cargo run --release -q -p disrupt-ingest --example ingest_speed -- bench/runs/1m/sim/records.jsonl
+  cargo run --release -q -p disrupt-pipeline --example normalize_speed -- bench/runs/1m/sim/records.jsonl
 fi
 if command -v valgrind > /dev/null; then
   echo "== instructions of a whole scan at 100k (callgrind)"
   bench/instructions.sh
 fi
+echo "== accuracy"
+bench/accuracy.sh
 echo "== robustness"
 bench/robustness.sh
 echo "== provenance"
 bench/provenance.sh 1000000
 echo "== scam funnels"
 bench/funnel.sh
+echo "== language detection"
+bench/language.sh
 if [ "$(id -u)" = 0 ]; then
   # The limits BENCHMARKS.md quotes: the 4 GiB target down to half the input's size.
   for limit in 4096 2048 1536 1280; do
