@@ -290,7 +290,11 @@ pub fn word_set(matching: &str) -> Vec<u32> {
 }
 
 fn token_hashes(matching: &str) -> Vec<u64> {
-    matching_tokens(matching).map(|t| xxh3_64(t.as_bytes())).collect()
+    // Sized once: a token and its separator take two bytes at least, and collecting from
+    // the token filter would grow the vector three or four times a post.
+    let mut hashes = Vec::with_capacity(matching.len() / 2 + 1);
+    hashes.extend(matching_tokens(matching).map(|t| xxh3_64(t.as_bytes())));
+    hashes
 }
 
 fn set_of_words(hashes: &[u64]) -> Vec<u32> {
