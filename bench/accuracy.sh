@@ -13,12 +13,10 @@ mkdir -p "$work"
 
 for run in "5000 11" "50000 12"; do
   set -- $run
-  d=$work/scale-$1
-  rm -rf "$d"
-  $bin simulate --scale "$1" --seed "$2" --out "$d/sim" > /dev/null
-  /usr/bin/time -f "scan: %e s, %M KiB peak" $bin scan "$d/sim/records.jsonl" --out "$d/out" -q
+  d=$(bench/simulated.sh "$1" "$2")
+  cat "$d/time.txt"
   echo "== detection and provenance, simulate --scale $1 --seed $2"
-  $bin eval --truth "$d/sim/labels.jsonl" "$d/out"
+  cat "$d/eval.txt"
 done
 
 echo "== real organic tweets (../shared/data/organic-airline-tweets)"

@@ -14,16 +14,10 @@ cargo run --release -q -p disrupt-funnel --example stage_speed -- 1000000
 # at the default scale and ten times it: stage accuracy, whether each operation sits whole in
 # one scam network, look-alikes flagged, and the funnel stage's time within a scan.
 cargo build --release -q
-bin=target/release/disrupt
-work=bench/runs/funnel
-mkdir -p "$work"
 for run in "5000 11" "50000 12"; do
   set -- $run
-  d=$work/scale-$1
-  rm -rf "$d"
-  $bin simulate --scale "$1" --seed "$2" --out "$d/sim" > /dev/null
-  $bin scan "$d/sim/records.jsonl" --out "$d/out" -q --verbose 2>&1 | grep -E "^  (funnel|networks) "
-  $bin eval --truth "$d/sim/labels.jsonl" "$d/out" > "$d/eval.txt"
+  d=$(bench/simulated.sh "$1" "$2")
+  grep -E "^  (funnel|networks) " "$d/stages.txt"
   echo "scale $1 seed $2:"
   grep -E "scam-|message stages|true \\\\|^  (ping|zing|sting|other) |scam_target|legit_seller|shop_|friend_loan|couple" "$d/eval.txt"
 done
