@@ -60,6 +60,10 @@ fn classify(token: &str) -> TokenClass {
 
 thread_local! {
     static SKELETON_CACHE: RefCell<FxHashMap<char, Box<str>>> = RefCell::new(FxHashMap::default());
+    /// Working buffers reused from post to post: normalization runs once a post on every
+    /// parsing thread, and allocating them anew was a tenth of its cost.
+    static ASCII_SPANS: RefCell<Vec<(usize, usize, TokenClass)>> = const { RefCell::new(Vec::new()) };
+    static WORD_HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Folds one (already lower-cased) character to its confusable prototype, lower-cased.
@@ -145,10 +149,19 @@ fn is_word_char(c: char) -> bool {
 
 /// The text under which disguised copies compare equal (see the module doc).
 pub fn matching_text(raw: &str) -> String {
+    let mut out = String::new();
+    matching_text_into(raw, &mut out);
+    out
+}
+
+/// [`matching_text`] written into `out` (cleared first), so a caller normalizing many
+/// texts reuses one buffer.
+pub fn matching_text_into(raw: &str, out: &mut String) {
+    out.clear();
     if raw.is_ascii() {
-        matching_text_ascii(raw)
+        matching_text_ascii(raw, out);
     } else {
-        matching_text_general(raw)
+        *out = matching_text_general(raw);
     }
 }
 
@@ -225,10 +238,15 @@ fn classify_ascii(token: &[u8]) -> TokenClass {
 /// The same rules as [`matching_text`] for ASCII text (most posts), on bytes and without
 /// intermediate allocations: ASCII needs no NFKC, has no invisible characters, and folds
 /// only by case.
-fn matching_text_ascii(raw: &str) -> String {
+fn matching_text_ascii(raw: &str, out: &mut String) {
+    ASCII_SPANS.with_borrow_mut(|spans| {
+        spans.clear();
+        matching_text_ascii_with(raw, spans, out);
+    })
+}
+
+fn matching_text_ascii_with(raw: &str, spans: &mut Vec<(usize, usize, TokenClass)>, out: &mut String) {
     let bytes = raw.as_bytes();
-    // Token spans, without allocating when there are few.
-    let mut spans: Vec<(usize, usize, TokenClass)> = Vec::with_capacity(32);
     let mut i = 0;
     while i < bytes.len() {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
@@ -254,7 +272,7 @@ fn matching_text_ascii(raw: &str) -> String {
     while last > first && is_frame(spans[last - 1].2) {
         last -= 1;
     }
-    let mut out = String::with_capacity(raw.len());
+    out.reserve(raw.len());
     let mut pending_space = false;
     for &(start, end, class) in &spans[first..last] {
         let token = match class {
@@ -275,7 +293,6 @@ fn matching_text_ascii(raw: &str) -> String {
         }
         pending_space = true;
     }
-    out
 }
 
 /// Tokens of the matching text (words), for set similarity.
@@ -286,15 +303,16 @@ pub fn matching_tokens(matching: &str) -> impl Iterator<Item = &str> {
 /// The sorted, distinct 32-bit hashes of a matching text's words: the word set that
 /// near-duplicate detection and provenance matching compare.
 pub fn word_set(matching: &str) -> Vec<u32> {
-    set_of_words(&token_hashes(matching))
+    with_token_hashes(matching, set_of_words)
 }
 
-fn token_hashes(matching: &str) -> Vec<u64> {
-    // Sized once: a token and its separator take two bytes at least, and collecting from
-    // the token filter would grow the vector three or four times a post.
-    let mut hashes = Vec::with_capacity(matching.len() / 2 + 1);
-    hashes.extend(matching_tokens(matching).map(|t| xxh3_64(t.as_bytes())));
-    hashes
+/// Calls `f` with the hashes of the matching text's words, in order (in a reused buffer).
+fn with_token_hashes<T>(matching: &str, f: impl FnOnce(&[u64]) -> T) -> T {
+    WORD_HASHES.with_borrow_mut(|hashes| {
+        hashes.clear();
+        hashes.extend(matching_tokens(matching).map(|t| xxh3_64(t.as_bytes())));
+        f(hashes)
+    })
 }
 
 fn set_of_words(hashes: &[u64]) -> Vec<u32> {
@@ -322,17 +340,18 @@ fn pairs_of_words(hashes: &[u64]) -> Vec<u32> {
 /// [`word_set`] and [`word_pair_sketch`] at once: the text is split and its words hashed
 /// once for both (every post needs both).
 pub fn word_set_and_sketch(matching: &str, k: usize) -> (Vec<u32>, Vec<u32>) {
-    let hashes = token_hashes(matching);
-    let mut pairs = pairs_of_words(&hashes);
-    pairs.truncate(k);
-    (set_of_words(&hashes), pairs)
+    with_token_hashes(matching, |hashes| {
+        let mut pairs = pairs_of_words(hashes);
+        pairs.truncate(k);
+        (set_of_words(hashes), pairs)
+    })
 }
 
 /// Hashes of a matching text's word pairs (bigrams), sorted and distinct: what provenance
 /// matching joins posts and model outputs on (a pair of adjacent words is far rarer than
 /// either word, and an edited word breaks only the two pairs it is in).
 pub fn word_pairs(matching: &str) -> Vec<u32> {
-    pairs_of_words(&token_hashes(matching))
+    with_token_hashes(matching, pairs_of_words)
 }
 
 /// The `k` smallest word-pair hashes of a text: a bottom-k sketch. A post copied from an
@@ -437,7 +456,10 @@ mod tests {
     proptest! {
         #[test]
         fn ascii_fast_path_agrees_with_the_general_path(s in "[ -~\t\n]{0,100}") {
-            prop_assert_eq!(matching_text_ascii(&s), matching_text_general(&s));
+            // Into a buffer still holding an earlier text, as a parsing thread's is.
+            let mut reused = String::from("an earlier post's text");
+            matching_text_into(&s, &mut reused);
+            prop_assert_eq!(reused, matching_text_general(&s));
         }
 
         #[test]

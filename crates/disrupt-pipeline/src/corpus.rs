@@ -3,10 +3,10 @@
 
 use disrupt_networks::AccountInfo;
 use disrupt_records::{Generation, Label, Message, Post, Record, RecordKind};
-use hashbrown::HashTable;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
-use xxhash_rust::xxh3::xxh3_128_with_seed;
+use std::hash::{BuildHasherDefault, Hasher};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorpusStats {
@@ -34,9 +34,10 @@ pub enum Added {
 pub struct Corpus {
     /// Interned accounts, with what their account record said; index = dense account number.
     pub accounts: Vec<AccountInfo>,
-    /// Account numbers by id: the table holds numbers only and compares through
-    /// `accounts`, so each id is stored once (millions of accounts in a large archive).
-    account_index: HashTable<u32>,
+    /// Account numbers by [`account_key`]. Keyed by the id's 128-bit hash, as records are
+    /// for the duplicate check: a lookup reads one table slot, where comparing ids read the
+    /// account and then its id's bytes (two cache misses a post on a large archive).
+    account_index: hashbrown::HashMap<[u64; 2], u32, BuildHasherDefault<KeyIsHash>>,
     pub generations: Vec<Generation>,
     pub messages: Vec<Message>,
     /// Each message's sender as a dense account number (same order as `messages`).
@@ -58,20 +59,45 @@ pub fn identity_key(kind: RecordKind, id: &str) -> u128 {
     xxh3_128_with_seed(id.as_bytes(), kind as u64)
 }
 
-fn id_hash(id: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+/// The key an account is numbered by: its id's 128-bit hash (computed where a post is
+/// parsed, so the serial numbering only looks it up).
+pub fn account_key(id: &str) -> [u64; 2] {
+    let h = xxh3_128(id.as_bytes());
+    [h as u64, (h >> 64) as u64]
+}
+
+/// A hasher for keys that are hashes already ([`account_key`]): it folds their words
+/// instead of hashing them again.
+#[derive(Default)]
+pub struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(17) ^ u64::from_le_bytes(word);
+        }
+    }
+    // An array's length prefix says nothing: every key has two words.
+    fn write_usize(&mut self, _len: usize) {}
 }
 
 impl Corpus {
     pub fn account(&mut self, id: &str, platform: &str) -> u32 {
-        let hash = id_hash(id);
-        if let Some(&i) = self.account_index.find(hash, |&i| self.accounts[i as usize].id == id) {
-            return i;
+        self.account_by_key(account_key(id), id, platform)
+    }
+
+    /// [`Corpus::account`] with the id's [`account_key`] already computed.
+    pub fn account_by_key(&mut self, key: [u64; 2], id: &str, platform: &str) -> u32 {
+        let next = self.accounts.len() as u32;
+        let i = *self.account_index.entry(key).or_insert(next);
+        if i == next {
+            self.accounts.push(AccountInfo { id: id.to_string(), platform: platform.to_string(), ..AccountInfo::default() });
         }
-        let i = self.accounts.len() as u32;
-        self.accounts.push(AccountInfo { id: id.to_string(), platform: platform.to_string(), ..AccountInfo::default() });
-        let accounts = &self.accounts;
-        self.account_index.insert_unique(hash, i, |&j| id_hash(&accounts[j as usize].id));
         i
     }
 
@@ -89,7 +115,7 @@ impl Corpus {
 
     pub fn account_index(&self, id: &str) -> Option<u32> {
         // After the accounts are handed on (`accounts` taken), nothing matches.
-        self.account_index.find(id_hash(id), |&i| self.accounts.get(i as usize).is_some_and(|a| a.id == id)).copied()
+        self.account_index.get(&account_key(id)).copied().filter(|&i| (i as usize) < self.accounts.len())
     }
 
     /// Counts a record of this kind and identity key ([`identity_key`]), and says whether
@@ -106,8 +132,8 @@ impl Corpus {
 
     /// Adds a post already normalized (see `features::PreparedPost`): its author's dense
     /// index, or `None` when a post of the same id came first.
-    pub fn add_post(&mut self, identity: u128, account: &str, platform: &str) -> Option<u32> {
-        self.first_of(RecordKind::Post, identity).then(|| self.account(account, platform))
+    pub fn add_post(&mut self, identity: u128, account_key: [u64; 2], account: &str, platform: &str) -> Option<u32> {
+        self.first_of(RecordKind::Post, identity).then(|| self.account_by_key(account_key, account, platform))
     }
 
     /// Adds a record unless one of the same kind and id came first.

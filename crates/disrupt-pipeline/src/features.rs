@@ -1,12 +1,14 @@
 //! Normalize stage: derives every post's matching keys, in parallel.
 
-use crate::corpus::identity_key;
+use crate::corpus::{account_key, identity_key};
+use compact_str::CompactString;
 use disrupt_detect::PostFeatures;
 use disrupt_ingest::Prepare;
 use disrupt_networks::post_store::{encode_parts, StoredFields};
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
-    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, word_set_and_sketch, UrlPolicy,
+    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, matching_text_into, text_hash,
+    word_set_and_sketch, UrlPolicy,
 };
 use disrupt_records::{Post, PostView, Record, RecordKind};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,11 +56,22 @@ fn promotes(is_ad: Option<bool>, platform: &str) -> bool {
     is_ad == Some(true) || platform == "telegram"
 }
 
+thread_local! {
+    /// A post's matching text lives only while its keys are derived: one buffer a thread.
+    static MATCHING_TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// A post's matching keys (its author still to be numbered), and the canonical links and
 /// folded hashtags its stored fields keep.
 fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (PostFeatures, Vec<String>, Vec<String>) {
-    let matching = if post.repost_of.is_some() { String::new() } else { matching_text(post.text) };
-    let (tokens, sketch) = word_set_and_sketch(&matching, disrupt_detect::features::SKETCH_LEN);
+    let (text_hash, (tokens, sketch)) = MATCHING_TEXT.with_borrow_mut(|matching| {
+        if post.repost_of.is_some() {
+            matching.clear();
+        } else {
+            matching_text_into(post.text, matching);
+        }
+        (text_hash(matching), word_set_and_sketch(matching, disrupt_detect::features::SKETCH_LEN))
+    });
     let mut urls: Vec<String> = match post.urls {
         Some(given) => given.iter().filter_map(|u| canonical_url(u.as_ref(), policy)).collect(),
         None => extract_urls(post.text).iter().filter_map(|u| canonical_url(u, policy)).collect(),
@@ -74,7 +87,7 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
     let features = PostFeatures {
         account: 0,
         time: post.time,
-        text_hash: text_hash(&matching),
+        text_hash,
         tokens,
         urls: urls.iter().map(|u| hash_str(u)).collect(),
         hashtags: hashtags.iter().map(|h| hash_str(h)).collect(),
@@ -133,8 +146,12 @@ pub fn post_language(info: &PostInfo) -> Option<String> {
 pub struct PreparedPost {
     /// Duplicate-check key ([`crate::corpus::identity_key`]).
     pub identity: u128,
-    pub account: String,
-    pub platform: String,
+    /// The author's [`crate::corpus::account_key`].
+    pub account_key: [u64; 2],
+    /// Ids and platform names are short: held inline, they cost no allocation on the
+    /// parsing thread and no free on the scan's.
+    pub account: CompactString,
+    pub platform: CompactString,
     /// An ad or a Telegram channel post: where an operation promotes its contacts.
     pub promotes: bool,
     /// Matching keys; `account` is set once the corpus has numbered the author.
@@ -187,14 +204,15 @@ impl Prepare for ScanPreparer<'_> {
 }
 
 /// Normalizes a post and encodes its stored fields; the author is numbered later.
-pub fn prepare_post(mut post: Post, policy: &UrlPolicy) -> PreparedPost {
+pub fn prepare_post(post: Post, policy: &UrlPolicy) -> PreparedPost {
     let fields = fields_of(&post);
     let (features, encoded) = keys_and_stored(&fields, policy);
     let promotes = fields.promotes;
     PreparedPost {
         identity: identity_key(RecordKind::Post, &post.id),
-        account: std::mem::take(&mut post.account),
-        platform: std::mem::take(&mut post.platform),
+        account_key: account_key(&post.account),
+        account: CompactString::from(post.account.as_str()),
+        platform: CompactString::from(post.platform.as_str()),
         promotes,
         features,
         encoded,
@@ -218,8 +236,9 @@ pub fn prepare_post_view(post: PostView<'_>, policy: &UrlPolicy) -> PreparedPost
     let (features, encoded) = keys_and_stored(&fields, policy);
     PreparedPost {
         identity: identity_key(RecordKind::Post, &post.id),
-        account: post.account.into_owned(),
-        platform: post.platform.into_owned(),
+        account_key: account_key(&post.account),
+        account: CompactString::from(post.account.as_ref()),
+        platform: CompactString::from(post.platform.as_ref()),
         promotes: fields.promotes,
         features,
         encoded,
@@ -251,6 +270,7 @@ mod tests {
 
     fn same(a: &PreparedPost, b: &PreparedPost) -> bool {
         a.identity == b.identity
+            && a.account_key == b.account_key
             && a.account == b.account
             && a.platform == b.platform
             && a.promotes == b.promotes

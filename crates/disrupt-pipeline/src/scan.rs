@@ -247,7 +247,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             let result = ingest_file_prepared(path, &display, &ingest_options, &preparer, &mut |event| {
                 match event {
                     IngestEvent::Record { record: Prepared::Post(post), .. } => {
-                        if let Some(account) = corpus.add_post(post.identity, &post.account, &post.platform) {
+                        if let Some(account) = corpus.add_post(post.identity, post.account_key, &post.account, &post.platform) {
                             // Ads and Telegram channel posts are where an operation promotes its
                             // contacts; the funnel stage reads them back from the post store.
                             if post.promotes {

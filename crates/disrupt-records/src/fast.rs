@@ -6,7 +6,7 @@
 
 use crate::record::{Account, Metrics, Post};
 use crate::time::{parse_time_str, TimeZoneSetting, Timestamp};
-use crate::validate::normalize_lang_tag;
+use crate::validate::{normalize_lang_tag, normalized_lang_tag};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -171,7 +171,7 @@ pub struct PostView<'a> {
     pub platform: Cow<'a, str>,
     pub created_at: Timestamp,
     pub text: Cow<'a, str>,
-    pub lang: Option<String>,
+    pub lang: Option<Cow<'a, str>>,
     pub hashtags: Option<Vec<Cow<'a, str>>>,
     pub urls: Option<Vec<Cow<'a, str>>>,
     pub mentions: Option<Vec<Cow<'a, str>>>,
@@ -191,7 +191,7 @@ impl PostView<'_> {
             platform: self.platform.into_owned(),
             created_at: self.created_at,
             text: self.text.into_owned(),
-            lang: self.lang,
+            lang: self.lang.map(Cow::into_owned),
             hashtags: owned_list(self.hashtags),
             urls: owned_list(self.urls),
             mentions: owned_list(self.mentions),
@@ -219,7 +219,10 @@ pub fn post_view_from_json_fast(line: &str, zone: TimeZoneSetting) -> Option<Pos
         platform: raw.platform,
         created_at,
         text: raw.text,
-        lang: raw.lang.and_then(|l| normalize_lang_tag(&l)),
+        lang: raw.lang.and_then(|l| match l {
+            Cow::Borrowed(tag) => normalized_lang_tag(tag),
+            Cow::Owned(tag) => normalize_lang_tag(&tag).map(Cow::Owned),
+        }),
         hashtags: list(raw.hashtags, Some('#')),
         urls: list(raw.urls, None),
         mentions: list(raw.mentions, Some('@')),

@@ -7,6 +7,7 @@
 use crate::record::*;
 use crate::time::{excerpt, json_type, parse_time_value, TimeZoneSetting};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Why a record was rejected; the message names the field and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -149,9 +150,21 @@ fn count(v: &Value) -> Result<u64, String> {
 /// BCP 47 tags are case-insensitive; we keep the language subtag lower-case and map the
 /// legacy `in` (Indonesian) to `id`, `iw` to `he`, `ji` to `yi` as the contract says.
 pub fn normalize_lang_tag(tag: &str) -> Option<String> {
+    normalized_lang_tag(tag).map(Cow::into_owned)
+}
+
+/// [`normalize_lang_tag`], borrowing the tag when it is already in normal form (most
+/// are: `en`, `pt-BR`), so reading a post's language costs no allocation.
+pub fn normalized_lang_tag(tag: &str) -> Option<Cow<'_, str>> {
     let t = tag.trim();
     if t.is_empty() || t.eq_ignore_ascii_case("und") {
         return None;
+    }
+    let primary_end = t.find(['-', '_']).unwrap_or(t.len());
+    let primary = &t[..primary_end];
+    let legacy = ["in", "iw", "ji"].iter().any(|l| primary.eq_ignore_ascii_case(l));
+    if !legacy && !primary.bytes().any(|b| b.is_ascii_uppercase()) && !t.contains('_') {
+        return Some(Cow::Borrowed(t));
     }
     let mut parts = t.split(['-', '_']);
     let primary = parts.next().unwrap_or("").to_ascii_lowercase();
@@ -163,9 +176,9 @@ pub fn normalize_lang_tag(tag: &str) -> Option<String> {
     };
     let rest: Vec<&str> = parts.collect();
     if rest.is_empty() {
-        Some(primary)
+        Some(Cow::Owned(primary))
     } else {
-        Some(format!("{primary}-{}", rest.join("-")))
+        Some(Cow::Owned(format!("{primary}-{}", rest.join("-"))))
     }
 }
 
@@ -344,5 +357,34 @@ mod tests {
         let r = parse(json!({"kind":"label","account":"x:1","operation":"op-1","type":"influence","perturbation":"homoglyph"})).unwrap();
         let Record::Label(l) = r else { panic!() };
         assert_eq!(l.extra("perturbation"), Some("homoglyph"));
+    }
+
+    /// The contract's tag rules, written plainly (always allocating), to hold the
+    /// borrowing form to.
+    fn reference_lang_tag(tag: &str) -> Option<String> {
+        let t = tag.trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("und") {
+            return None;
+        }
+        let mut parts: Vec<String> = t.split(['-', '_']).map(str::to_string).collect();
+        parts[0] = match parts[0].to_ascii_lowercase().as_str() {
+            "in" => "id".into(),
+            "iw" => "he".into(),
+            "ji" => "yi".into(),
+            other => other.into(),
+        };
+        Some(parts.join("-"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lang_tags_normalize_as_the_reference_rules_do(tag in "[ a-zA-Z_\\-]{0,12}|(IN|iW|Ji|und|EN)[-_][a-zA-Z]{0,3}") {
+            let borrowed = normalized_lang_tag(&tag);
+            let reference = reference_lang_tag(&tag);
+            proptest::prop_assert_eq!(borrowed.as_deref(), reference.as_deref());
+            if let Some(Cow::Borrowed(b)) = borrowed {
+                proptest::prop_assert!(b == tag.trim());
+            }
+        }
     }
 }
