@@ -21,12 +21,12 @@ fn synthetic(posts: usize, accounts: u32, seed: u64) -> DetectInput {
             account: rng.gen_range(0..accounts),
             time: if burst { (text_key as i64) * 3_000_000 + rng.gen_range(0..90_000) } else { rng.gen_range(0..week) },
             text_hash: Some(text_key),
-            tokens,
-            urls: if rng.gen_bool(0.2) { vec![rng.gen_range(0..3000)] } else { vec![] },
-            hashtags: if rng.gen_bool(0.3) { vec![rng.gen_range(0..300)] } else { vec![] },
+            tokens: tokens.into(),
+            urls: if rng.gen_bool(0.2) { [rng.gen_range(0..3000)].into_iter().collect() } else { Default::default() },
+            hashtags: if rng.gen_bool(0.3) { [rng.gen_range(0..300)].into_iter().collect() } else { Default::default() },
             repost_of: if rng.gen_bool(0.15) { Some(rng.gen_range(0..20_000)) } else { None },
             reply_to: if rng.gen_bool(0.1) { Some(rng.gen_range(0..20_000)) } else { None },
-            sketch: Vec::new(),
+            sketch: Default::default(),
         });
     }
     DetectInput::from_posts(out, accounts as usize, &DetectConfig::default())

@@ -28,7 +28,7 @@ fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
             hashtags: tags.into_iter().collect(),
             repost_of: repost,
             reply_to: reply,
-            sketch: Vec::new(),
+            sketch: Default::default(),
         })
 }
 
@@ -69,7 +69,7 @@ fn the_property_test_sees_real_co_actions() {
         .map(|i| PostFeatures {
             account: i % 4,
             time: (i / 4) as i64 * 600_000 + (i % 4) as i64 * 1000,
-            urls: vec![i as u64 / 4],
+            urls: [i as u64 / 4].into_iter().collect(),
             ..Default::default()
         })
         .collect();

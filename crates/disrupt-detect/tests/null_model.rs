@@ -9,7 +9,7 @@ const RARE: u64 = 2;
 const DAY_MS: i64 = 86_400_000;
 
 fn post(account: u32, time: i64, hashtags: Vec<u64>) -> PostFeatures {
-    PostFeatures { account, time, hashtags, ..Default::default() }
+    PostFeatures { account, time, hashtags: hashtags.into(), ..Default::default() }
 }
 
 /// 500 organic accounts use a trending hashtag at random times in one day (some twice);
@@ -67,7 +67,13 @@ fn five_accounts_sharing_a_rare_hashtag_within_60s_on_3_occasions_are_linked() {
 fn one_burst_is_not_enough_however_large() {
     // A chant: 100 accounts post the same text within a minute, once.
     let posts: Vec<PostFeatures> = (0..100u32)
-        .map(|a| PostFeatures { account: a, time: a as i64 * 500, text_hash: Some(42), tokens: vec![1, 2, 3, 4, 5], ..Default::default() })
+        .map(|a| PostFeatures {
+            account: a,
+            time: a as i64 * 500,
+            text_hash: Some(42),
+            tokens: [1, 2, 3, 4, 5].into_iter().collect(),
+            ..Default::default()
+        })
         .collect();
     let detection = detect(&DetectInput::from_posts(posts, 100, &DetectConfig::default()), &DetectConfig::default()).unwrap();
     assert!(detection.fused.pairs.iter().all(|p| !p.significant));

@@ -64,6 +64,8 @@ thread_local! {
     /// parsing thread, and allocating them anew was a tenth of its cost.
     static ASCII_SPANS: RefCell<Vec<(usize, usize, TokenClass)>> = const { RefCell::new(Vec::new()) };
     static WORD_HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    static WORD_SET: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    static WORD_PAIRS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Folds one (already lower-cased) character to its confusable prototype, lower-cased.
@@ -316,34 +318,53 @@ fn with_token_hashes<T>(matching: &str, f: impl FnOnce(&[u64]) -> T) -> T {
 }
 
 fn set_of_words(hashes: &[u64]) -> Vec<u32> {
-    let mut words: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
-    words.sort_unstable();
-    words.dedup();
+    let mut words = Vec::with_capacity(hashes.len());
+    set_of_words_into(hashes, &mut words);
     words
 }
 
+fn set_of_words_into(hashes: &[u64], words: &mut Vec<u32>) {
+    words.clear();
+    words.extend(hashes.iter().map(|h| (h >> 32) as u32));
+    words.sort_unstable();
+    words.dedup();
+}
+
 fn pairs_of_words(hashes: &[u64]) -> Vec<u32> {
-    let mut pairs: Vec<u32> = hashes
-        .windows(2)
-        .map(|w| {
-            let mut b = [0u8; 16];
-            b[..8].copy_from_slice(&w[0].to_le_bytes());
-            b[8..].copy_from_slice(&w[1].to_le_bytes());
-            (xxh3_64(&b) >> 32) as u32
-        })
-        .collect();
+    let mut pairs = Vec::with_capacity(hashes.len());
+    pairs_of_words_into(hashes, &mut pairs);
+    pairs
+}
+
+fn pairs_of_words_into(hashes: &[u64], pairs: &mut Vec<u32>) {
+    pairs.clear();
+    pairs.extend(hashes.windows(2).map(|w| {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&w[0].to_le_bytes());
+        b[8..].copy_from_slice(&w[1].to_le_bytes());
+        (xxh3_64(&b) >> 32) as u32
+    }));
     pairs.sort_unstable();
     pairs.dedup();
-    pairs
 }
 
 /// [`word_set`] and [`word_pair_sketch`] at once: the text is split and its words hashed
 /// once for both (every post needs both).
 pub fn word_set_and_sketch(matching: &str, k: usize) -> (Vec<u32>, Vec<u32>) {
+    with_word_set_and_sketch(matching, k, |words, sketch| (words.to_vec(), sketch.to_vec()))
+}
+
+/// [`word_set_and_sketch`] lent to `f` from per-thread buffers, for a caller that keeps
+/// them in storage of its own (no vector is allocated a text).
+pub fn with_word_set_and_sketch<T>(matching: &str, k: usize, f: impl FnOnce(&[u32], &[u32]) -> T) -> T {
     with_token_hashes(matching, |hashes| {
-        let mut pairs = pairs_of_words(hashes);
-        pairs.truncate(k);
-        (set_of_words(hashes), pairs)
+        WORD_SET.with_borrow_mut(|words| {
+            WORD_PAIRS.with_borrow_mut(|pairs| {
+                set_of_words_into(hashes, words);
+                pairs_of_words_into(hashes, pairs);
+                f(words, &pairs[..pairs.len().min(k)])
+            })
+        })
     })
 }
 

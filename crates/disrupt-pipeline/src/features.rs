@@ -2,13 +2,14 @@
 
 use crate::corpus::{account_key, identity_key};
 use compact_str::CompactString;
+use disrupt_detect::features::{ObjectHashes, Sketch, WordHashes, SKETCH_LEN};
 use disrupt_detect::PostFeatures;
 use disrupt_ingest::Prepare;
 use disrupt_networks::post_store::{encode_parts, StoredFields};
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
     canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, matching_text_into, text_hash,
-    word_set_and_sketch, UrlPolicy,
+    with_word_set_and_sketch, UrlPolicy,
 };
 use disrupt_records::{Post, PostView, Record, RecordKind};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -70,7 +71,9 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
         } else {
             matching_text_into(post.text, matching);
         }
-        (text_hash(matching), word_set_and_sketch(matching, disrupt_detect::features::SKETCH_LEN))
+        let keys =
+            with_word_set_and_sketch(matching, SKETCH_LEN, |words, sketch| (WordHashes::from_slice(words), Sketch::from_slice(sketch)));
+        (text_hash(matching), keys)
     });
     let mut urls: Vec<String> = match post.urls {
         Some(given) => given.iter().filter_map(|u| canonical_url(u.as_ref(), policy)).collect(),
@@ -89,8 +92,8 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
         time: post.time,
         text_hash,
         tokens,
-        urls: urls.iter().map(|u| hash_str(u)).collect(),
-        hashtags: hashtags.iter().map(|h| hash_str(h)).collect(),
+        urls: urls.iter().map(|u| hash_str(u)).collect::<ObjectHashes>(),
+        hashtags: hashtags.iter().map(|h| hash_str(h)).collect::<ObjectHashes>(),
         repost_of: post.repost_of.map(hash_str),
         reply_to: post.reply_to.map(hash_str),
         sketch,
@@ -287,7 +290,7 @@ mod tests {
         let owned = prepare_post(post_from_json_fast(line, zone).unwrap(), &policy);
         assert!(same(&view, &owned));
         assert!(view.promotes);
-        assert_eq!(view.features.hashtags, vec![object_hash("win")]);
+        assert_eq!(view.features.hashtags.as_slice(), [object_hash("win")]);
         assert_eq!(view.features.urls.len(), 1);
         // What normalize_post gives a consumer of whole posts agrees too.
         let whole = normalize_post(post_from_json_fast(line, zone).unwrap(), 0, &policy);

@@ -36,7 +36,7 @@ mod tests {
     fn combinations_are_order_free_keys() {
         let collect = |tags: Vec<u64>| {
             let mut k = Vec::new();
-            keys(&PostFeatures { hashtags: tags, ..Default::default() }, &mut |x| k.push(x));
+            keys(&PostFeatures { hashtags: tags.into(), ..Default::default() }, &mut |x| k.push(x));
             k
         };
         let ab = collect(vec![1, 2]);

@@ -30,9 +30,9 @@ mod tests {
             keys(p, &config, &mut |x| k.push(x));
             k
         };
-        let long = PostFeatures { text_hash: Some(7), tokens: vec![1, 2, 3, 4], ..Default::default() };
+        let long = PostFeatures { text_hash: Some(7), tokens: [1, 2, 3, 4].into_iter().collect(), ..Default::default() };
         assert_eq!(keys_of(&long), vec![7]);
-        assert!(keys_of(&PostFeatures { tokens: vec![1, 2], ..long.clone() }).is_empty());
+        assert!(keys_of(&PostFeatures { tokens: [1, 2].into_iter().collect(), ..long.clone() }).is_empty());
         assert!(keys_of(&PostFeatures { repost_of: Some(1), ..long.clone() }).is_empty());
     }
 }

@@ -109,9 +109,9 @@ mod tests {
         edited[11] = 101;
         edited.sort();
         let posts = vec![
-            PostFeatures { text_hash: Some(1), tokens: words.clone(), ..Default::default() },
-            PostFeatures { text_hash: Some(2), tokens: edited, ..Default::default() },
-            PostFeatures { text_hash: Some(1), tokens: words, ..Default::default() },
+            PostFeatures { text_hash: Some(1), tokens: words.clone().into(), ..Default::default() },
+            PostFeatures { text_hash: Some(2), tokens: edited.into(), ..Default::default() },
+            PostFeatures { text_hash: Some(1), tokens: words.into(), ..Default::default() },
             PostFeatures { text_hash: Some(3), tokens: (50..70).collect(), ..Default::default() },
         ];
         let input = DetectInput::from_posts(posts, 1, &DetectConfig::default());
