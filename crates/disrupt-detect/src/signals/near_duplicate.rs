@@ -24,6 +24,11 @@ pub fn keys(post: &PostFeatures, config: &DetectConfig, push: &mut impl FnMut(u6
 pub trait TextSource: Sync {
     fn text_hash(&self, post: u32) -> u64;
     fn tokens(&self, post: u32) -> &[u32];
+
+    /// Both at once (a source that must find the post first finds it once).
+    fn text(&self, post: u32) -> (u64, &[u32]) {
+        (self.text_hash(post), self.tokens(post))
+    }
 }
 
 impl TextSource for DetectInput {
@@ -45,6 +50,13 @@ pub struct LocalTexts {
     hashes: Vec<u64>,
     offsets: Vec<u32>,
     words: Vec<u32>,
+    /// Where each run of post numbers sharing their high bits starts in `posts` (one run
+    /// a post or so): a lookup searches a run of a few posts, not all of them. Checks
+    /// look posts up millions of times a partition, and a binary search of millions of
+    /// posts misses the cache at most of its twenty-odd steps.
+    runs: Vec<u32>,
+    /// Bits of a post number below its run's.
+    run_shift: u32,
 }
 
 impl LocalTexts {
@@ -59,20 +71,43 @@ impl LocalTexts {
             words.extend_from_slice(input.tokens(p));
             offsets.push(words.len() as u32);
         }
-        LocalTexts { posts, hashes, offsets, words }
+        let last = posts.last().copied().unwrap_or(0);
+        // About one run a post: the runs take as many bytes as the post numbers.
+        let run_shift = (u32::BITS - last.leading_zeros()).saturating_sub(u32::BITS - (posts.len() as u32).leading_zeros());
+        let run_count = (last >> run_shift) as usize + 1;
+        let mut runs = Vec::with_capacity(run_count + 1);
+        let mut at = 0usize;
+        for run in 0..=run_count as u32 {
+            while at < posts.len() && (posts[at] >> run_shift) < run {
+                at += 1;
+            }
+            runs.push(at as u32);
+        }
+        LocalTexts { posts, hashes, offsets, words, runs, run_shift }
+    }
+
+    fn position(&self, post: u32) -> Option<usize> {
+        let run = (post >> self.run_shift) as usize;
+        let (start, end) = (*self.runs.get(run)? as usize, *self.runs.get(run + 1)? as usize);
+        self.posts[start..end].binary_search(&post).ok().map(|i| start + i)
+    }
+
+    fn words_at(&self, i: usize) -> &[u32] {
+        &self.words[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 }
 
 impl TextSource for LocalTexts {
     fn text_hash(&self, post: u32) -> u64 {
-        self.posts.binary_search(&post).map_or(0, |i| self.hashes[i])
+        self.position(post).map_or(0, |i| self.hashes[i])
     }
 
     fn tokens(&self, post: u32) -> &[u32] {
-        match self.posts.binary_search(&post) {
-            Ok(i) => &self.words[self.offsets[i] as usize..self.offsets[i + 1] as usize],
-            Err(_) => &[],
-        }
+        self.position(post).map_or(&[], |i| self.words_at(i))
+    }
+
+    fn text(&self, post: u32) -> (u64, &[u32]) {
+        self.position(post).map_or((0, &[]), |i| (self.hashes[i], self.words_at(i)))
     }
 }
 
@@ -84,10 +119,10 @@ pub struct SimilarText<'a, T: TextSource + ?Sized = DetectInput> {
 
 impl<T: TextSource + ?Sized> PairCheck for SimilarText<'_, T> {
     fn same_action(&self, a: u32, b: u32) -> bool {
-        if self.texts.text_hash(a) == self.texts.text_hash(b) {
+        let ((hash_a, x), (hash_b, y)) = (self.texts.text(a), self.texts.text(b));
+        if hash_a == hash_b {
             return false;
         }
-        let (x, y) = (self.texts.tokens(a), self.texts.tokens(b));
         // Sizes alone can rule a pair out: J <= min/max.
         let (small, large) = if x.len() < y.len() { (x.len(), y.len()) } else { (y.len(), x.len()) };
         if (small as f64) < self.threshold * large as f64 {
@@ -127,5 +162,27 @@ mod tests {
         assert!(!check.same_action(0, 3));
         assert_eq!(local.tokens(3), input.tokens(3));
         assert!(LocalTexts::gather(&input, vec![1]).tokens(0).is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_partition_copy_finds_exactly_the_posts_it_holds(
+            mask in proptest::collection::vec(proptest::bool::weighted(0.3), 1..300),
+            spread in 1u32..300,
+        ) {
+            // Posts numbered far apart as well as side by side (`spread`), as a partition's are.
+            let count = mask.len() as u32 * spread;
+            let posts: Vec<PostFeatures> = (0..count)
+                .map(|p| PostFeatures { text_hash: Some(p as u64 + 1), tokens: [p, p + 1].into_iter().collect(), ..Default::default() })
+                .collect();
+            let input = DetectInput::from_posts(posts, 1, &DetectConfig::default());
+            let held: Vec<u32> = mask.iter().enumerate().filter(|(_, &m)| m).map(|(i, _)| i as u32 * spread).collect();
+            let local = LocalTexts::gather(&input, held.clone());
+            for p in (0..count + spread).step_by(((spread / 7) as usize).max(1)).chain(held.iter().copied()) {
+                let expected = if held.binary_search(&p).is_ok() { (input.text_hash(p), input.tokens(p)) } else { (0, &[][..]) };
+                proptest::prop_assert_eq!(local.text(p), expected);
+                proptest::prop_assert_eq!(local.tokens(p), expected.1);
+            }
+        }
     }
 }
