@@ -15,7 +15,7 @@ pub mod url;
 pub use entities::{extract_hashtags, extract_mentions, extract_urls};
 pub use lang::detect_language;
 pub use text::{
-    fold_hashtag, matching_text, matching_text_into, matching_tokens, text_hash, with_word_set_and_sketch, word_pair_sketch, word_pairs,
-    word_set, word_set_and_sketch,
+    fold_hashtag, matching_text, matching_text_into, matching_tokens, text_hash, with_matching_text, with_word_set_and_sketch,
+    word_pair_sketch, word_pairs, word_set,
 };
 pub use url::{canonical_url, UrlPolicy};

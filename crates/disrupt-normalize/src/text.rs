@@ -63,6 +63,7 @@ thread_local! {
     /// Working buffers reused from post to post: normalization runs once a post on every
     /// parsing thread, and allocating them anew was a tenth of its cost.
     static ASCII_SPANS: RefCell<Vec<Span>> = const { RefCell::new(Vec::new()) };
+    static MATCHING_TEXT: RefCell<String> = const { RefCell::new(String::new()) };
     static WORD_HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
     static WORD_SET: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
     static WORD_PAIRS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
@@ -157,6 +158,15 @@ pub fn matching_text(raw: &str) -> String {
     let mut out = String::new();
     matching_text_into(raw, &mut out);
     out
+}
+
+/// The matching text of `raw`, lent to `f` from a per-thread buffer: a caller that only
+/// derives keys from it (hash, word set, sketch) allocates nothing a text.
+pub fn with_matching_text<T>(raw: &str, f: impl FnOnce(&str) -> T) -> T {
+    MATCHING_TEXT.with_borrow_mut(|matching| {
+        matching_text_into(raw, matching);
+        f(matching)
+    })
 }
 
 /// [`matching_text`] written into `out` (cleared first), so a caller normalizing many
@@ -385,14 +395,9 @@ fn pairs_of_words_into(hashes: &[u64], pairs: &mut Vec<u32>) {
     pairs.dedup();
 }
 
-/// [`word_set`] and [`word_pair_sketch`] at once: the text is split and its words hashed
-/// once for both (every post needs both).
-pub fn word_set_and_sketch(matching: &str, k: usize) -> (Vec<u32>, Vec<u32>) {
-    with_word_set_and_sketch(matching, k, |words, sketch| (words.to_vec(), sketch.to_vec()))
-}
-
-/// [`word_set_and_sketch`] lent to `f` from per-thread buffers, for a caller that keeps
-/// them in storage of its own (no vector is allocated a text).
+/// [`word_set`] and [`word_pair_sketch`] at once (the text is split and its words hashed
+/// once for both: every post needs both), lent to `f` from per-thread buffers for a caller
+/// that keeps them in storage of its own (no vector is allocated a text).
 pub fn with_word_set_and_sketch<T>(matching: &str, k: usize, f: impl FnOnce(&[u32], &[u32]) -> T) -> T {
     with_token_hashes(matching, |hashes| {
         WORD_SET.with_borrow_mut(|words| {
@@ -473,7 +478,8 @@ mod tests {
     fn words_and_sketch_at_once_equal_each_apart() {
         for text in ["", "one", "the city council voted to double the bridge budget again", "a b a b c"] {
             let m = matching_text(text);
-            assert_eq!(word_set_and_sketch(&m, 8), (word_set(&m), word_pair_sketch(&m, 8)), "{text}");
+            let at_once = with_word_set_and_sketch(&m, 8, |words, sketch| (words.to_vec(), sketch.to_vec()));
+            assert_eq!(at_once, (word_set(&m), word_pair_sketch(&m, 8)), "{text}");
         }
     }
     use proptest::prelude::*;

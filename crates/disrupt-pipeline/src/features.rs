@@ -8,7 +8,7 @@ use disrupt_ingest::Prepare;
 use disrupt_networks::post_store::{encode_parts, StoredFields};
 use disrupt_networks::PostInfo;
 use disrupt_normalize::{
-    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, matching_text_into, text_hash,
+    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, with_matching_text,
     with_word_set_and_sketch, UrlPolicy,
 };
 use disrupt_records::{Post, PostView, Record, RecordKind};
@@ -57,20 +57,12 @@ fn promotes(is_ad: Option<bool>, platform: &str) -> bool {
     is_ad == Some(true) || platform == "telegram"
 }
 
-thread_local! {
-    /// A post's matching text lives only while its keys are derived: one buffer a thread.
-    static MATCHING_TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
 /// A post's matching keys (its author still to be numbered), and the canonical links and
 /// folded hashtags its stored fields keep.
 fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (PostFeatures, Vec<String>, Vec<String>) {
-    let (text_hash, (tokens, sketch)) = MATCHING_TEXT.with_borrow_mut(|matching| {
-        if post.repost_of.is_some() {
-            matching.clear();
-        } else {
-            matching_text_into(post.text, matching);
-        }
+    // A repost's text is the original's: it has no matching text of its own.
+    let own_text = if post.repost_of.is_some() { "" } else { post.text };
+    let (text_hash, (tokens, sketch)) = with_matching_text(own_text, |matching| {
         let keys =
             with_word_set_and_sketch(matching, SKETCH_LEN, |words, sketch| (WordHashes::from_slice(words), Sketch::from_slice(sketch)));
         (text_hash(matching), keys)
