@@ -7,7 +7,6 @@ use disrupt_networks::{AccountInfo, Network, PostStore};
 use disrupt_records::format_rfc3339;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -30,8 +29,8 @@ pub struct EdgeRow<'a> {
 /// Rows for every pair that beat chance, and for the pairs behind group attachments
 /// (`networks`' `attachments`), which are evidence only together.
 pub fn edge_rows<'a>(detection: &'a Detection, accounts: &'a [AccountInfo], networks: &[Network]) -> Vec<EdgeRow<'a>> {
-    let fused: HashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
-    let attached: std::collections::HashSet<(&str, &str)> =
+    let fused: FxHashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
+    let attached: rustc_hash::FxHashSet<(&str, &str)> =
         networks.iter().flat_map(|n| n.attached_pairs()).map(|(x, y)| if x < y { (x, y) } else { (y, x) }).collect();
     let mut rows = Vec::new();
     for (signal, report) in &detection.signals {
