@@ -1,7 +1,7 @@
 //! What detectors see of posts: compact, already normalized keys, turned into each
 //! signal's keyed events as posts stream in.
 
-use crate::signals::{keyed_events_of, DetectConfig, Signal};
+use crate::signals::{keyed_events_into, DetectConfig, Signal};
 use crate::spill::{EventLog, FixedColumn, TokenColumn};
 use crate::window::KeyedEvent;
 use rayon::prelude::*;
@@ -202,11 +202,11 @@ impl DetectInputBuilder {
     /// Adds posts (numbered after those already added).
     pub fn push_batch(&mut self, posts: &[PostFeatures]) -> io::Result<()> {
         let first = self.input.len() as u32;
-        let per_signal: Vec<Vec<KeyedEvent>> =
-            self.input.events.par_iter().map(|(signal, _)| keyed_events_of(*signal, posts, first, &self.config)).collect();
-        for ((_, log), events) in self.input.events.iter_mut().zip(per_signal) {
-            log.extend(events)?;
-        }
+        let config = &self.config;
+        self.input
+            .events
+            .par_iter_mut()
+            .try_for_each(|(signal, log)| log.append_with(|events| keyed_events_into(*signal, posts, first, config, events)))?;
         for p in posts {
             self.input.accounts.push(p.account);
             self.input.times.push(p.time);

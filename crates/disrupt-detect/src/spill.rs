@@ -111,6 +111,22 @@ impl EventLog {
         self.extend(events)
     }
 
+    /// Appends the events `make` pushes: in memory straight onto the log, so they are not
+    /// copied from a batch of their own.
+    pub fn append_with(&mut self, make: impl FnOnce(&mut Vec<KeyedEvent>)) -> io::Result<()> {
+        match self {
+            EventLog::Memory(v) => {
+                make(v);
+                Ok(())
+            }
+            _ => {
+                let mut events = Vec::new();
+                make(&mut events);
+                self.extend(events)
+            }
+        }
+    }
+
     pub fn extend(&mut self, events: impl IntoIterator<Item = KeyedEvent>) -> io::Result<()> {
         match self {
             EventLog::Memory(v) => v.extend(events),

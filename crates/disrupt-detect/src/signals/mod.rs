@@ -184,10 +184,16 @@ impl DetectConfig {
 /// The keyed events a signal derives from posts numbered from `first` on (in parallel;
 /// the engine sorts them).
 pub fn keyed_events_of(signal: Signal, posts: &[PostFeatures], first: u32, config: &DetectConfig) -> Vec<KeyedEvent> {
+    let mut events = Vec::new();
+    keyed_events_into(signal, posts, first, config, &mut events);
+    events
+}
+
+/// [`keyed_events_of`], appended to `events` (a signal's whole log): the events are
+/// copied once, from the chunks made in parallel into the log.
+pub fn keyed_events_into(signal: Signal, posts: &[PostFeatures], first: u32, config: &DetectConfig, events: &mut Vec<KeyedEvent>) {
     use rayon::prelude::*;
     const CHUNK: usize = 4096;
-    // Chunks are made in parallel, then moved into one vector of the exact size and freed
-    // one by one, so the events are never held twice over.
     let chunks: Vec<Vec<KeyedEvent>> = posts
         .par_chunks(CHUNK)
         .enumerate()
@@ -213,9 +219,8 @@ pub fn keyed_events_of(signal: Signal, posts: &[PostFeatures], first: u32, confi
             out
         })
         .collect();
-    let mut events = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    events.reserve(chunks.iter().map(Vec::len).sum());
     for chunk in chunks {
         events.extend(chunk);
     }
-    events
 }
