@@ -313,6 +313,10 @@ pub fn run(args: ScanArgs) -> Result<()> {
     if !args.quiet {
         print_summary(&result, written.edges, &args.out, started.elapsed().as_secs_f64());
     }
+    // The process ends here: the system takes back the memory, and the spill files, which
+    // are anonymous, go with their handles. Freeing a million posts' state piece by piece
+    // first took a tenth of a second.
+    std::mem::forget(result);
     Ok(())
 }
 

@@ -53,6 +53,9 @@ impl PairCheck for ExactKey {
 pub struct CoActionState {
     events: Vec<KeyedEvent>,
     sorted: bool,
+    /// Where each key's run of two or more events starts and ends in the sorted events:
+    /// found once a sort, on every core, for the passes that read them.
+    groups: Vec<(usize, usize)>,
 }
 
 /// Counters a pass reports besides its pairs.
@@ -118,7 +121,7 @@ impl CoActionState {
 
     /// State holding these events, unsorted.
     pub fn from_events(events: Vec<KeyedEvent>) -> Self {
-        CoActionState { events, sorted: false }
+        CoActionState { events, sorted: false, groups: Vec::new() }
     }
 
     pub fn extend(&mut self, events: impl IntoIterator<Item = KeyedEvent>) {
@@ -161,19 +164,21 @@ impl CoActionState {
             self.events.par_sort_unstable();
             // The same post acting twice on one key (a hashtag written twice) is one action.
             self.events.dedup();
+            self.groups = shared_key_runs(&self.events);
             self.sorted = true;
         }
     }
 
-    fn key_groups(&self) -> Vec<&[KeyedEvent]> {
-        self.events.chunk_by(|a, b| a.key == b.key).filter(|g| g.len() >= 2).collect()
+    /// Runs of two or more events on one key (the state is sorted).
+    fn key_groups(&self) -> impl IndexedParallelIterator<Item = &[KeyedEvent]> {
+        self.groups.par_iter().map(|&(start, end)| &self.events[start..end])
     }
 
     /// Posts on a key that two or more accounts used: the only ones a pass may compare.
     pub fn shared_posts(&mut self) -> Vec<u32> {
         self.sort();
         let mut posts: Vec<u32> =
-            self.key_groups().into_iter().filter(|g| distinct_accounts(g) >= 2).flat_map(|g| g.iter().map(|e| e.post)).collect();
+            self.key_groups().filter(|g| distinct_accounts(g) >= 2).flat_map_iter(|g| g.iter().map(|e| e.post)).collect();
         posts.par_sort_unstable();
         posts.dedup();
         posts
@@ -182,8 +187,7 @@ impl CoActionState {
     /// Post pairs of different accounts on one key within `W`.
     pub fn matches(&mut self, windows: &Windows, check: &impl PairCheck) -> (PostPairSet, PassStats) {
         self.sort();
-        let groups = self.key_groups();
-        let results: Vec<(Vec<PostPair>, PassStats)> = groups.par_iter().map(|g| scan_group(g, windows, check)).collect();
+        let results: Vec<(Vec<PostPair>, PassStats)> = self.key_groups().map(|g| scan_group(g, windows, check)).collect();
         let mut stats = PassStats::default();
         let mut all = Vec::new();
         for (pairs, s) in results {
@@ -209,11 +213,9 @@ impl CoActionState {
     /// a habit is not a one-off copy, so it has no rarity.
     pub fn local_popularity(&mut self, windows: &Windows) -> Vec<(u32, u32)> {
         self.sort();
-        let groups = self.key_groups();
         // Groups are small (near-duplicate band keys: 1.6M groups of 7.6 events on
         // average at 900k posts): one scratch space per rayon job, not maps per group.
-        groups
-            .par_iter()
+        self.key_groups()
             .with_min_len(256)
             .fold(
                 || (PopularityScratch::default(), Vec::new()),
@@ -241,9 +243,8 @@ impl CoActionState {
         candidate_accounts: &FxHashSet<u32>,
     ) -> PostPairSet {
         self.sort();
-        let groups = self.key_groups();
-        let all: Vec<PostPair> = groups
-            .par_iter()
+        let all: Vec<PostPair> = self
+            .key_groups()
             .flat_map_iter(|g| {
                 let members: Vec<KeyedEvent> = g.iter().copied().filter(|e| candidate_accounts.contains(&e.account)).collect();
                 let mut out = Vec::new();
@@ -349,6 +350,35 @@ impl PopularityScratch {
             }
         }
     }
+}
+
+/// `(start, end)` of each run of two or more events sharing a key, in order. The events
+/// are cut into pieces at key changes and the pieces scanned in parallel.
+fn shared_key_runs(events: &[KeyedEvent]) -> Vec<(usize, usize)> {
+    let pieces = rayon::current_num_threads() * 4;
+    let mut cuts = vec![0];
+    for p in 1..pieces {
+        let mut i = (events.len() * p / pieces).max(cuts[cuts.len() - 1]);
+        while i > 0 && i < events.len() && events[i].key == events[i - 1].key {
+            i += 1;
+        }
+        cuts.push(i);
+    }
+    cuts.push(events.len());
+    cuts.dedup();
+    cuts.par_windows(2)
+        .flat_map_iter(|w| {
+            let mut runs = Vec::new();
+            let mut start = w[0];
+            for group in events[w[0]..w[1]].chunk_by(|a, b| a.key == b.key) {
+                if group.len() >= 2 {
+                    runs.push((start, start + group.len()));
+                }
+                start += group.len();
+            }
+            runs
+        })
+        .collect()
 }
 
 fn distinct_accounts(group: &[KeyedEvent]) -> u32 {
@@ -462,6 +492,22 @@ mod tests {
             unique.sort_unstable();
             unique.dedup();
             proptest::prop_assert_eq!(distinct_accounts(&group) as usize, unique.len());
+        }
+
+        #[test]
+        fn shared_key_runs_are_the_runs_of_two_or_more(keys in proptest::collection::vec(0u64..6, 0..400)) {
+            // Few keys: long runs that cross the pieces' first cuts.
+            let mut events: Vec<KeyedEvent> = keys.iter().enumerate().map(|(i, &k)| ev(k, i as i64, 0, i as u32)).collect();
+            events.sort_unstable();
+            let mut want = Vec::new();
+            let mut start = 0;
+            for g in events.chunk_by(|a, b| a.key == b.key) {
+                if g.len() >= 2 {
+                    want.push((start, start + g.len()));
+                }
+                start += g.len();
+            }
+            proptest::prop_assert_eq!(shared_key_runs(&events), want);
         }
 
         #[test]

@@ -3,7 +3,7 @@
 
 use disrupt_networks::AccountInfo;
 use disrupt_records::{Generation, Label, Message, Post, Record, RecordKind};
-use rustc_hash::FxHashSet as HashSet;
+use hashbrown::HashSet;
 use std::collections::BTreeMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
@@ -43,7 +43,9 @@ pub struct Corpus {
     /// Each message's sender as a dense account number (same order as `messages`).
     pub message_accounts: Vec<u32>,
     pub labels: Vec<Label>,
-    seen: HashSet<u128>,
+    /// Identity keys ([`identity_key`]) of the records taken so far. They are hashes
+    /// already, so the table uses them as they are.
+    seen: HashSet<u128, BuildHasherDefault<KeyIsHash>>,
     pub stats: CorpusStats,
 }
 
@@ -66,8 +68,8 @@ pub fn account_key(id: &str) -> [u64; 2] {
     [h as u64, (h >> 64) as u64]
 }
 
-/// A hasher for keys that are hashes already ([`account_key`]): it folds their words
-/// instead of hashing them again.
+/// A hasher for keys that are hashes already ([`account_key`], [`identity_key`]): it
+/// folds their words instead of hashing them again.
 #[derive(Default)]
 pub struct KeyIsHash(u64);
 
