@@ -31,8 +31,9 @@ use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_t
 use crate::spill::{PairPart, PairSpill, PartFile};
 use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 
 /// Evidence for one account pair on one signal (or on all signals fused).
 #[derive(Debug, Clone, PartialEq)]
@@ -251,11 +252,11 @@ fn run_matches<'a>(
     let (mut partitions, events) = build_state(signal, input, layout, owned);
     let mut found = Vec::new();
     let mut stats = PassStats::default();
-    let mut seen = vec![false; input.account_count];
+    let seen: Vec<AtomicBool> = (0..input.account_count).map(|_| AtomicBool::new(false)).collect();
     // Rarity null: the chance that one given other account acted on the post's key within
     // +-H (the key's local popularity among active accounts) and landed within W.
     let rarity = has_rarity(signal);
-    let mut popularity = if rarity { vec![0u32; input.len()] } else { Vec::new() };
+    let popularity: Vec<AtomicU32> = if rarity { (0..input.len()).map(|_| AtomicU32::new(0)).collect() } else { Vec::new() };
     let mut written = Ok(());
     partitions.each(|state| {
         let threshold = config.near_duplicate_threshold;
@@ -272,18 +273,17 @@ fn run_matches<'a>(
             None => found.push(m),
         }
         stats.add(&s);
-        state.mark_accounts(&mut seen);
+        state.mark_accounts(&seen);
         if rarity {
-            for (post, others) in state.local_popularity(&windows) {
-                let slot = &mut popularity[post as usize];
-                *slot = (*slot).max(others);
-            }
+            state.local_popularity(&windows, &popularity);
         }
     })?;
     written?;
     // One merge of every partition's pairs (merging as they come would sort the growing
     // set once per partition).
     let matches = PostPairSet::merge_all(found);
+    let seen: Vec<bool> = seen.into_iter().map(AtomicBool::into_inner).collect();
+    let popularity: Vec<u32> = popularity.into_iter().map(AtomicU32::into_inner).collect();
     let active_accounts = seen.iter().filter(|x| **x).count();
     let ratio = chance_ratio(signal, &windows, &stats);
     let denominator = active_accounts.saturating_sub(1).max(1) as f64;
@@ -397,10 +397,16 @@ fn detect_inner(
     }
 
     let account_count = input.account_count.max(2);
+    let mut is_candidate = vec![false; input.account_count];
+    for &a in &candidate_accounts {
+        if let Some(slot) = is_candidate.get_mut(a as usize) {
+            *slot = true;
+        }
+    }
     let mut posts_of: Vec<Vec<u32>> = vec![Vec::new(); input.account_count];
     for i in 0..input.len() as u32 {
         let account = input.account(i);
-        if candidate_accounts.contains(&account) {
+        if is_candidate.get(account as usize).copied().unwrap_or(false) {
             posts_of[account as usize].push(i);
         }
     }
@@ -450,7 +456,7 @@ fn detect_inner(
             fused_opportunities.extend(set.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: *ratio }));
         }
         drop(opportunities);
-        fused_opportunities.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
+        fused_opportunities.par_sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
         fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
         let fused_matches = PostPairSet::merge_all(matches);
         let rarity = RarityNull { chance: sources.clone(), posts_of: &posts_of, counted: Some(copied.as_slice()) };
@@ -466,7 +472,7 @@ fn detect_inner(
     }
     let fused = decide(fused_tested, fused_examined, fused_active, config);
     let rarity = RarityNull { chance: sources, posts_of: &posts_of, counted: None };
-    let post_chance = (0..input.len() as u32).map(|p| rarity.chance_of(p)).collect();
+    let post_chance = (0..input.len() as u32).into_par_iter().map(|p| rarity.chance_of(p)).collect();
     Ok(Detection { signals, fused, post_chance })
 }
 
@@ -583,7 +589,7 @@ fn by_signal(part: &PairPart, signals: usize) -> io::Result<Vec<PostPairSet>> {
 fn keyed_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, PostPair)> {
     let mut keyed: Vec<(u64, PostPair)> = set
         .as_slice()
-        .iter()
+        .par_iter()
         .map(|p| {
             let (acc_a, acc_b) = (input.account(p.a), input.account(p.b));
             let oriented = if acc_a < acc_b { *p } else { PostPair { a: p.b, b: p.a, key_accounts: p.key_accounts } };
@@ -667,13 +673,22 @@ fn test_pairs(
     account_count: usize,
 ) -> Vec<PairEvidence> {
     let keyed = keyed_by_account_pair(input, matches);
-    // Opportunities by account pair, oriented like the matches.
-    let mut opp_by_pair: HashMap<u64, Vec<(u32, u32, f64)>> = HashMap::default();
-    for o in opportunities {
-        let (acc_a, acc_b) = (input.account(o.a), input.account(o.b));
-        let oriented = if acc_a < acc_b { (o.a, o.b, o.ratio) } else { (o.b, o.a, o.ratio) };
-        opp_by_pair.entry(account_pair_key(acc_a, acc_b)).or_default().push(oriented);
-    }
+    // Opportunities by account pair, oriented like the matches: sorted by pair on every
+    // core (a pair's order inside its run does not matter: `match_chances` sorts them).
+    let mut opp_by_pair: Vec<(u64, u32, u32, f64)> = opportunities
+        .par_iter()
+        .map(|o| {
+            let (acc_a, acc_b) = (input.account(o.a), input.account(o.b));
+            let (x, y) = if acc_a < acc_b { (o.a, o.b) } else { (o.b, o.a) };
+            (account_pair_key(acc_a, acc_b), x, y, o.ratio)
+        })
+        .collect();
+    opp_by_pair.par_sort_unstable_by_key(|o| o.0);
+    let opportunities_of = |key: u64| {
+        let start = opp_by_pair.partition_point(|o| o.0 < key);
+        let len = opp_by_pair[start..].partition_point(|o| o.0 == key);
+        &opp_by_pair[start..start + len]
+    };
     keyed
         .par_chunk_by(|x, y| x.0 == y.0)
         .filter_map(|run| {
@@ -688,9 +703,9 @@ fn test_pairs(
             if co_actions < config.min_co_actions {
                 return None;
             }
-            let opp = opp_by_pair.get(&key).map(Vec::as_slice).unwrap_or(&[]);
-            let mut side_a: Vec<(u32, f64)> = opp.iter().map(|(a, _, r)| (*a, *r)).collect();
-            let mut side_b: Vec<(u32, f64)> = opp.iter().map(|(_, b, r)| (*b, *r)).collect();
+            let opp = opportunities_of(key);
+            let mut side_a: Vec<(u32, f64)> = opp.iter().map(|(_, a, _, r)| (*a, *r)).collect();
+            let mut side_b: Vec<(u32, f64)> = opp.iter().map(|(_, _, b, r)| (*b, *r)).collect();
             let (chances_a, chances_b) = (match_chances(&mut side_a), match_chances(&mut side_b));
             let (lambda_a, lambda_b) = (chances_a.iter().sum::<f64>(), chances_b.iter().sum::<f64>());
             let p_a = poisson_binomial_upper_tail(&chances_a, o_a as u64);

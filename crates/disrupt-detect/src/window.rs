@@ -11,6 +11,7 @@
 use crate::pairs::{account_pair_key, PostPair, PostPairSet};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// One post acting on one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -197,41 +198,33 @@ impl CoActionState {
         (PostPairSet::from_unsorted(all), stats)
     }
 
-    /// Marks every account with an event in this state.
-    pub fn mark_accounts(&self, seen: &mut [bool]) {
-        for e in &self.events {
-            if let Some(slot) = seen.get_mut(e.account as usize) {
-                *slot = true;
+    /// Marks every account with an event in this state (on every core).
+    pub fn mark_accounts(&self, seen: &[AtomicBool]) {
+        self.events.par_iter().with_min_len(1 << 14).for_each(|e| {
+            if let Some(slot) = seen.get(e.account as usize) {
+                slot.store(true, Ordering::Relaxed);
             }
-        }
+        });
     }
 
     /// For every event on a key used by two or more accounts: how many *other* accounts
-    /// acted on that key within `H` of it (the key's local popularity), as `(post, count)`.
-    /// The count is 0 when the key is a habit of the event's account (it used the key on
-    /// occasions more than `H` apart, like a daily greeting or an operation's own hashtag):
-    /// a habit is not a one-off copy, so it has no rarity.
-    pub fn local_popularity(&mut self, windows: &Windows) -> Vec<(u32, u32)> {
+    /// acted on that key within `H` of it (the key's local popularity). The count is 0
+    /// when the key is a habit of the event's account (it used the key on occasions more
+    /// than `H` apart, like a daily greeting or an operation's own hashtag): a habit is not
+    /// a one-off copy, so it has no rarity. Each post keeps the largest count of its events
+    /// in `popularity` (indexed by post), raised from every core at once: the order the
+    /// events come in cannot change a maximum.
+    pub fn local_popularity(&mut self, windows: &Windows, popularity: &[AtomicU32]) {
         self.sort();
         // Groups are small (near-duplicate band keys: 1.6M groups of 7.6 events on
         // average at 900k posts): one scratch space per rayon job, not maps per group.
-        self.key_groups()
-            .with_min_len(256)
-            .fold(
-                || (PopularityScratch::default(), Vec::new()),
-                |(mut scratch, mut out), g| {
-                    scratch.add_group(g, windows.baseline_ms, &mut out);
-                    (scratch, out)
-                },
-            )
-            .map(|(_, out)| out)
-            .reduce(Vec::new, |mut a, mut b| {
-                if a.len() < b.len() {
-                    std::mem::swap(&mut a, &mut b);
+        self.key_groups().with_min_len(256).for_each_init(PopularityScratch::default, |scratch, g| {
+            scratch.add_group(g, windows.baseline_ms, |post, others| {
+                if let Some(slot) = popularity.get(post as usize) {
+                    slot.fetch_max(others, Ordering::Relaxed);
                 }
-                a.extend(b);
-                a
-            })
+            });
+        });
     }
 
     /// Post pairs on one key within `H`, for the candidate account pairs only.
@@ -291,7 +284,7 @@ impl PopularityScratch {
     /// Below this many events a linear search numbers accounts faster than a hash map.
     const LINEAR: usize = 32;
 
-    fn add_group(&mut self, group: &[KeyedEvent], baseline_ms: i64, out: &mut Vec<(u32, u32)>) {
+    fn add_group(&mut self, group: &[KeyedEvent], baseline_ms: i64, mut out: impl FnMut(u32, u32)) {
         self.number_accounts(group);
         let k = self.accounts.len();
         self.span.clear();
@@ -320,7 +313,7 @@ impl PopularityScratch {
             }
             let (first, last) = self.span[self.local[i] as usize];
             let habitual = last - first > baseline_ms;
-            out.push((e.post, if habitual { 0 } else { distinct.saturating_sub(1) }));
+            out(e.post, if habitual { 0 } else { distinct.saturating_sub(1) });
         }
     }
 
@@ -464,12 +457,13 @@ mod tests {
     }
 
     /// The plain statement of local popularity: per group, per event, the distinct other
-    /// accounts on the key within H, or 0 for an account that used the key over more than H.
-    fn popularity_by_definition(events: &[KeyedEvent], h: i64) -> Vec<(u32, u32)> {
+    /// accounts on the key within H, or 0 for an account that used the key over more than H;
+    /// a post keeps the largest of its events'.
+    fn popularity_by_definition(events: &[KeyedEvent], h: i64, posts: usize) -> Vec<u32> {
         let mut sorted = events.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        let mut out = Vec::new();
+        let mut out = vec![0u32; posts];
         for g in sorted.chunk_by(|a, b| a.key == b.key).filter(|g| g.len() >= 2) {
             for e in g {
                 let mine: Vec<i64> = g.iter().filter(|f| f.account == e.account).map(|f| f.time).collect();
@@ -477,10 +471,10 @@ mod tests {
                 let mut near: Vec<u32> = g.iter().filter(|f| (f.time - e.time).abs() <= h).map(|f| f.account).collect();
                 near.sort_unstable();
                 near.dedup();
-                out.push((e.post, if habitual { 0 } else { near.len().saturating_sub(1) as u32 }));
+                let count = if habitual { 0 } else { near.len().saturating_sub(1) as u32 };
+                out[e.post as usize] = out[e.post as usize].max(count);
             }
         }
-        out.sort_unstable();
         out
     }
 
@@ -519,9 +513,10 @@ mod tests {
                 raw.iter().map(|&(key, secs, account, post)| ev(key % 8 + if key > 30 { 100 } else { 0 }, secs, account, post)).collect();
             let h = 3_600_000;
             let mut state = CoActionState::from_events(events.clone());
-            let mut got = state.local_popularity(&WINDOWS);
-            got.sort_unstable();
-            proptest::prop_assert_eq!(got, popularity_by_definition(&events, h));
+            let popularity: Vec<AtomicU32> = (0..5000).map(|_| AtomicU32::new(0)).collect();
+            state.local_popularity(&WINDOWS, &popularity);
+            let got: Vec<u32> = popularity.into_iter().map(AtomicU32::into_inner).collect();
+            proptest::prop_assert_eq!(got, popularity_by_definition(&events, h, 5000));
         }
     }
 }
