@@ -1,11 +1,10 @@
 //! The corpus: every accepted record, deduplicated ("first wins"), with accounts interned
 //! to dense indices for the detectors.
 
+use crate::key_table::{KeyMap, KeySet};
 use disrupt_networks::AccountInfo;
 use disrupt_records::{Generation, Label, Message, Post, Record, RecordKind};
-use hashbrown::HashSet;
 use std::collections::BTreeMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,15 +36,14 @@ pub struct Corpus {
     /// Account numbers by [`account_key`]. Keyed by the id's 128-bit hash, as records are
     /// for the duplicate check: a lookup reads one table slot, where comparing ids read the
     /// account and then its id's bytes (two cache misses a post on a large archive).
-    account_index: hashbrown::HashMap<[u64; 2], u32, BuildHasherDefault<KeyIsHash>>,
+    account_index: KeyMap,
     pub generations: Vec<Generation>,
     pub messages: Vec<Message>,
     /// Each message's sender as a dense account number (same order as `messages`).
     pub message_accounts: Vec<u32>,
     pub labels: Vec<Label>,
-    /// Identity keys ([`identity_key`]) of the records taken so far. They are hashes
-    /// already, so the table uses them as they are.
-    seen: HashSet<u128, BuildHasherDefault<KeyIsHash>>,
+    /// Identity keys ([`identity_key`]) of the records taken so far.
+    seen: KeySet,
     pub stats: CorpusStats,
 }
 
@@ -68,26 +66,6 @@ pub fn account_key(id: &str) -> [u64; 2] {
     [h as u64, (h >> 64) as u64]
 }
 
-/// A hasher for keys that are hashes already ([`account_key`], [`identity_key`]): it
-/// folds their words instead of hashing them again.
-#[derive(Default)]
-pub struct KeyIsHash(u64);
-
-impl Hasher for KeyIsHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = self.0.rotate_left(17) ^ u64::from_le_bytes(word);
-        }
-    }
-    // An array's length prefix says nothing: every key has two words.
-    fn write_usize(&mut self, _len: usize) {}
-}
-
 impl Corpus {
     pub fn account(&mut self, id: &str, platform: &str) -> u32 {
         self.account_by_key(account_key(id), id, platform)
@@ -96,7 +74,7 @@ impl Corpus {
     /// [`Corpus::account`] with the id's [`account_key`] already computed.
     pub fn account_by_key(&mut self, key: [u64; 2], id: &str, platform: &str) -> u32 {
         let next = self.accounts.len() as u32;
-        let i = *self.account_index.entry(key).or_insert(next);
+        let i = self.account_index.get_or_insert(key, next);
         if i == next {
             self.accounts.push(AccountInfo { id: id.to_string(), platform: platform.to_string(), ..AccountInfo::default() });
         }
@@ -112,12 +90,19 @@ impl Corpus {
     /// Ends reading: the identities kept for the duplicate check are freed (tens of bytes a
     /// record); records added later are no longer checked.
     pub fn finish_reading(&mut self) {
-        self.seen = HashSet::default();
+        self.seen = KeySet::default();
+    }
+
+    /// Asks for the table slots a post's [`Corpus::add_post`] will read, a few posts ahead
+    /// of it, so that their cache misses overlap.
+    pub fn prefetch_post(&self, identity: u128, account_key: [u64; 2]) {
+        self.seen.prefetch(identity);
+        self.account_index.prefetch(account_key);
     }
 
     pub fn account_index(&self, id: &str) -> Option<u32> {
         // After the accounts are handed on (`accounts` taken), nothing matches.
-        self.account_index.get(&account_key(id)).copied().filter(|&i| (i as usize) < self.accounts.len())
+        self.account_index.get(account_key(id)).filter(|&i| (i as usize) < self.accounts.len())
     }
 
     /// Counts a record of this kind and identity key ([`identity_key`]), and says whether

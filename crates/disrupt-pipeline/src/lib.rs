@@ -6,6 +6,7 @@
 
 pub mod corpus;
 pub mod features;
+pub mod key_table;
 pub mod linking;
 pub mod memory;
 pub mod scan;

@@ -207,6 +207,77 @@ impl AppendBatch {
     }
 }
 
+/// How many posts ahead of its check a post's table slots are asked for.
+const PREFETCH_AHEAD: usize = 16;
+
+/// Posts of the batch not yet checked against the corpus (the last ones of
+/// [`AppendBatch`]'s columns): their duplicate check and author numbering run together,
+/// each post's table slots asked for [`PREFETCH_AHEAD`] posts before it is checked, so the
+/// cache misses of tables of millions overlap instead of queueing on the scan's one thread.
+#[derive(Default)]
+struct Unchecked {
+    identity: Vec<u128>,
+    account_key: Vec<[u64; 2]>,
+    author: Vec<(compact_str::CompactString, compact_str::CompactString)>,
+    promotes: Vec<bool>,
+}
+
+impl Unchecked {
+    fn push(&mut self, post: &mut crate::features::PreparedPost) {
+        self.identity.push(post.identity);
+        self.account_key.push(post.account_key);
+        self.author.push((std::mem::take(&mut post.account), std::mem::take(&mut post.platform)));
+        self.promotes.push(post.promotes);
+    }
+
+    /// Checks the unchecked posts in input order: a duplicate leaves the batch, a first
+    /// post gets its author's number and the next post number (`posts_sent`).
+    fn check(&mut self, corpus: &mut Corpus, batch: &mut AppendBatch, posts_sent: &mut u32, ads: &mut Vec<crate::linking::Ad>) {
+        let n = self.identity.len();
+        let first = batch.features.len() - n;
+        for i in 0..n.min(PREFETCH_AHEAD) {
+            corpus.prefetch_post(self.identity[i], self.account_key[i]);
+        }
+        // Positions (among the unchecked) of posts whose id came before: rare.
+        let mut duplicates = Vec::new();
+        for i in 0..n {
+            if i + PREFETCH_AHEAD < n {
+                corpus.prefetch_post(self.identity[i + PREFETCH_AHEAD], self.account_key[i + PREFETCH_AHEAD]);
+            }
+            let (account, platform) = &self.author[i];
+            match corpus.add_post(self.identity[i], self.account_key[i], account, platform) {
+                Some(number) => {
+                    // Ads and Telegram channel posts are where an operation promotes its
+                    // contacts; the funnel stage reads them back from the post store.
+                    if self.promotes[i] {
+                        ads.push(crate::linking::Ad { record: *posts_sent, account: number });
+                    }
+                    *posts_sent += 1;
+                    batch.features[first + i].account = number;
+                }
+                None => duplicates.push(i),
+            }
+        }
+        if !duplicates.is_empty() {
+            let keep = |i: usize| i < first || duplicates.binary_search(&(i - first)).is_err();
+            let mut i = 0;
+            batch.features.retain(|_| {
+                i += 1;
+                keep(i - 1)
+            });
+            let mut i = 0;
+            batch.encoded.retain(|_| {
+                i += 1;
+                keep(i - 1)
+            });
+        }
+        self.identity.clear();
+        self.account_key.clear();
+        self.author.clear();
+        self.promotes.clear();
+    }
+}
+
 /// Ingest and normalize: every file read, deduplicated, and reduced to matching keys as it
 /// streams by; the posts' own fields go to the post store.
 pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<Loaded, ScanError> {
@@ -235,6 +306,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let (detect_input, posts) = std::thread::scope(|scope| {
         let appending = scope.spawn(move || appender.run(batches));
         let mut pending = AppendBatch::with_capacity(APPEND_BATCH);
+        let mut unchecked = Unchecked::default();
         // Posts go to the store in the order they are sent: the count is the next one's number.
         let mut posts_sent = 0u32;
         let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -246,26 +318,20 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             let mut seen = 0u64;
             let result = ingest_file_prepared(path, &display, &ingest_options, &preparer, &mut |event| {
                 match event {
-                    IngestEvent::Record { record: Prepared::Post(post), .. } => {
-                        if let Some(account) = corpus.add_post(post.identity, post.account_key, &post.account, &post.platform) {
-                            // Ads and Telegram channel posts are where an operation promotes its
-                            // contacts; the funnel stage reads them back from the post store.
-                            if post.promotes {
-                                ads.push(crate::linking::Ad { record: posts_sent, account });
-                            }
-                            posts_sent += 1;
-                            let mut features = post.features;
-                            features.account = account;
-                            pending.features.push(features);
-                            pending.encoded.push(post.encoded);
-                            if pending.features.len() >= APPEND_BATCH {
-                                // A send fails only when the appender stopped on an error, reported below.
-                                let _ = to_appender.send(std::mem::replace(&mut pending, AppendBatch::with_capacity(APPEND_BATCH)));
-                            }
+                    IngestEvent::Record { record: Prepared::Post(mut post), .. } => {
+                        unchecked.push(&mut post);
+                        pending.features.push(post.features);
+                        pending.encoded.push(post.encoded);
+                        if pending.features.len() >= APPEND_BATCH {
+                            unchecked.check(&mut corpus, &mut pending, &mut posts_sent, &mut ads);
+                            // A send fails only when the appender stopped on an error, reported below.
+                            let _ = to_appender.send(std::mem::replace(&mut pending, AppendBatch::with_capacity(APPEND_BATCH)));
                         }
                     }
                     IngestEvent::Record { record: Prepared::Other(record), .. } => {
-                        // Posts come prepared; whatever else the corpus keeps whole.
+                        // Posts come prepared; whatever else the corpus keeps whole, after
+                        // the posts before it (accounts are numbered in input order).
+                        unchecked.check(&mut corpus, &mut pending, &mut posts_sent, &mut ads);
                         corpus.add(record);
                     }
                     IngestEvent::Reject(r) => {
@@ -291,6 +357,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                 }
             }
         }
+        unchecked.check(&mut corpus, &mut pending, &mut posts_sent, &mut ads);
         let _ = to_appender.send(pending);
         drop(to_appender);
         let appended = appending.join().map_err(|_| ScanError::Io("appending normalized posts failed".into()))?;
