@@ -31,7 +31,7 @@ use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_t
 use crate::spill::{PairPart, PairSpill, PartFile};
 use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU32};
 
@@ -684,11 +684,10 @@ fn test_pairs(
         })
         .collect();
     opp_by_pair.par_sort_unstable_by_key(|o| o.0);
-    let opportunities_of = |key: u64| {
-        let start = opp_by_pair.partition_point(|o| o.0 < key);
-        let len = opp_by_pair[start..].partition_point(|o| o.0 == key);
-        &opp_by_pair[start..start + len]
-    };
+    // Each pair's run, found by hashing: a binary search of a hundred million
+    // opportunities (the 10M file) missed the cache at every step.
+    let opportunities_of: HashMap<u64, &[(u64, u32, u32, f64)]> =
+        opp_by_pair.par_chunk_by(|x, y| x.0 == y.0).map(|run| (run[0].0, run)).collect();
     keyed
         .par_chunk_by(|x, y| x.0 == y.0)
         .filter_map(|run| {
@@ -703,7 +702,7 @@ fn test_pairs(
             if co_actions < config.min_co_actions {
                 return None;
             }
-            let opp = opportunities_of(key);
+            let opp = opportunities_of.get(&key).copied().unwrap_or_default();
             let mut side_a: Vec<(u32, f64)> = opp.iter().map(|(_, a, _, r)| (*a, *r)).collect();
             let mut side_b: Vec<(u32, f64)> = opp.iter().map(|(_, _, b, r)| (*b, *r)).collect();
             let (chances_a, chances_b) = (match_chances(&mut side_a), match_chances(&mut side_b));

@@ -220,7 +220,9 @@ impl CoActionState {
         // average at 900k posts): one scratch space per rayon job, not maps per group.
         self.key_groups().with_min_len(256).for_each_init(PopularityScratch::default, |scratch, g| {
             scratch.add_group(g, windows.baseline_ms, |post, others| {
-                if let Some(slot) = popularity.get(post as usize) {
+                // Most events do not raise their post's count: reading first spares them
+                // the locked read-modify-write.
+                if let Some(slot) = popularity.get(post as usize).filter(|slot| slot.load(Ordering::Relaxed) < others) {
                     slot.fetch_max(others, Ordering::Relaxed);
                 }
             });
