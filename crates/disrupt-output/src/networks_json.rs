@@ -32,19 +32,26 @@ pub fn networks_document(result: &ScanResult, generated_at: &str) -> Value {
     }
     detection.insert("fused".into(), signal_stats(&result.detection.fused));
     // Posts and languages per network, in one pass over the posts.
-    // Each account's network by dense account number, so a post finds its network by index
-    // rather than by hashing its author's id (a million lookups at a million posts).
+    // Each member's network by dense account number, so a post finds its network in a
+    // small table keyed by its author's number rather than by SipHashing the author's id (a
+    // million lookups at a million posts). Members only: a vector over every account would
+    // take memory the output stage does not have to spare under a tight limit.
     let mut network_by_id: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for (i, n) in result.networks.iter().enumerate() {
         for a in &n.accounts {
             network_by_id.insert(a.as_str(), i);
         }
     }
-    let network_of: Vec<Option<usize>> = result.accounts.iter().map(|a| network_by_id.get(a.id.as_str()).copied()).collect();
+    let network_of: rustc_hash::FxHashMap<u32, usize> = result
+        .accounts
+        .iter()
+        .enumerate()
+        .filter_map(|(number, a)| network_by_id.get(a.id.as_str()).map(|&i| (number as u32, i)))
+        .collect();
     let mut langs: Vec<std::collections::BTreeMap<String, usize>> = vec![Default::default(); result.networks.len()];
     // Posts only: the generation records after them are the provider's, not public posts.
     for (p, &account) in result.posts.accounts().iter().enumerate().take(result.public_posts) {
-        if let Some(i) = network_of.get(account as usize).copied().flatten() {
+        if let Some(&i) = network_of.get(&account) {
             let lang =
                 result.detected_langs.get(&(p as u32)).cloned().or_else(|| result.posts.get(p as u32).ok().and_then(|post| post.lang));
             *langs[i].entry(lang.unwrap_or_else(|| "und".into())).or_default() += 1;

@@ -69,6 +69,19 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
     Ok((value * scale) as usize)
 }
 
+/// Hands memory the allocator holds free back to the system. Detection's worker threads
+/// allocate and free in arenas of their own, and glibc keeps what they freed; under a
+/// container's limit those pages count until the process ends. Called between stages of a
+/// scan that spilled (a limit is near); elsewhere a no-op.
+pub fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory the allocator owns; it touches no
+    // live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -477,6 +477,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let mut detection = disrupt_detect::detect_consuming_events(&mut detect_input, &config.detect)
         .map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
     let spilled = detect_input.spilled();
+    if spilled {
+        crate::memory::return_freed_memory();
+    }
     stage(observer, &mut timings, "detect", started);
 
     let started = Instant::now();
@@ -537,6 +540,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         &config.networks,
     );
     let networks = crate::linking::attach_funnels(networks, &funnel_records);
+    if spilled {
+        crate::memory::return_freed_memory();
+    }
     stage(observer, &mut timings, "networks", started);
 
     if config.detect_language {
