@@ -181,16 +181,9 @@ impl DetectConfig {
     }
 }
 
-/// The keyed events a signal derives from posts numbered from `first` on (in parallel;
-/// the engine sorts them).
-pub fn keyed_events_of(signal: Signal, posts: &[PostFeatures], first: u32, config: &DetectConfig) -> Vec<KeyedEvent> {
-    let mut events = Vec::new();
-    keyed_events_into(signal, posts, first, config, &mut events);
-    events
-}
-
-/// [`keyed_events_of`], appended to `events` (a signal's whole log): the events are
-/// copied once, from the chunks made in parallel into the log.
+/// Appends to `events` (a signal's whole log) the keyed events the signal derives from posts
+/// numbered from `first` on. They are made in parallel chunks and copied once, into the log;
+/// the engine sorts them.
 pub fn keyed_events_into(signal: Signal, posts: &[PostFeatures], first: u32, config: &DetectConfig, events: &mut Vec<KeyedEvent>) {
     use rayon::prelude::*;
     const CHUNK: usize = 4096;
