@@ -357,13 +357,16 @@ fn detect_inner(
         }
     };
     let CandidateSelection { candidates, examined, fused_examined } = selection;
-    let candidate_accounts: HashSet<u32> = candidates
-        .iter()
-        .flat_map(|k| {
-            let (x, y) = unpack_account_pair(*k);
-            [x, y]
-        })
-        .collect();
+    // Accounts in a candidate pair, by account number: read per event by the second pass.
+    let mut is_candidate = vec![false; input.account_count];
+    for &key in &candidates {
+        let (x, y) = unpack_account_pair(key);
+        for a in [x, y] {
+            if let Some(slot) = is_candidate.get_mut(a as usize) {
+                *slot = true;
+            }
+        }
+    }
 
     // Per signal, the candidates' post pairs that had the chance to co-act (the signal's
     // chance ratio is one number, so it is not stored per pair).
@@ -374,13 +377,11 @@ fn detect_inner(
         let found = run.partitions.each(|state| {
             let threshold = config.near_duplicate_threshold;
             match signal {
-                Signal::NearDuplicate => match partition_texts(input, state, |a| candidate_accounts.contains(&a)) {
-                    Some(local) => {
-                        state.opportunities(&windows, &SimilarText { texts: &local, threshold }, &candidates, &candidate_accounts)
-                    }
-                    None => state.opportunities(&windows, &SimilarText { texts: input, threshold }, &candidates, &candidate_accounts),
+                Signal::NearDuplicate => match partition_texts(input, state, |a| is_candidate.get(a as usize).copied().unwrap_or(false)) {
+                    Some(local) => state.opportunities(&windows, &SimilarText { texts: &local, threshold }, &candidates, &is_candidate),
+                    None => state.opportunities(&windows, &SimilarText { texts: input, threshold }, &candidates, &is_candidate),
                 },
-                _ => state.opportunities(&windows, &ExactKey, &candidates, &candidate_accounts),
+                _ => state.opportunities(&windows, &ExactKey, &candidates, &is_candidate),
             }
         })?;
         match &mut scoring {
@@ -397,12 +398,6 @@ fn detect_inner(
     }
 
     let account_count = input.account_count.max(2);
-    let mut is_candidate = vec![false; input.account_count];
-    for &a in &candidate_accounts {
-        if let Some(slot) = is_candidate.get_mut(a as usize) {
-            *slot = true;
-        }
-    }
     let mut posts_of: Vec<Vec<u32>> = vec![Vec::new(); input.account_count];
     for i in 0..input.len() as u32 {
         let account = input.account(i);

@@ -50,7 +50,7 @@ impl PairCheck for ExactKey {
 }
 
 /// Mergeable state of one co-action operator.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct CoActionState {
     events: Vec<KeyedEvent>,
     sorted: bool,
@@ -229,19 +229,21 @@ impl CoActionState {
         });
     }
 
-    /// Post pairs on one key within `H`, for the candidate account pairs only.
+    /// Post pairs on one key within `H`, for the candidate account pairs only
+    /// (`is_candidate`: whether an account, by number, is in one of them).
     pub fn opportunities(
         &mut self,
         windows: &Windows,
         check: &impl PairCheck,
         candidates: &FxHashSet<u64>,
-        candidate_accounts: &FxHashSet<u32>,
+        is_candidate: &[bool],
     ) -> PostPairSet {
         self.sort();
         let all: Vec<PostPair> = self
             .key_groups()
             .flat_map_iter(|g| {
-                let members: Vec<KeyedEvent> = g.iter().copied().filter(|e| candidate_accounts.contains(&e.account)).collect();
+                let members: Vec<KeyedEvent> =
+                    g.iter().copied().filter(|e| is_candidate.get(e.account as usize).copied().unwrap_or(false)).collect();
                 let mut out = Vec::new();
                 if members.len() < 2 {
                     return out.into_iter();
