@@ -50,4 +50,4 @@ echo "== micro-benchmarks"
 cargo bench -p disrupt-normalize --bench normalize -- --warm-up-time 1 --measurement-time 3
 cargo bench -p disrupt-detect --bench detectors -- --warm-up-time 1 --measurement-time 3
 cargo bench -p disrupt-networks --bench leiden -- --warm-up-time 1 --measurement-time 3
-cargo bench -p disrupt-link --bench provenance -- --warm-up-time 1 --measurement-time 3
+cargo bench -p disrupt-provenance --bench provenance -- --warm-up-time 1 --measurement-time 3

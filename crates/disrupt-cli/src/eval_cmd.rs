@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
+use disrupt_model::read::{files, read_jsonl_all, read_networks};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -37,33 +38,29 @@ fn truth_file(given: &Option<PathBuf>, labels: &std::path::Path, name: &str) -> 
 pub fn run(args: EvalArgs) -> Result<()> {
     let labels_text = std::fs::read_to_string(&args.truth).with_context(|| format!("cannot read {}", args.truth.display()))?;
     let labels = disrupt_eval::read_labels(&labels_text).map_err(|e| anyhow::anyhow!("{}: {e}", args.truth.display()))?;
-    let path = if args.networks.is_dir() { args.networks.join("networks.json") } else { args.networks.clone() };
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?)
-            .with_context(|| format!("{} is not JSON", path.display()))?;
-    let report = disrupt_eval::evaluate(&labels, &doc, args.min_score);
+    let path = if args.networks.is_dir() { args.networks.join(files::NETWORKS) } else { args.networks.clone() };
+    let doc = read_networks(&path)?;
+    let report = disrupt_eval::evaluate(&labels, &doc.networks, args.min_score);
     let truth_path = truth_file(&args.provenance_truth, &args.truth, "provenance_truth.jsonl");
-    let found_path = path.with_file_name("provenance.jsonl");
+    let found_path = path.with_file_name(files::PROVENANCE);
     let provenance = match truth_path {
         Some(t) if found_path.exists() => {
             let truth = std::fs::read_to_string(&t).with_context(|| format!("cannot read {}", t.display()))?;
-            let found = std::fs::read_to_string(&found_path).with_context(|| format!("cannot read {}", found_path.display()))?;
-            Some(
-                disrupt_eval::provenance::evaluate_provenance(&truth, &found, &labels_text, &doc)
-                    .map_err(|e| anyhow::anyhow!("provenance: {e}"))?,
-            )
+            let truth = disrupt_eval::provenance::read_truth_links(&truth).map_err(|e| anyhow::anyhow!("{}: {e}", t.display()))?;
+            let found: Vec<disrupt_model::ProvenanceLink> = read_jsonl_all(&found_path)?;
+            Some(disrupt_eval::provenance::evaluate_provenance(&truth, &found, &labels, &doc.networks))
         }
         _ => None,
     };
     let stages_truth = truth_file(&args.stages_truth, &args.truth, "stages_truth.jsonl");
-    let stages_found = path.with_file_name("stages.jsonl");
+    let stages_found = path.with_file_name(files::STAGES);
     let stages = match stages_truth {
         Some(t) if stages_found.exists() => {
             let truth = std::fs::read_to_string(&t).with_context(|| format!("cannot read {}", t.display()))?;
-            let found = std::fs::read_to_string(&stages_found).with_context(|| format!("cannot read {}", stages_found.display()))?;
+            let truth = disrupt_eval::stages::read_truth_stages(&truth).map_err(|e| anyhow::anyhow!("{}: {e}", t.display()))?;
+            let found: Vec<disrupt_model::MessageStage> = read_jsonl_all(&stages_found)?;
             // A truth file with no messages (a data set without chats) says nothing.
-            Some(disrupt_eval::stages::evaluate_stages(&truth, &found).map_err(|e| anyhow::anyhow!("stages: {e}"))?)
-                .filter(|r| r.messages > 0)
+            Some(disrupt_eval::stages::evaluate_stages(&truth, &found)).filter(|r| r.messages > 0)
         }
         _ => None,
     };

@@ -2,7 +2,6 @@
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use disrupt_detect::Signal;
 use disrupt_ingest::{ColumnMap, FileSummary, InputFormat, Reject};
 use disrupt_output::{write_scan_outputs, RejectWriter};
 use disrupt_pipeline::{scan, ScanConfig, ScanObserver, StageTiming};
@@ -111,16 +110,14 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     args.ingest.apply(&mut config)?;
     for w in &args.windows {
         let (name, secs) = w.split_once('=').with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
-        let signal = Signal::parse(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?;
         let secs: f64 = secs.trim().parse().with_context(|| format!("--window `{w}`: not a number of seconds"))?;
         if secs.is_nan() || secs <= 0.0 {
             bail!("--window `{w}`: the window must be positive");
         }
-        config.detect.signal_mut(signal).window_seconds = secs;
+        config.detect.signal_mut_named(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?.window_seconds = secs;
     }
     for d in &args.disabled {
-        let signal = Signal::parse(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?;
-        config.detect.signal_mut(signal).enabled = false;
+        config.detect.signal_mut_named(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?.enabled = false;
     }
     if let Some(b) = args.baseline {
         config.detect.baseline_seconds = b;
@@ -165,7 +162,7 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
             bail!("--monitoring-terms {}: no such folder", dir.display());
         }
         config.monitoring =
-            disrupt_link::monitoring::MonitoringCues::with_extra_dir(dir).map_err(|e| anyhow::anyhow!("--monitoring-terms: {e}"))?;
+            disrupt_provenance::monitoring::MonitoringCues::with_extra_dir(dir).map_err(|e| anyhow::anyhow!("--monitoring-terms: {e}"))?;
     }
     if let Some(dir) = &args.funnel_cues {
         if !dir.is_dir() {
@@ -293,7 +290,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
     }
     let write_started = Instant::now();
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let written = write_scan_outputs(&args.out, &result, &generated_at)?;
+    let written = write_scan_outputs(&args.out, &disrupt_pipeline::Findings::new(&result), &generated_at)?;
     observer.stage(&StageTiming { stage: "output", seconds: write_started.elapsed().as_secs_f64() });
     let Observer { rejects, bar, .. } = observer;
     rejects.commit()?;
@@ -321,25 +318,24 @@ pub fn run(args: ScanArgs) -> Result<()> {
 }
 
 /// A scam network's funnel in one line of the summary.
-fn funnel_line(f: &serde_json::Value) -> String {
-    let pct = |k: &str| format!("{:.0}%", f[k].as_f64().unwrap_or(0.0) * 100.0);
+fn funnel_line(f: &disrupt_model::Funnel) -> String {
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let mut parts = vec![
-        format!("funnel: {} conversations, {} targets", f["conversations"], f["targets"]),
-        format!("reached zing {}, sting {}", pct("reached_zing"), pct("reached_sting")),
+        format!("funnel: {} conversations, {} targets", f.conversations, f.targets),
+        format!("reached zing {}, sting {}", pct(f.reached_zing), pct(f.reached_sting)),
     ];
-    if let Some(s) = f["median_seconds_to_first_payment_request"].as_f64() {
+    if let Some(s) = f.median_seconds_to_first_payment_request {
         parts.push(format!("first payment request {:.1} h after first contact (median)", s / 3600.0));
     }
-    let steps: Vec<String> = f["amounts_by_step"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| format!("{:.0} {}", s["median_value"].as_f64().unwrap_or(0.0), s["currency"].as_str().unwrap_or("")).trim().to_string())
+    let steps: Vec<String> = f
+        .amounts_by_step
+        .iter()
+        .map(|s| format!("{:.0} {}", s.median_value, s.currency.as_deref().unwrap_or("")).trim().to_string())
         .collect();
     if !steps.is_empty() {
         parts.push(format!("asks {}", steps.join(" -> ")));
     }
-    parts.push(format!("up to {} conversations at once per account", f["max_concurrent_conversations"]));
+    parts.push(format!("up to {} conversations at once per account", f.max_concurrent_conversations));
     parts.join(" | ")
 }
 

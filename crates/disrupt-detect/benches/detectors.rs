@@ -2,8 +2,8 @@
 //! bursts over an organic background. `cargo bench -p disrupt-detect`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use disrupt_detect::minhash::{band_keys, signature};
 use disrupt_detect::{detect, DetectConfig, DetectInput, PostFeatures};
+use disrupt_normalize::minhash::{band_keys, signature};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -184,7 +184,7 @@ fn partitions_for(policy: &SpillPolicy, events_so_far: usize, posts_so_far: usiz
 
 impl DetectInputBuilder {
     pub fn new(config: &DetectConfig, policy: SpillPolicy) -> Self {
-        let events = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).map(|s| (s, EventLog::default())).collect();
+        let events = config.enabled_behavioural().iter().map(|s| (s.signal(), EventLog::default())).collect();
         let mut input = DetectInput {
             tokens: TokenColumn::new(policy.temp_dir.clone()),
             sketches: FixedColumn::new(policy.temp_dir.clone()),

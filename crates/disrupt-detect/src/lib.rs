@@ -14,7 +14,7 @@
 
 pub mod compat;
 pub mod features;
-pub mod minhash;
+pub use disrupt_normalize::minhash;
 pub mod pairs;
 pub mod score;
 pub mod signals;
@@ -24,4 +24,4 @@ pub mod window;
 
 pub use features::{DetectInput, DetectInputBuilder, PostFeatures, SpillPolicy};
 pub use score::{detect, detect_consuming_events, detect_with_layout, Detection, Layout, PairEvidence, SignalReport};
-pub use signals::{DetectConfig, Signal, SignalConfig};
+pub use signals::{DetectConfig, Signal, SignalConfig, SignalSpec, REGISTRY};

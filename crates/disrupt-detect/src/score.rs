@@ -26,94 +26,15 @@
 use crate::features::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
 use crate::signals::near_duplicate::{LocalTexts, SimilarText};
-use crate::signals::{DetectConfig, Signal};
+use crate::signals::{Chance, Confirmation, DetectConfig, NullModel, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
 use crate::spill::{PairPart, PairSpill, PartFile};
 use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
+pub use disrupt_evidence::{Detection, PairEvidence, SignalReport};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU32};
-
-/// Evidence for one account pair on one signal (or on all signals fused).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PairEvidence {
-    /// Account indices, `a < b`.
-    pub a: u32,
-    pub b: u32,
-    /// Co-actions: the smaller of the two accounts' numbers of matched posts.
-    pub co_actions: u32,
-    /// Expected co-actions under the null (for the direction that decided `p_value`).
-    pub expected: f64,
-    pub p_value: f64,
-    /// p-value under the rarity null (a random account using the same key near that time
-    /// and landing within W), for the direction that decided it.
-    pub rarity_p_value: f64,
-    /// Co-actions weighted by rarity.
-    pub weight: f64,
-    pub first_seen: i64,
-    pub last_seen: i64,
-    /// Matched post pairs (post of `a`, post of `b`).
-    pub matches: Vec<(u32, u32)>,
-    pub significant: bool,
-}
-
-impl PairEvidence {
-    /// Evidence of a link that is not a statistical test (outputs of one model batch, one
-    /// payment account): significant with p = 0, nothing expected by chance. Co-actions,
-    /// weight, times and matches are filled in by the caller.
-    pub fn deterministic(a: u32, b: u32) -> Self {
-        PairEvidence {
-            a,
-            b,
-            co_actions: 0,
-            expected: 0.0,
-            p_value: 0.0,
-            rarity_p_value: 0.0,
-            weight: 0.0,
-            first_seen: i64::MAX,
-            last_seen: i64::MIN,
-            matches: Vec::new(),
-            significant: true,
-        }
-    }
-}
-
-/// What one signal (or the fusion) found.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SignalReport {
-    pub events: usize,
-    pub shared_keys: u64,
-    pub crowd_events: u64,
-    /// Account pairs with at least one co-action (the hypotheses examined).
-    pub pairs_examined: usize,
-    /// p-value threshold of the synchrony test (Bonferroni over pairs examined, or
-    /// Benjamini-Hochberg with `fdr`).
-    pub threshold: f64,
-    /// Accounts with at least one event in this signal.
-    pub active_accounts: usize,
-    /// Threshold of the rarity test (Bonferroni over every pair of active accounts).
-    pub rarity_threshold: f64,
-    /// Tested pairs (at least `min_co_actions`), significant or not.
-    pub pairs: Vec<PairEvidence>,
-}
-
-/// Detection output: per signal, and fused across signals.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Detection {
-    pub signals: Vec<(Signal, SignalReport)>,
-    pub fused: SignalReport,
-    /// Per post, the fused rarity-null chance that one given other account copied it
-    /// within W by chance (0 for posts without a copied key); used to attach accounts to
-    /// networks as a group.
-    pub post_chance: Vec<f64>,
-}
-
-impl Detection {
-    pub fn signal(&self, s: Signal) -> Option<&SignalReport> {
-        self.signals.iter().find(|(x, _)| *x == s).map(|(_, r)| r)
-    }
-}
 
 /// A post pair that had the chance to co-act, with the chance `W/H` it would land in the window.
 #[derive(Clone, Copy)]
@@ -125,6 +46,8 @@ struct Opportunity {
 
 struct SignalRun<'a> {
     signal: Signal,
+    /// How its co-actions are tested.
+    null: NullModel,
     /// Key partitions of the operator state.
     partitions: Partitions<'a>,
     windows: Windows,
@@ -138,10 +61,11 @@ struct SignalRun<'a> {
     active_accounts: usize,
 }
 
-/// Whether a signal is copying (identical or near-identical text, identical links) and so
-/// has a rarity null; hashtags, reposts and replies are how communities talk and have none.
-fn has_rarity(signal: Signal) -> bool {
-    matches!(signal, Signal::CoPost | Signal::NearDuplicate | Signal::CoLink)
+/// The null model a signal declares (see [`crate::signals::NullModel`]). Copying (identical
+/// or near-identical text, identical links) has a rarity null; hashtags, reposts and
+/// replies are how communities talk and have none.
+fn null_model(config: &DetectConfig, signal: Signal) -> NullModel {
+    config.spec(signal).map_or(NullModel { rarity: false, chance: Chance::Uniform, confirmation: Confirmation::SameKey }, |s| s.null)
 }
 
 /// How the keyed state is laid out; results are the same for every layout.
@@ -255,17 +179,18 @@ fn run_matches<'a>(
     let seen: Vec<AtomicBool> = (0..input.account_count).map(|_| AtomicBool::new(false)).collect();
     // Rarity null: the chance that one given other account acted on the post's key within
     // +-H (the key's local popularity among active accounts) and landed within W.
-    let rarity = has_rarity(signal);
+    let null = null_model(config, signal);
+    let rarity = null.rarity;
     let popularity: Vec<AtomicU32> = if rarity { (0..input.len()).map(|_| AtomicU32::new(0)).collect() } else { Vec::new() };
     let mut written = Ok(());
     partitions.each(|state| {
         let threshold = config.near_duplicate_threshold;
-        let (m, s) = match signal {
-            Signal::NearDuplicate => match partition_texts(input, state, |_| true) {
+        let (m, s) = match null.confirmation {
+            Confirmation::SimilarText => match partition_texts(input, state, |_| true) {
                 Some(local) => state.matches(&windows, &SimilarText { texts: &local, threshold }),
                 None => state.matches(&windows, &SimilarText { texts: input, threshold }),
             },
-            _ => state.matches(&windows, &ExactKey),
+            Confirmation::SameKey => state.matches(&windows, &ExactKey),
         };
         match spill.as_mut() {
             Some((pairs, number)) if written.is_ok() => written = pairs.write(*number, m.as_slice(), |p| input.account(p)),
@@ -285,13 +210,13 @@ fn run_matches<'a>(
     let seen: Vec<bool> = seen.into_iter().map(AtomicBool::into_inner).collect();
     let popularity: Vec<u32> = popularity.into_iter().map(AtomicU32::into_inner).collect();
     let active_accounts = seen.iter().filter(|x| **x).count();
-    let ratio = chance_ratio(signal, &windows, &stats);
+    let ratio = chance_ratio(null, &windows, &stats);
     let denominator = active_accounts.saturating_sub(1).max(1) as f64;
     // Using the same hashtag, or reposting or replying to the same post, is how communities
     // and fans talk: for those only the synchrony test counts, so they carry no rarity
     // chance. Identical or near-identical text and identical links are copying.
     let chance = PostChance { popularity, denominator, ratio };
-    Ok(SignalRun { signal, partitions, windows, matches, stats, events, chance, seen, active_accounts })
+    Ok(SignalRun { signal, null, partitions, windows, matches, stats, events, chance, seen, active_accounts })
 }
 
 /// Runs every enabled signal over the input and tests every account pair.
@@ -319,7 +244,7 @@ fn detect_inner(
     layout: Layout,
     mut owned: Vec<(Signal, Vec<KeyedEvent>)>,
 ) -> io::Result<Detection> {
-    let enabled: Vec<Signal> = Signal::ALL.into_iter().filter(|s| config.signal(*s).enabled).collect();
+    let enabled: Vec<Signal> = config.enabled_behavioural().iter().map(|s| s.signal()).collect();
     // One signal at a time (each is parallel inside), so only one signal's state is being
     // built and scanned at any moment.
     let mut pair_spill = match input.pair_spill() {
@@ -372,16 +297,17 @@ fn detect_inner(
     // chance ratio is one number, so it is not stored per pair).
     let mut ratios = Vec::with_capacity(runs.len());
     for (number, run) in runs.iter_mut().enumerate() {
-        let signal = run.signal;
         let windows = run.windows;
         let found = run.partitions.each(|state| {
             let threshold = config.near_duplicate_threshold;
-            match signal {
-                Signal::NearDuplicate => match partition_texts(input, state, |a| is_candidate.get(a as usize).copied().unwrap_or(false)) {
-                    Some(local) => state.opportunities(&windows, &SimilarText { texts: &local, threshold }, &candidates, &is_candidate),
-                    None => state.opportunities(&windows, &SimilarText { texts: input, threshold }, &candidates, &is_candidate),
-                },
-                _ => state.opportunities(&windows, &ExactKey, &candidates, &is_candidate),
+            match run.null.confirmation {
+                Confirmation::SimilarText => {
+                    match partition_texts(input, state, |a| is_candidate.get(a as usize).copied().unwrap_or(false)) {
+                        Some(local) => state.opportunities(&windows, &SimilarText { texts: &local, threshold }, &candidates, &is_candidate),
+                        None => state.opportunities(&windows, &SimilarText { texts: input, threshold }, &candidates, &is_candidate),
+                    }
+                }
+                Confirmation::SameKey => state.opportunities(&windows, &ExactKey, &candidates, &is_candidate),
             }
         })?;
         match &mut scoring {
@@ -394,7 +320,7 @@ fn detect_inner(
         }
         // The keyed state is no longer needed: free it before scoring.
         run.partitions = Partitions::Held(Vec::new());
-        ratios.push(chance_ratio(run.signal, &run.windows, &run.stats));
+        ratios.push(chance_ratio(run.null, &run.windows, &run.stats));
     }
 
     let account_count = input.account_count.max(2);
@@ -428,12 +354,8 @@ fn detect_inner(
     };
     while let Some((matches, opportunities)) = parts.next_part(runs.len())? {
         // Post pairs matched by a signal that has a rarity null (sorted, for the fusion's test).
-        let mut copied: Vec<(u32, u32)> = runs
-            .iter()
-            .zip(&matches)
-            .filter(|(r, _)| has_rarity(r.signal))
-            .flat_map(|(_, m)| m.as_slice().iter().map(|p| (p.a, p.b)))
-            .collect();
+        let mut copied: Vec<(u32, u32)> =
+            runs.iter().zip(&matches).filter(|(r, _)| r.null.rarity).flat_map(|(_, m)| m.as_slice().iter().map(|p| (p.a, p.b))).collect();
         copied.par_sort_unstable();
         copied.dedup();
         for (number, run) in runs.iter().enumerate() {
@@ -475,11 +397,11 @@ fn detect_inner(
 /// A) lands within W: W/H under the jitter null. Reactions to a post (reposts, replies)
 /// bunch up in the minutes after it whoever makes them, so for those signals the chance is
 /// at least the data's own share of near reaction pairs that fall within W.
-fn chance_ratio(signal: Signal, windows: &Windows, stats: &PassStats) -> f64 {
+fn chance_ratio(null: NullModel, windows: &Windows, stats: &PassStats) -> f64 {
     let uniform = windows.window_ms as f64 / windows.baseline_ms as f64;
-    match signal {
-        Signal::CoRepost | Signal::CoReply => uniform.max(stats.burstiness()),
-        _ => uniform,
+    match null.chance {
+        Chance::Bursty => uniform.max(stats.burstiness()),
+        Chance::Uniform => uniform,
     }
 }
 

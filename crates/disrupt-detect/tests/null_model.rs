@@ -32,7 +32,7 @@ fn a_hashtag_500_organic_accounts_use_in_a_day_yields_no_edge() {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let input = DetectInput::from_posts(organic_day(&mut rng), 500, &DetectConfig::default());
         let detection = detect(&input, &DetectConfig::default()).unwrap();
-        let report = detection.signal(Signal::CoHashtag).unwrap();
+        let report = detection.signal(Signal::CO_HASHTAG).unwrap();
         assert!(report.pairs_examined > 50, "the tag does co-occur by chance ({} pairs)", report.pairs_examined);
         let significant: Vec<_> = report.pairs.iter().filter(|p| p.significant).collect();
         assert!(significant.is_empty(), "seed {seed}: {significant:?}");
@@ -53,7 +53,7 @@ fn five_accounts_sharing_a_rare_hashtag_within_60s_on_3_occasions_are_linked() {
     }
     let input = DetectInput::from_posts(posts, 505, &DetectConfig::default());
     let detection = detect(&input, &DetectConfig::default()).unwrap();
-    let report = detection.signal(Signal::CoHashtag).unwrap();
+    let report = detection.signal(Signal::CO_HASHTAG).unwrap();
     let significant: Vec<(u32, u32)> = report.pairs.iter().filter(|p| p.significant).map(|p| (p.a, p.b)).collect();
     let expected: Vec<(u32, u32)> = (500..505).flat_map(|a| (a + 1..505).map(move |b| (a, b))).collect();
     assert_eq!(significant, expected);
@@ -77,5 +77,5 @@ fn one_burst_is_not_enough_however_large() {
         .collect();
     let detection = detect(&DetectInput::from_posts(posts, 100, &DetectConfig::default()), &DetectConfig::default()).unwrap();
     assert!(detection.fused.pairs.iter().all(|p| !p.significant));
-    assert_eq!(detection.signal(Signal::CoPost).unwrap().pairs_examined, 4950);
+    assert_eq!(detection.signal(Signal::CO_POST).unwrap().pairs_examined, 4950);
 }

@@ -11,6 +11,7 @@
 pub mod provenance;
 pub mod stages;
 
+use disrupt_model::Network;
 use disrupt_records::{record_from_json, Label, LabelType, Record, TimeZoneSetting};
 use serde::Serialize;
 use serde_json::Value;
@@ -94,26 +95,12 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-/// Scores the networks of a `networks.json` document against labels.
-pub fn evaluate(labels: &[Label], networks: &Value, min_score: f64) -> EvalReport {
+/// Scores a scan's networks (its `networks.json`) against labels.
+pub fn evaluate(labels: &[Label], networks: &[Network], min_score: f64) -> EvalReport {
     let truth: HashMap<&str, &Label> = labels.iter().map(|l| (l.account.as_str(), l)).collect();
-    let types: HashMap<String, String> = networks["networks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|n| (n["id"].as_str().unwrap_or("").to_string(), n["type"].as_str().unwrap_or("unknown").to_string()))
-        .collect();
-    let nets: Vec<(String, BTreeSet<String>)> = networks["networks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|n| n["score"].as_f64().unwrap_or(0.0) >= min_score)
-        .map(|n| {
-            let id = n["id"].as_str().unwrap_or("").to_string();
-            let members = n["accounts"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
-            (id, members)
-        })
-        .collect();
+    let types: HashMap<String, String> = networks.iter().map(|n| (n.id.clone(), n.network_type.as_str().to_string())).collect();
+    let nets: Vec<(String, BTreeSet<String>)> =
+        networks.iter().filter(|n| n.score >= min_score).map(|n| (n.id.clone(), n.accounts.iter().cloned().collect())).collect();
     let flagged: BTreeSet<&str> = nets.iter().flat_map(|(_, m)| m.iter().map(String::as_str)).collect();
     let is_operation = |l: &Label| l.label_type != LabelType::Organic && l.operation != "organic";
     let operation_accounts = labels.iter().filter(|l| is_operation(l)).count();
@@ -276,7 +263,19 @@ pub fn render(report: &EvalReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    /// A network with these members and nothing else.
+    pub(crate) fn network(id: &str, score: f64, accounts: &[&str]) -> Network {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "type": "influence", "score": score, "accounts": accounts,
+            "operator_accounts": accounts.iter().filter(|a| a.starts_with("ai:")).collect::<Vec<_>>(), "platforms": ["x"],
+            "signals": {}, "evidence": [], "explanation": "", "edges": 0, "posts": 0, "languages": {},
+            "features": {"evidence_strength": 0.0, "density": 0.0, "signals_present": 0, "traits_strength": 0.0,
+                "traits": {"created_known": 0, "created_in_burst": 0, "burst_span_days": 0.0, "lookalike_handles": 0,
+                    "lookalike_examples": [], "ratio_known": 0, "median_follower_ratio": null, "low_follower_ratio": 0}}
+        }))
+        .expect("a network")
+    }
 
     #[test]
     fn scores_a_small_case() {
@@ -288,7 +287,7 @@ mod tests {
 {"kind":"post","id":"1"}"#,
         )
         .unwrap();
-        let nets = json!({"networks": [{"id": "n-1", "score": 0.9, "accounts": ["a", "b", "c"]}]});
+        let nets = vec![network("n-1", 0.9, &["a", "b", "c"])];
         let r = evaluate(&labels, &nets, 0.0);
         assert_eq!((r.true_positives, r.false_positives, r.false_negatives), (2, 1, 0));
         assert!((r.f1 - 0.8).abs() < 1e-12);

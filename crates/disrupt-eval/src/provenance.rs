@@ -2,8 +2,9 @@
 //! (precision, recall, and recall per disguise), and whether each operation's AI-provider
 //! accounts are listed as its network's `operator_accounts`.
 
-use serde::Serialize;
-use serde_json::Value;
+use disrupt_model::{Network, ProvenanceLink};
+use disrupt_records::Label;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -30,7 +31,22 @@ pub struct ProvenanceReport {
     pub organic_ai_flagged: usize,
 }
 
-fn lines(text: &str) -> Result<Vec<Value>, String> {
+/// One true link of the simulator's `provenance_truth.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthLink {
+    /// The post.
+    pub post: String,
+    /// The generation whose output it is.
+    pub generation: String,
+    /// The output's position.
+    pub output: u64,
+    /// How the post disguises the output.
+    #[serde(default)]
+    pub perturbation: Option<String>,
+}
+
+/// Reads `provenance_truth.jsonl`.
+pub fn read_truth_links(text: &str) -> Result<Vec<TruthLink>, String> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -46,57 +62,47 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-/// `truth`: lines `{"post","generation","output","perturbation"}`; `found`: a scan's
-/// `provenance.jsonl`; `labels`: the label lines (with `role` for operators); `networks`:
-/// the scan's `networks.json`.
-pub fn evaluate_provenance(truth: &str, found: &str, labels: &str, networks: &Value) -> Result<ProvenanceReport, String> {
-    let truth = lines(truth)?;
-    let found = lines(found)?;
-    let key = |v: &Value| (v["generation"].as_str().unwrap_or("").to_string(), v["output"].as_u64().unwrap_or(u64::MAX));
-    let true_of: HashMap<&str, (String, u64)> = truth.iter().filter_map(|v| Some((v["post"].as_str()?, key(v)))).collect();
-    let found_of: HashMap<&str, (String, u64)> = found.iter().filter_map(|v| Some((v["post"].as_str()?, key(v)))).collect();
+/// `truth`: the true links; `found`: a scan's `provenance.jsonl`; `labels`: the labels
+/// (with `role` for operators); `networks`: the scan's networks.
+pub fn evaluate_provenance(truth: &[TruthLink], found: &[ProvenanceLink], labels: &[Label], networks: &[Network]) -> ProvenanceReport {
+    let true_of: HashMap<&str, (&str, u64)> = truth.iter().map(|v| (v.post.as_str(), (v.generation.as_str(), v.output))).collect();
+    let found_of: HashMap<&str, (&str, u64)> =
+        found.iter().filter_map(|v| Some((v.post.as_deref()?, (v.generation.as_str(), u64::from(v.output))))).collect();
     let correct = found_of.iter().filter(|(post, k)| true_of.get(*post) == Some(*k)).count();
     let mut by: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for v in &truth {
-        let e = by.entry(v["perturbation"].as_str().unwrap_or("unspecified").to_string()).or_default();
+    for v in truth {
+        let e = by.entry(v.perturbation.clone().unwrap_or_else(|| "unspecified".into())).or_default();
         e.0 += 1;
-        if let Some(post) = v["post"].as_str() {
-            if found_of.get(post) == Some(&key(v)) {
-                e.1 += 1;
-            }
+        if found_of.get(v.post.as_str()) == Some(&(v.generation.as_str(), v.output)) {
+            e.1 += 1;
         }
     }
     // Operators: in a network's operator_accounts, together with their operation's members.
-    let labels = lines(labels)?;
-    let operation_of: HashMap<&str, &str> =
-        labels.iter().filter_map(|l| Some((l["account"].as_str()?, l["operation"].as_str().unwrap_or("organic")))).collect();
+    let operation_of: HashMap<&str, &str> = labels.iter().map(|l| (l.account.as_str(), l.operation.as_str())).collect();
     let mut operators = 0;
     let mut listed = 0;
     let mut organic_ai_flagged = 0;
-    let nets = networks["networks"].as_array().cloned().unwrap_or_default();
-    for l in &labels {
-        let Some(account) = l["account"].as_str() else { continue };
+    for l in labels {
+        let account = l.account.as_str();
         if !account.starts_with("ai:") {
             continue;
         }
-        let in_network = nets.iter().find(|n| n["accounts"].as_array().is_some_and(|a| a.iter().any(|x| x == account)));
-        if l["role"] == "operator" {
+        let in_network = networks.iter().find(|n| n.accounts.iter().any(|x| x == account));
+        if l.extra("role") == Some("operator") {
             operators += 1;
-            let op = l["operation"].as_str().unwrap_or("");
+            let op = l.operation.as_str();
             if let Some(n) = in_network {
-                let is_operator = n["operator_accounts"].as_array().is_some_and(|a| a.iter().any(|x| x == account));
-                let with_members = n["accounts"].as_array().is_some_and(|a| {
-                    a.iter().any(|x| x.as_str().is_some_and(|m| !m.starts_with("ai:") && operation_of.get(m) == Some(&op)))
-                });
+                let is_operator = n.operator_accounts.iter().any(|x| x == account);
+                let with_members = n.accounts.iter().any(|m| !m.starts_with("ai:") && operation_of.get(m.as_str()) == Some(&op));
                 if is_operator && with_members {
                     listed += 1;
                 }
             }
-        } else if l["operation"] == "organic" && in_network.is_some() {
+        } else if l.operation == "organic" && in_network.is_some() {
             organic_ai_flagged += 1;
         }
     }
-    Ok(ProvenanceReport {
+    ProvenanceReport {
         true_links: true_of.len(),
         found_links: found_of.len(),
         correct,
@@ -109,7 +115,7 @@ pub fn evaluate_provenance(truth: &str, found: &str, labels: &str, networks: &Va
         operators,
         operators_listed: listed,
         organic_ai_flagged,
-    })
+    }
 }
 
 pub fn render(r: &ProvenanceReport) -> String {
@@ -140,8 +146,21 @@ mod tests {
         let labels = r#"{"kind":"label","account":"ai:o","operation":"op","type":"influence","role":"operator"}
 {"kind":"label","account":"x:1","operation":"op","type":"influence"}
 {"kind":"label","account":"ai:u","operation":"organic","type":"organic"}"#;
-        let networks = serde_json::json!({"networks": [{"accounts": ["ai:o", "x:1", "x:2"], "operator_accounts": ["ai:o"]}]});
-        let r = evaluate_provenance(truth, found, labels, &networks).unwrap();
+        let networks = vec![crate::tests::network("n-1", 0.5, &["ai:o", "x:1", "x:2"])];
+        let found: Vec<ProvenanceLink> = found
+            .lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                for (k, x) in [("account", "x:1"), ("operator", "ai:o"), ("role", "copy")] {
+                    v[k] = x.into();
+                }
+                for k in ["similarity", "post_containment", "output_containment", "delay_seconds"] {
+                    v[k] = 1.0.into();
+                }
+                serde_json::from_value(v).unwrap()
+            })
+            .collect();
+        let r = evaluate_provenance(&read_truth_links(truth).unwrap(), &found, &crate::read_labels(labels).unwrap(), &networks);
         assert_eq!((r.correct, r.found_links, r.true_links), (1, 2, 2));
         assert_eq!(r.precision, 0.5);
         assert_eq!(r.by_perturbation[1].perturbation, "truncated");

@@ -2,8 +2,8 @@
 //! a generator wrote (`stages_truth.jsonl`: `{"message", "stage"}` per line), overall, per
 //! true stage (recall) and as a confusion matrix.
 
-use serde::Serialize;
-use serde_json::Value;
+use disrupt_model::MessageStage;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 const STAGES: [&str; 4] = ["ping", "zing", "sting", "other"];
@@ -22,30 +22,34 @@ pub struct StageReport {
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
-fn lines(text: &str) -> impl Iterator<Item = Result<Value, String>> + '_ {
+/// One line of the simulator's `stages_truth.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthStage {
+    /// The message.
+    pub message: String,
+    /// What it does.
+    pub stage: String,
+}
+
+/// Reads `stages_truth.jsonl`.
+pub fn read_truth_stages(text: &str) -> Result<Vec<TruthStage>, String> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+        .collect()
 }
 
-/// Scores `found` (a `stages.jsonl`) against `truth` (a `stages_truth.jsonl`). A message
-/// the scan did not stage counts as wrong.
-pub fn evaluate_stages(truth: &str, found: &str) -> Result<StageReport, String> {
-    let mut staged: HashMap<String, String> = HashMap::new();
-    for v in lines(found) {
-        let v = v.map_err(|e| format!("stages.jsonl {e}"))?;
-        if let (Some(m), Some(s)) = (v["message"].as_str(), v["stage"].as_str()) {
-            staged.insert(m.to_string(), s.to_string());
-        }
-    }
+/// Scores `found` (a scan's `stages.jsonl`) against `truth`. A message the scan did not
+/// stage counts as wrong.
+pub fn evaluate_stages(truth: &[TruthStage], found: &[MessageStage]) -> StageReport {
+    let staged: HashMap<&str, &str> = found.iter().map(|m| (m.message.as_str(), m.stage.as_str())).collect();
     let mut report =
         StageReport { messages: 0, staged: 0, correct: 0, accuracy: 0.0, by_stage: BTreeMap::new(), confusion: BTreeMap::new() };
-    for v in lines(truth) {
-        let v = v.map_err(|e| format!("truth {e}"))?;
-        let (Some(m), Some(true_stage)) = (v["message"].as_str(), v["stage"].as_str()) else { continue };
+    for v in truth {
+        let (m, true_stage) = (v.message.as_str(), v.stage.as_str());
         report.messages += 1;
-        let found_stage = staged.get(m).map(String::as_str).unwrap_or("unstaged");
+        let found_stage = staged.get(m).copied().unwrap_or("unstaged");
         report.staged += (found_stage != "unstaged") as usize;
         let right = found_stage == true_stage;
         report.correct += right as usize;
@@ -55,7 +59,7 @@ pub fn evaluate_stages(truth: &str, found: &str) -> Result<StageReport, String> 
         *report.confusion.entry(true_stage.to_string()).or_default().entry(found_stage.to_string()).or_default() += 1;
     }
     report.accuracy = if report.messages == 0 { 0.0 } else { report.correct as f64 / report.messages as f64 };
-    Ok(report)
+    report
 }
 
 /// The report as a table for a terminal.
@@ -88,8 +92,21 @@ mod tests {
     fn counts_right_wrong_and_unstaged() {
         let truth =
             "{\"message\":\"a\",\"stage\":\"ping\"}\n{\"message\":\"b\",\"stage\":\"sting\"}\n{\"message\":\"c\",\"stage\":\"zing\"}\n";
-        let found = "{\"message\":\"a\",\"stage\":\"ping\"}\n{\"message\":\"b\",\"stage\":\"other\"}\n";
-        let r = evaluate_stages(truth, found).unwrap();
+        let stage = |message: &str, stage| MessageStage {
+            message: message.into(),
+            conversation: "c".into(),
+            account: "x:1".into(),
+            created_at: String::new(),
+            stage,
+            cues: vec![],
+            amounts: vec![],
+            details: vec![],
+            lure_score: 0.0,
+            role: None,
+            role_given: None,
+        };
+        let found = [stage("a", disrupt_model::Stage::Ping), stage("b", disrupt_model::Stage::Other)];
+        let r = evaluate_stages(&read_truth_stages(truth).unwrap(), &found);
         assert_eq!((r.messages, r.staged, r.correct), (3, 2, 1));
         assert!((r.accuracy - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!(r.confusion["sting"]["other"], 1);

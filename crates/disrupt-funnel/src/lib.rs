@@ -11,9 +11,12 @@
 //! *payment or credential lure* (prizes, account verification, urgent links, payment
 //! requests), which is measured on public SMS spam and smishing corpora (BENCHMARKS.md).
 
-pub mod links;
+pub mod evidence;
+pub mod networks;
 pub mod operators;
 pub mod roles;
+pub mod shared_values;
+pub mod signals;
 
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
@@ -22,35 +25,7 @@ use serde::Serialize;
 const DEFAULT_CUES: &str = include_str!("../data/cues.tsv");
 const DEFAULT_PATTERNS: &str = include_str!("../data/patterns.tsv");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stage {
-    Ping,
-    Zing,
-    Sting,
-    Other,
-}
-
-impl Stage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Ping => "ping",
-            Stage::Zing => "zing",
-            Stage::Sting => "sting",
-            Stage::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Stage> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "ping" => Some(Stage::Ping),
-            "zing" => Some(Stage::Zing),
-            "sting" => Some(Stage::Sting),
-            "other" => Some(Stage::Other),
-            _ => None,
-        }
-    }
-}
+pub use disrupt_model::{Amount, Detail, Stage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CueKind {
@@ -72,21 +47,6 @@ struct Cue {
 struct Pattern {
     kind: String,
     regex: Regex,
-}
-
-/// An amount asked or named, with its currency when the text gives or implies one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Amount {
-    pub text: String,
-    pub value: f64,
-    pub currency: Option<String>,
-}
-
-/// An extracted detail (bank account, e-wallet, crypto address, phone, off-platform move).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Detail {
-    pub kind: String,
-    pub value: String,
 }
 
 /// One message staged.

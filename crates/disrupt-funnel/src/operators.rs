@@ -2,12 +2,11 @@
 //! worked on the operator side, their targets (the other participants, never members),
 //! how many conversations reached zing and sting, the median time from first contact to
 //! the first payment request, the amounts asked per step, and how many conversations one
-//! account kept going at once. What links the accounts is [`crate::links`]'s.
+//! account kept going at once. What links the accounts is [`crate::shared_values`]'s.
 
 use crate::roles::Role;
 use crate::{Stage, Staged};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A message as the funnel reads it.
@@ -19,34 +18,7 @@ pub struct FunnelMessage<'a> {
     pub role: Option<Role>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Funnel {
-    pub conversations: usize,
-    pub targets: usize,
-    /// Share of conversations whose first message came from the operator side.
-    pub operator_initiated: f64,
-    /// Share of conversations that reached zing or went on to sting.
-    pub reached_zing: f64,
-    pub reached_sting: f64,
-    /// Share of conversations with an operator-side zing message (emotional manipulation
-    /// itself, not only a payment request).
-    pub manipulated: f64,
-    /// Median seconds from a conversation's first message to its first payment request.
-    pub median_seconds_to_first_payment_request: Option<f64>,
-    /// Amounts asked, in order of request, per conversation step (first request, second, ...):
-    /// the median value of each step and its most common currency.
-    pub amounts_by_step: Vec<StepAmount>,
-    /// Most conversations one operator account had open at once (first to last message).
-    pub max_concurrent_conversations: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StepAmount {
-    pub step: usize,
-    pub median_value: f64,
-    pub currency: Option<String>,
-    pub requests: usize,
-}
+pub use disrupt_model::{Funnel, StepAmount};
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
@@ -166,21 +138,19 @@ pub fn network_funnel<S: std::borrow::Borrow<Staged>>(
     Some((targets.iter().map(|s| s.to_string()).collect(), funnel))
 }
 
-impl Funnel {
-    /// Whether the conversations look like a scam funnel rather than a business taking
-    /// orders: the operator side works on feelings (zing in a fifth of conversations or
-    /// more), or it opens the conversations itself and goes on to ask for money, or its
-    /// requests escalate (a second, larger request in a fifth of conversations or more: a
-    /// shop asks once per order).
-    pub fn looks_like_scam(&self) -> bool {
-        let escalates = match (self.amounts_by_step.first(), self.amounts_by_step.get(1)) {
-            (Some(first), Some(second)) => {
-                second.requests as f64 >= 0.2 * self.conversations as f64 && second.median_value > first.median_value
-            }
-            _ => false,
-        };
-        self.manipulated >= 0.2 || (self.operator_initiated >= 0.5 && self.reached_sting >= 0.2) || escalates
-    }
+/// Whether the conversations look like a scam funnel rather than a business taking
+/// orders: the operator side works on feelings (zing in a fifth of conversations or
+/// more), or it opens the conversations itself and goes on to ask for money, or its
+/// requests escalate (a second, larger request in a fifth of conversations or more: a
+/// shop asks once per order).
+pub fn looks_like_scam(funnel: &Funnel) -> bool {
+    let escalates = match (funnel.amounts_by_step.first(), funnel.amounts_by_step.get(1)) {
+        (Some(first), Some(second)) => {
+            second.requests as f64 >= 0.2 * funnel.conversations as f64 && second.median_value > first.median_value
+        }
+        _ => false,
+    };
+    funnel.manipulated >= 0.2 || (funnel.operator_initiated >= 0.5 && funnel.reached_sting >= 0.2) || escalates
 }
 
 #[cfg(test)]
@@ -214,7 +184,7 @@ mod tests {
         assert_eq!(f.amounts_by_step[0].requests, 2);
         assert_eq!(f.amounts_by_step[0].currency.as_deref(), Some("IDR"));
         assert_eq!(f.median_seconds_to_first_payment_request, Some(8999.99));
-        assert!(f.looks_like_scam());
+        assert!(looks_like_scam(&f));
         assert!(network_funnel(&BTreeSet::from(["v1"]), &messages[..0], &staged[..0]).is_none());
     }
 
@@ -239,7 +209,7 @@ mod tests {
         let (_, f) = network_funnel(&BTreeSet::from(["mentor"]), &messages, &staged).unwrap();
         assert_eq!((f.operator_initiated, f.manipulated), (0.0, 0.0));
         assert_eq!(f.amounts_by_step.len(), 2);
-        assert!(f.looks_like_scam());
+        assert!(looks_like_scam(&f));
     }
 
     #[test]
@@ -261,6 +231,6 @@ mod tests {
             rows.iter().map(|r| FunnelMessage { conversation: r.0, account: &r.1, time_ms: r.2, role: r.3 }).collect();
         let (_, f) = network_funnel(&BTreeSet::from(["shop"]), &messages, &staged).unwrap();
         assert_eq!((f.operator_initiated, f.manipulated, f.reached_sting), (0.0, 0.0, 1.0));
-        assert!(!f.looks_like_scam());
+        assert!(!looks_like_scam(&f));
     }
 }

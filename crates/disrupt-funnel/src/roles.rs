@@ -10,14 +10,8 @@
 
 use crate::{Stage, Staged};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Operator,
-    Target,
-}
+pub use disrupt_model::Role;
 
 /// A message as role inference reads it.
 pub struct RoleInput<'a> {

@@ -41,14 +41,9 @@ impl Default for IngestOptions {
     }
 }
 
-/// A record that broke the contract: where it was, why, and (an excerpt of) what it said.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reject {
-    pub file: String,
-    pub line: u64,
-    pub error: String,
-    pub record: String,
-}
+/// A record that broke the contract: where it was, why, and (an excerpt of) what it said
+/// (a line of `rejects.jsonl`).
+pub use disrupt_model::Reject;
 
 /// What a reader hands to its sink, in input order: each record (as [`Prepare`] made it),
 /// or each rejection.

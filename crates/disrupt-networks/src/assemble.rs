@@ -2,45 +2,27 @@
 //! `networks.json` says about each.
 
 use crate::attach::{attach, Attachment};
-use crate::explain::{explain, format_duration, SignalSummary};
+use crate::explain::explain;
 use crate::leiden::{leiden, Graph, LeidenConfig};
-use crate::post_store::PostStore;
-use crate::traits::{actor_traits, ActorTraits};
-use disrupt_detect::{DetectConfig, Detection, PairEvidence, Signal};
+use crate::traits::{actor_traits, traits_strength};
+use disrupt_detect::DetectConfig;
+use disrupt_evidence::{
+    format_duration, network_id, AccountInfo, Detection, EvidenceKind, NetworkNote, PairEvidence, PostInfo, PostStore, SharedItems, Signal,
+    SignalDescription, SignalReport, SignalSummary,
+};
+use disrupt_model::{Evidence, Example, Network, NetworkFeatures, NetworkType};
 use disrupt_records::format_rfc3339;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// What networks need to know of an account.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AccountInfo {
-    pub id: String,
-    pub platform: String,
-    pub handle: Option<String>,
-    pub created_at: Option<i64>,
-    pub followers: Option<u64>,
-    pub following: Option<u64>,
-}
-
-/// What networks need to know of a post (raw text for evidence, matching keys for naming
-/// what was shared).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PostInfo {
-    pub id: String,
-    pub account: u32,
-    pub time: i64,
-    pub text: String,
-    pub urls: Vec<String>,
-    pub hashtags: Vec<String>,
-    pub repost_of: Option<String>,
-    pub reply_to: Option<String>,
-    /// Language as given by the record, or detected for posts of flagged accounts.
-    pub lang: Option<String>,
-}
-
+/// What the network stage reads besides the evidence.
 pub struct NetworkInputs<'a> {
+    /// The account table, by account number.
     pub accounts: &'a [AccountInfo],
+    /// How each signal is described (every signal the evidence may hold).
+    pub descriptions: &'a [SignalDescription],
+    /// The records evidence cites.
     pub posts: &'a PostStore,
     /// Sentences about groups of accounts (e.g. a model batch's fan-out) that go into the
     /// explanation of the network holding two or more of them.
@@ -48,13 +30,6 @@ pub struct NetworkInputs<'a> {
     /// The values records share under link signals that a post's fields do not carry (a
     /// scam script, a payment number, a contact), by record.
     pub shared_values: &'a HashMap<u32, Vec<(Signal, String)>>,
-}
-
-/// A sentence about some accounts, for the explanation of their network.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NetworkNote {
-    pub accounts: Vec<u32>,
-    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,79 +45,6 @@ pub struct NetworkConfig {
 impl Default for NetworkConfig {
     fn default() -> Self {
         Self { leiden_resolution: 1.0, leiden_seed: 42, max_examples: 5, max_records: 2000 }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Example {
-    pub record: String,
-    pub account: String,
-    pub created_at: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EvidenceItem {
-    pub signal: &'static str,
-    pub accounts: Vec<String>,
-    pub records: Vec<String>,
-    /// Records behind this signal in the network (the list above may be cut at `max_records`).
-    pub record_count: usize,
-    pub detail: String,
-    pub examples: Vec<Example>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NetworkFeatures {
-    /// Median over members of the strongest -log10 p-value among their edges.
-    pub evidence_strength: f64,
-    /// Share of member pairs joined by a significant edge.
-    pub density: f64,
-    pub signals_present: usize,
-    pub traits: ActorTraits,
-    pub traits_strength: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Network {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub network_type: &'static str,
-    pub score: f64,
-    pub accounts: Vec<String>,
-    /// The members that are AI-provider accounts (platform `ai`).
-    pub operator_accounts: Vec<String>,
-    pub platforms: Vec<String>,
-    pub signals: BTreeMap<&'static str, usize>,
-    pub evidence: Vec<EvidenceItem>,
-    pub explanation: String,
-    pub features: NetworkFeatures,
-    /// Account pairs joined by significant evidence inside the network.
-    pub edges: usize,
-    /// Accounts that joined by the group test (see [`crate::attach`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub attachments: Vec<AttachmentInfo>,
-    /// Accounts the network worked on (scam targets): never members.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub targets: Vec<String>,
-    /// The funnel a scam network runs (conversations, stages reached, amounts asked).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub funnel: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AttachmentInfo {
-    pub account: String,
-    pub group_p_value: f64,
-    pub matched_posts: u32,
-    /// Members it co-acted with (the pairs behind the attachment in `edges.csv`).
-    pub partners: Vec<String>,
-}
-
-impl Network {
-    /// Account pairs that are evidence only through a group attachment (for `edges.csv`).
-    pub fn attached_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.attachments.iter().flat_map(|a| a.partners.iter().map(move |m| (a.account.as_str(), m.as_str())))
     }
 }
 
@@ -209,7 +111,7 @@ pub fn assemble_networks(
     // Shared infrastructure joins AI-provider accounts to a network other evidence made
     // (an operator's second account on the same device), never making one by itself.
     let infrastructure: Vec<&PairEvidence> =
-        detection.signals.iter().filter(|(s, _)| *s == Signal::SharedInfrastructure).flat_map(|(_, r)| r.pairs.iter()).collect();
+        detection.signals.iter().filter(|(s, _)| *s == Signal::SHARED_INFRASTRUCTURE).flat_map(|(_, r)| r.pairs.iter()).collect();
     if !infrastructure.is_empty() {
         let mut member_of: FxHashMap<u32, usize> = FxHashMap::default();
         for (i, members) in cores.iter().enumerate() {
@@ -346,12 +248,6 @@ fn merge_split_communities(communities: Vec<Vec<u32>>, edges: &FxHashMap<(u32, u
         .collect()
 }
 
-/// Stable network id from the sorted member list.
-pub fn network_id(sorted_members: &[String]) -> String {
-    let joined = sorted_members.join("\n");
-    format!("n-{:08x}", xxhash_rust::xxh3::xxh3_64(joined.as_bytes()) >> 32)
-}
-
 /// The pairs and edges with both ends in one network.
 #[derive(Default)]
 struct NetworkPairs<'a> {
@@ -364,7 +260,7 @@ fn describe(
     members: &[u32],
     attached: &[Attachment],
     pairs: &NetworkPairs<'_>,
-    signal_order: &[(Signal, disrupt_detect::SignalReport)],
+    signal_order: &[(Signal, SignalReport)],
     inputs: &NetworkInputs<'_>,
     detect_config: &DetectConfig,
     config: &NetworkConfig,
@@ -388,7 +284,7 @@ fn describe(
             .signals
             .iter()
             .filter(|(s, p)| {
-                s == signal && (p.significant || fused_significant.contains(&(p.a, p.b)) || *s == Signal::SharedInfrastructure)
+                s == signal && (p.significant || fused_significant.contains(&(p.a, p.b)) || *s == Signal::SHARED_INFRASTRUCTURE)
             })
             .map(|(_, p)| *p)
             .collect();
@@ -397,14 +293,14 @@ fn describe(
         }
         let window_ms = detect_config.windows(*signal).window_ms;
         let (item, summary) = signal_evidence(*signal, &inside, inputs, window_ms, config);
-        signals.insert(signal.as_str(), summary.co_actions);
+        signals.insert(*signal, summary.co_actions);
         evidence.push(item);
         summaries.push(summary);
     }
     // Strongest evidence first.
     let mut order: Vec<usize> = (0..evidence.len()).collect();
     order.sort_by(|&x, &y| summaries[y].co_actions.cmp(&summaries[x].co_actions).then(x.cmp(&y)));
-    let evidence: Vec<EvidenceItem> = order.iter().map(|&i| evidence[i].clone()).collect();
+    let evidence: Vec<Evidence> = order.iter().map(|&i| evidence[i].clone()).collect();
     let summaries: Vec<SignalSummary> = order.iter().map(|&i| summaries[i].clone()).collect();
 
     let member_accounts: Vec<&AccountInfo> = members.iter().map(|&a| &inputs.accounts[a as usize]).collect();
@@ -423,7 +319,7 @@ fn describe(
     let evidence_strength = strengths.get(strengths.len() / 2).copied().unwrap_or(0.0);
     let n = members.len();
     let density = internal_edges as f64 / (n * (n - 1) / 2) as f64;
-    let traits_strength = traits.strength(n);
+    let traits_strength = traits_strength(&traits, n);
     let score = network_score(evidence_strength, density, summaries.len(), traits_strength);
     // The chance comparison only means something for statistical evidence (deterministic
     // links such as a shared model batch or payment account expect nothing by chance).
@@ -432,7 +328,7 @@ fn describe(
         .iter()
         .filter(|p| p.significant && p.expected > 0.0)
         .min_by(|x, y| x.p_value.total_cmp(&y.p_value).then(y.co_actions.cmp(&x.co_actions)).then((x.a, x.b).cmp(&(y.a, y.b))));
-    let mut explanation = explain(n, &summaries, strongest.map(|p| (p.co_actions, p.expected, p.p_value)), &traits);
+    let mut explanation = explain(n, &summaries, inputs.descriptions, strongest.map(|p| (p.co_actions, p.expected, p.p_value)), &traits);
     if !attached.is_empty() {
         let weakest = attached.iter().map(|a| a.p_value).fold(0.0f64, f64::max);
         explanation.push_str(&format!(
@@ -452,7 +348,7 @@ fn describe(
     operator_accounts.sort();
     let attachments = attached
         .iter()
-        .map(|a| AttachmentInfo {
+        .map(|a| disrupt_model::Attachment {
             account: inputs.accounts[a.account as usize].id.clone(),
             group_p_value: a.p_value,
             matched_posts: a.matched_posts,
@@ -465,7 +361,7 @@ fn describe(
         .collect();
     Network {
         id: network_id(&account_ids),
-        network_type: guess_type(&summaries),
+        network_type: guess_type(&summaries, inputs.descriptions),
         score,
         accounts: account_ids,
         operator_accounts,
@@ -478,6 +374,8 @@ fn describe(
         attachments,
         targets: Vec::new(),
         funnel: None,
+        posts: 0,
+        languages: BTreeMap::new(),
     }
 }
 
@@ -493,42 +391,35 @@ pub fn network_score(evidence_strength: f64, density: f64, signals: usize, trait
 
 /// A guess: pushing commercial-looking links to a few sites is spam; copied text,
 /// hashtags, reposts or replies without that is influence.
-fn guess_type(summaries: &[SignalSummary]) -> &'static str {
+fn guess_type(summaries: &[SignalSummary], descriptions: &[SignalDescription]) -> NetworkType {
     let total: usize = summaries.iter().map(|s| s.co_actions).sum();
     if total == 0 {
-        return "unknown";
+        return NetworkType::Unknown;
     }
-    let share = |signals: &[Signal]| {
-        summaries.iter().filter(|s| signals.contains(&s.signal)).map(|s| s.co_actions).sum::<usize>() as f64 / total as f64
+    let kind_of = |s: &SignalSummary| descriptions.iter().find(|d| d.signal == s.signal).map_or(EvidenceKind::Other, |d| d.kind);
+    let share = |kinds: &[EvidenceKind]| {
+        summaries.iter().filter(|s| kinds.contains(&kind_of(s))).map(|s| s.co_actions).sum::<usize>() as f64 / total as f64
     };
-    let text = share(&[Signal::CoPost, Signal::NearDuplicate, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply, Signal::Provenance]);
-    let links = share(&[Signal::CoLink]);
+    let text = share(&[EvidenceKind::CopiedText, EvidenceKind::Message]);
+    let links = share(&[EvidenceKind::Links]);
     // Nearly every copied post carries a link, and the links point to at most three sites.
-    let linked_posts = summaries.iter().find(|s| s.signal == Signal::CoLink).map_or(0, |s| s.posts);
-    let copied_posts =
-        summaries.iter().filter(|s| matches!(s.signal, Signal::CoPost | Signal::NearDuplicate)).map(|s| s.posts).max().unwrap_or(0);
-    let sites: std::collections::BTreeSet<&str> = summaries
-        .iter()
-        .filter(|s| s.signal == Signal::CoLink)
-        .flat_map(|s| s.shared.iter().map(|(url, _)| url.split('/').next().unwrap_or(url)))
-        .collect();
+    let linked_posts = summaries.iter().filter(|s| kind_of(s) == EvidenceKind::Links).map(|s| s.posts).max().unwrap_or(0);
+    let copied_posts = summaries.iter().filter(|s| kind_of(s) == EvidenceKind::CopiedText).map(|s| s.posts).max().unwrap_or(0);
+    let link_items = || summaries.iter().filter(|s| kind_of(s) == EvidenceKind::Links).flat_map(|s| s.shared.iter());
+    let sites: BTreeSet<&str> = link_items().map(|(url, _)| url.split('/').next().unwrap_or(url)).collect();
     // Spam sells: the pushed links look commercial.
     const COMMERCIAL: &[&str] = &[
         "offer", "deal", "promo", "discount", "sale", "shop", "buy", "coupon", "bonus", "casino", "bet", "loan", "invest", "crypto",
         "prize",
     ];
-    let commercial = summaries
-        .iter()
-        .filter(|s| s.signal == Signal::CoLink)
-        .flat_map(|s| s.shared.iter())
-        .any(|(url, _)| COMMERCIAL.iter().any(|w| url.to_ascii_lowercase().contains(w)));
+    let commercial = link_items().any(|(url, _)| COMMERCIAL.iter().any(|w| url.to_ascii_lowercase().contains(w)));
     let link_pushing = linked_posts > 0 && linked_posts * 10 >= copied_posts * 9 && sites.len() <= 3 && commercial;
     if (links >= 0.6 && text < 0.4) || link_pushing {
-        "spam"
+        NetworkType::Spam
     } else if text >= 0.4 {
-        "influence"
+        NetworkType::Influence
     } else {
-        "unknown"
+        NetworkType::Unknown
     }
 }
 
@@ -538,7 +429,7 @@ fn signal_evidence(
     inputs: &NetworkInputs<'_>,
     window_ms: i64,
     config: &NetworkConfig,
-) -> (EvidenceItem, SignalSummary) {
+) -> (Evidence, SignalSummary) {
     let mut post_ids: BTreeSet<u32> = BTreeSet::new();
     let mut accounts: BTreeSet<u32> = BTreeSet::new();
     let mut max_gap = 0i64;
@@ -568,7 +459,8 @@ fn signal_evidence(
         }
         last = *t;
     }
-    let shared = shared_items(signal, &details, inputs.shared_values);
+    let shares = inputs.descriptions.iter().find(|d| d.signal == signal).map_or(SharedItems::Values, |d| d.shares);
+    let shared = shared_items(signal, shares, &details, inputs.shared_values);
     // Examples: the first post of different accounts, earliest occasions first.
     let mut examples = Vec::new();
     let mut used_accounts = BTreeSet::new();
@@ -602,12 +494,13 @@ fn signal_evidence(
         summary.occasions,
         format_duration(max_gap)
     );
-    (EvidenceItem { signal: signal.as_str(), accounts: account_ids, records, record_count, detail, examples }, summary)
+    (Evidence { signal, accounts: account_ids, records, record_count, detail, examples }, summary)
 }
 
-/// The links, hashtags or target posts the network shared, most shared first.
+/// The links, hashtags, target posts or values the network shared, most shared first.
 fn shared_items(
     signal: Signal,
+    shares: SharedItems,
     posts: &BTreeMap<u32, PostInfo>,
     shared_values: &HashMap<u32, Vec<(Signal, String)>>,
 ) -> Vec<(String, usize)> {
@@ -618,18 +511,12 @@ fn shared_items(
                 *counts.entry(value.as_str()).or_default() += 1;
             }
         }
-        match signal {
-            Signal::CoLink => post.urls.iter().for_each(|u| *counts.entry(u.as_str()).or_default() += 1),
-            Signal::CoHashtag => post.hashtags.iter().for_each(|h| *counts.entry(h.as_str()).or_default() += 1),
-            Signal::CoRepost => post.repost_of.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
-            Signal::CoReply => post.reply_to.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
-            Signal::CoPost
-            | Signal::NearDuplicate
-            | Signal::Provenance
-            | Signal::SharedInfrastructure
-            | Signal::SharedScript
-            | Signal::SharedPayment
-            | Signal::SharedContact => {}
+        match shares {
+            SharedItems::Links => post.urls.iter().for_each(|u| *counts.entry(u.as_str()).or_default() += 1),
+            SharedItems::Hashtags => post.hashtags.iter().for_each(|h| *counts.entry(h.as_str()).or_default() += 1),
+            SharedItems::RepostTargets => post.repost_of.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
+            SharedItems::ReplyTargets => post.reply_to.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
+            SharedItems::Values => {}
         }
     }
     let mut items: Vec<(String, usize)> = counts.into_iter().filter(|(_, c)| *c >= 2).map(|(k, c)| (k.to_string(), c)).collect();

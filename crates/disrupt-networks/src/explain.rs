@@ -2,92 +2,13 @@
 //! did, how often, how close in time, how unlikely by chance, and what they look like.
 
 use crate::traits::ActorTraits;
-use disrupt_detect::Signal;
+use disrupt_evidence::{plural, SignalDescription, SignalSummary};
 
-/// What one signal showed inside one network.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignalSummary {
-    pub signal: Signal,
-    pub accounts: usize,
-    pub posts: usize,
-    pub co_actions: usize,
-    pub occasions: usize,
-    pub max_gap_ms: i64,
-    /// Shared items (links, hashtags, targets) with how many of the network's posts carry them.
-    pub shared: Vec<(String, usize)>,
-}
-
-/// `45 s`, `3 min`, `2 h`.
-pub fn format_duration(ms: i64) -> String {
-    let s = (ms as f64 / 1000.0).round() as i64;
-    if s < 120 {
-        format!("{s} s")
-    } else if s < 7200 {
-        format!("{} min", (s as f64 / 60.0).round() as i64)
-    } else {
-        format!("{} h", (s as f64 / 3600.0).round() as i64)
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn listed(items: &[(String, usize)], prefix: &str, max: usize) -> String {
-    let names: Vec<String> = items.iter().take(max).map(|(k, _)| format!("{prefix}{k}")).collect();
-    if names.is_empty() {
-        String::new()
-    } else if items.len() > max {
-        format!(" ({}, ...)", names.join(", "))
-    } else {
-        format!(" ({})", names.join(", "))
-    }
-}
-
-fn phrase(s: &SignalSummary) -> String {
-    let when = format!("within {} of each other on {}", format_duration(s.max_gap_ms), plural(s.occasions, "occasion", "occasions"));
-    match s.signal {
-        Signal::CoPost => format!("posted {} identical texts {when}", s.posts),
-        Signal::NearDuplicate => format!("posted {} near-identical texts {when}", s.posts),
-        Signal::CoLink => format!(
-            "shared the same {}{} in {} posts {when}",
-            plural(s.shared.len().max(1), "link", "links"),
-            listed(&s.shared, "", 2),
-            s.posts
-        ),
-        Signal::CoHashtag => format!(
-            "used the same {}{} in {} posts {when}",
-            plural(s.shared.len().max(1), "hashtag", "hashtags"),
-            listed(&s.shared, "#", 3),
-            s.posts
-        ),
-        Signal::CoRepost => format!("reposted the same {} {when}", plural(s.shared.len().max(1), "post", "posts")),
-        Signal::CoReply => format!("replied to the same {} {when}", plural(s.shared.len().max(1), "post", "posts")),
-        Signal::Provenance => {
-            format!("posted {} outputs of the same AI-model batches", s.posts.saturating_sub(s.co_actions.min(s.posts) / 2).max(1))
-        }
-        Signal::SharedInfrastructure => "used the same AI-provider infrastructure".to_string(),
-        Signal::SharedScript => format!(
-            "sent one script, with variations, in {} messages and ads{}",
-            s.posts,
-            s.shared.first().map(|(text, _)| format!(" (\"{}\")", clip_words(text, 12))).unwrap_or_default()
-        ),
-        Signal::SharedPayment => {
-            format!("asked for payment to the same {}{}", plural(s.shared.len().max(1), "account", "accounts"), listed(&s.shared, "", 2))
-        }
-        Signal::SharedContact => {
-            format!("pointed targets to the same {}{}", plural(s.shared.len().max(1), "contact", "contacts"), listed(&s.shared, "", 3))
-        }
-    }
-}
-
-/// The first `n` words of a text, with an ellipsis when there were more.
-fn clip_words(text: &str, n: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= n {
-        words.join(" ")
-    } else {
-        format!("{} ...", words[..n].join(" "))
+/// What the accounts did under one signal, in the words its owner declared.
+fn phrase(s: &SignalSummary, descriptions: &[SignalDescription]) -> String {
+    match descriptions.iter().find(|d| d.signal == s.signal) {
+        Some(d) => (d.phrase)(s),
+        None => format!("co-acted under {} {}", s.signal, s.when()),
     }
 }
 
@@ -102,7 +23,13 @@ fn format_p(p: f64) -> String {
 }
 
 /// The explanation of a network of `members` accounts.
-pub fn explain(members: usize, summaries: &[SignalSummary], strongest: Option<(u32, f64, f64)>, traits: &ActorTraits) -> String {
+pub fn explain(
+    members: usize,
+    summaries: &[SignalSummary],
+    descriptions: &[SignalDescription],
+    strongest: Option<(u32, f64, f64)>,
+    traits: &ActorTraits,
+) -> String {
     let mut parts = Vec::new();
     for (i, s) in summaries.iter().enumerate() {
         let who = if i == 0 && s.accounts == members {
@@ -114,7 +41,7 @@ pub fn explain(members: usize, summaries: &[SignalSummary], strongest: Option<(u
         } else {
             format!("{} of them", s.accounts)
         };
-        parts.push(format!("{who} {}", phrase(s)));
+        parts.push(format!("{who} {}", phrase(s, descriptions)));
     }
     let mut text = parts.join("; ");
     if text.is_empty() {
@@ -152,12 +79,13 @@ pub fn explain(members: usize, summaries: &[SignalSummary], strongest: Option<(u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use disrupt_evidence::Signal;
 
     #[test]
     fn reads_like_an_analyst_wrote_it() {
         let s = vec![
             SignalSummary {
-                signal: Signal::NearDuplicate,
+                signal: Signal::NEAR_DUPLICATE,
                 accounts: 31,
                 posts: 212,
                 co_actions: 400,
@@ -166,7 +94,7 @@ mod tests {
                 shared: vec![],
             },
             SignalSummary {
-                signal: Signal::CoLink,
+                signal: Signal::CO_LINK,
                 accounts: 12,
                 posts: 40,
                 co_actions: 50,
@@ -175,15 +103,9 @@ mod tests {
                 shared: vec![("ex.com/a".into(), 20)],
             },
         ];
-        let text = explain(31, &s, Some((14, 0.2, 3e-15)), &ActorTraits::default());
+        let descriptions: Vec<SignalDescription> = disrupt_detect::REGISTRY.iter().map(|s| s.description).collect();
+        let text = explain(31, &s, &descriptions, Some((14, 0.2, 3e-15)), &ActorTraits::default());
         assert!(text.starts_with("31 accounts posted 212 near-identical texts within 90 s of each other on 9 occasions; 12 of them shared the same 1 link (ex.com/a)"), "{text}");
         assert!(text.contains("co-acted 14 times where chance predicts 0.20 (p = 3e-15)"), "{text}");
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(format_duration(45_000), "45 s");
-        assert_eq!(format_duration(600_000), "10 min");
-        assert_eq!(format_duration(3 * 3_600_000), "3 h");
     }
 }

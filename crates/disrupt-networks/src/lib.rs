@@ -6,14 +6,10 @@
 pub mod assemble;
 pub mod attach;
 pub mod explain;
-pub mod post_store;
 pub mod traits;
 
 pub mod leiden;
 
-pub use assemble::{
-    assemble_networks, network_id, AccountInfo, AttachmentInfo, EvidenceItem, Example, Network, NetworkConfig, NetworkInputs, NetworkNote,
-    PostInfo,
-};
+pub use assemble::{assemble_networks, network_score, NetworkConfig, NetworkInputs};
+pub use disrupt_evidence::network_id;
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};
-pub use post_store::PostStore;

@@ -1,47 +1,21 @@
 //! Actor traits: what the member accounts themselves look like. They sharpen a score; they
 //! never make a network on their own (many real communities share a creation month).
 
-use crate::assemble::AccountInfo;
-use serde::Serialize;
+use disrupt_evidence::AccountInfo;
+pub use disrupt_model::ActorTraits;
 use std::collections::HashMap;
 
 const DAY_MS: i64 = 86_400_000;
 /// Accounts created within this span of each other count as a creation burst.
 pub const CREATION_BURST_DAYS: i64 = 7;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ActorTraits {
-    /// Members whose creation time is known.
-    pub created_known: usize,
-    /// Most members created within `CREATION_BURST_DAYS` of each other.
-    pub created_in_burst: usize,
-    /// Days spanned by that burst.
-    pub burst_span_days: f64,
-    /// Members whose handle shares a stem with another member's (`anna_k1990`, `anna_k1991`).
-    pub lookalike_handles: usize,
-    /// A few look-alike handles, for the explanation.
-    pub lookalike_examples: Vec<String>,
-    /// Members with follower counts known.
-    pub ratio_known: usize,
-    /// Median followers / following over those members.
-    pub median_follower_ratio: Option<f64>,
-    /// Members following at least 5 times as many accounts as follow them.
-    pub low_follower_ratio: usize,
-}
-
-impl ActorTraits {
-    /// Share of evidence the traits add, 0 to 1: the mean of the three trait fractions
-    /// over members where each is known.
-    pub fn strength(&self, members: usize) -> f64 {
-        let burst = if self.created_known >= 3 && self.created_in_burst >= 3 {
-            self.created_in_burst as f64 / self.created_known as f64
-        } else {
-            0.0
-        };
-        let lookalike = if members > 0 { self.lookalike_handles as f64 / members as f64 } else { 0.0 };
-        let ratio = if self.ratio_known >= 3 { self.low_follower_ratio as f64 / self.ratio_known as f64 } else { 0.0 };
-        (burst + lookalike + ratio) / 3.0
-    }
+/// Share of evidence the traits add, 0 to 1: the mean of the three trait fractions over
+/// members where each is known.
+pub fn traits_strength(t: &ActorTraits, members: usize) -> f64 {
+    let burst = if t.created_known >= 3 && t.created_in_burst >= 3 { t.created_in_burst as f64 / t.created_known as f64 } else { 0.0 };
+    let lookalike = if members > 0 { t.lookalike_handles as f64 / members as f64 } else { 0.0 };
+    let ratio = if t.ratio_known >= 3 { t.low_follower_ratio as f64 / t.ratio_known as f64 } else { 0.0 };
+    (burst + lookalike + ratio) / 3.0
 }
 
 /// The stem of a handle: lower-case letters only, so `Anna_K1990` and `anna.k_77` share `annak`.
@@ -49,6 +23,7 @@ pub fn handle_stem(handle: &str) -> String {
     handle.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect()
 }
 
+/// The traits of a network's members.
 pub fn actor_traits(members: &[&AccountInfo]) -> ActorTraits {
     let mut t = ActorTraits::default();
     let mut created: Vec<i64> = members.iter().filter_map(|a| a.created_at).collect();
@@ -126,9 +101,9 @@ mod tests {
         assert_eq!(t.created_in_burst, 3);
         assert_eq!(t.lookalike_handles, 3);
         assert_eq!(t.low_follower_ratio, 3);
-        assert!(t.strength(4) > 0.7);
+        assert!(traits_strength(&t, 4) > 0.7);
         let organic = [acct("carol", Some(1), None, None), acct("dave", Some(500), None, None)];
         let refs: Vec<&AccountInfo> = organic.iter().collect();
-        assert_eq!(actor_traits(&refs).strength(2), 0.0);
+        assert_eq!(traits_strength(&actor_traits(&refs), 2), 0.0);
     }
 }

@@ -4,6 +4,16 @@
 const SAMPLE_BYTES: usize = 200;
 
 /// BCP 47 primary tag of the text's language, or `None` when the detector is unsure (or
+/// The language of a post: the one it gives, else the one its text is detected in.
+/// Reposts carry the original's text and say nothing new, so they have none of their own.
+pub fn post_language(given: Option<&str>, is_repost: bool, text: &str) -> Option<String> {
+    match given {
+        Some(l) => Some(l.to_string()),
+        None if !is_repost && !text.is_empty() => detect_language(text),
+        None => None,
+    }
+}
+
 /// the text is too short to say: fewer than three words).
 pub fn detect_language(text: &str) -> Option<String> {
     if text.split_whitespace().take(3).count() < 3 {

@@ -9,11 +9,12 @@
 
 pub mod entities;
 pub mod lang;
+pub mod minhash;
 pub mod text;
 pub mod url;
 
 pub use entities::{extract_hashtags, extract_mentions, extract_urls};
-pub use lang::detect_language;
+pub use lang::{detect_language, post_language};
 pub use text::{
     fold_hashtag, matching_text, matching_text_into, matching_tokens, text_hash, with_matching_text, with_word_set_and_sketch,
     word_pair_sketch, word_pairs, word_set,

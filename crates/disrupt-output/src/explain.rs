@@ -1,48 +1,45 @@
 //! `disrupt explain ACCOUNT --in DIR`: why an account was flagged, record by record, from a
 //! scan's own output files (no access to the inputs is needed).
 
-use serde_json::Value;
+use disrupt_model::read::{files, read_jsonl, read_networks};
+use disrupt_model::{CitedRecord, EvidenceEdge, ModelError, Signal};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::BufRead;
 use std::path::Path;
 
+/// Why an explanation could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ExplainError {
-    #[error("{0}: {1}")]
-    Read(String, String),
-}
-
-fn read_json(path: &Path) -> Result<Value, ExplainError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ExplainError::Read(path.display().to_string(), e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| ExplainError::Read(path.display().to_string(), e.to_string()))
+    /// A file of the scan is missing or not what the contract says.
+    #[error(transparent)]
+    Read(#[from] ModelError),
 }
 
 /// The explanation as text for a terminal.
 pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError> {
-    let doc = read_json(&dir.join("networks.json"))?;
+    let doc = read_networks(&dir.join(files::NETWORKS))?;
     let mut out = String::new();
-    let networks = doc["networks"].as_array().cloned().unwrap_or_default();
-    let network = networks.iter().find(|n| n["accounts"].as_array().is_some_and(|a| a.iter().any(|x| x == account)));
-    let attached = network.is_some_and(|n| n["attachments"].as_array().into_iter().flatten().any(|a| a["account"] == account));
+    let network = doc.network_of(account);
+    let attachment = network.and_then(|n| n.attachments.iter().find(|a| a.account == account));
     match network {
         Some(n) => {
             let _ = writeln!(
                 out,
                 "{account} is a member of network {} ({}, score {}, {} accounts on {}).",
-                n["id"].as_str().unwrap_or("?"),
-                n["type"].as_str().unwrap_or("unknown"),
-                n["score"],
-                n["accounts"].as_array().map_or(0, Vec::len),
-                n["platforms"].as_array().map(|p| p.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+                n.id,
+                n.network_type,
+                serde_json::Value::from(n.score),
+                n.accounts.len(),
+                n.platforms.join(", ")
             );
-            let _ = writeln!(out, "\nThe network: {}", n["explanation"].as_str().unwrap_or(""));
-            if let Some(a) = n["attachments"].as_array().into_iter().flatten().find(|a| a["account"] == account) {
+            let _ = writeln!(out, "\nThe network: {}", n.explanation);
+            if let Some(a) = attachment {
                 let _ = writeln!(
                     out,
                     "\n{account} joined by the group test: {} of its copied posts were matched by {} members, more often than chance explains (p = {:.1e}), though no single pair was conclusive.",
-                    a["matched_posts"],
-                    a["partners"].as_array().map_or(0, Vec::len),
-                    a["group_p_value"].as_f64().unwrap_or(1.0)
+                    a.matched_posts,
+                    a.partners.len(),
+                    a.group_p_value
                 );
             }
         }
@@ -50,34 +47,21 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
             let _ = writeln!(out, "{account} is not a member of any network in {}.", dir.display());
         }
     }
-    let evidence_path = dir.join("evidence.jsonl");
-    let file = std::fs::File::open(&evidence_path).map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
-    let mut edges = Vec::new();
-    for line in std::io::BufReader::new(file).lines() {
-        let line = line.map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
-        let v: Value = serde_json::from_str(&line).map_err(|e| ExplainError::Read(evidence_path.display().to_string(), e.to_string()))?;
-        if v["source"] == account || v["target"] == account {
-            edges.push(v);
+    let mut edges: Vec<EvidenceEdge<'static>> = Vec::new();
+    for e in read_jsonl::<EvidenceEdge<'static>>(&dir.join(files::EVIDENCE))? {
+        let e = e?;
+        if e.source == account || e.target == account {
+            edges.push(e);
         }
     }
-    let mut texts: std::collections::HashMap<String, (String, String)> = std::collections::HashMap::new();
-    let records_path = dir.join("records.jsonl");
-    if let Ok(file) = std::fs::File::open(&records_path) {
-        let wanted: std::collections::HashSet<String> = edges
-            .iter()
-            .flat_map(|e| e["matches"].as_array().cloned().unwrap_or_default())
-            .flat_map(|m| [m[0].as_str().unwrap_or("").to_string(), m[1].as_str().unwrap_or("").to_string()])
-            .collect();
-        for line in std::io::BufReader::new(file).lines().map_while(Result::ok) {
-            if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                if let Some(id) = v["id"].as_str() {
-                    if wanted.contains(id) {
-                        texts.insert(
-                            id.to_string(),
-                            (v["created_at"].as_str().unwrap_or("").to_string(), v["text"].as_str().unwrap_or("").to_string()),
-                        );
-                    }
-                }
+    let mut texts: HashMap<String, (String, String)> = HashMap::new();
+    let records_path = dir.join(files::RECORDS);
+    if records_path.exists() {
+        let wanted: HashSet<&str> = edges.iter().flat_map(|e| e.matches.iter().flat_map(|(s, t, _)| [&**s, &**t])).collect();
+        for r in read_jsonl::<CitedRecord<'static>>(&records_path)? {
+            let r = r?;
+            if wanted.contains(&*r.id) {
+                texts.insert(r.id.into_owned(), (r.created_at, r.text.into_owned()));
             }
         }
     }
@@ -85,52 +69,43 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
         let _ = writeln!(out, "\nNo co-action of {account} with another account beat chance: it is not flagged.");
         return Ok(out);
     }
-    edges.sort_by(|x, y| x["p_value"].as_f64().unwrap_or(1.0).total_cmp(&y["p_value"].as_f64().unwrap_or(1.0)));
-    let partners: std::collections::BTreeSet<&str> =
-        edges.iter().filter_map(|e| if e["source"] == account { e["target"].as_str() } else { e["source"].as_str() }).collect();
+    edges.sort_by(|x, y| x.p_value.total_cmp(&y.p_value));
+    let partners: BTreeSet<&str> = edges.iter().map(|e| if e.source == account { &*e.target } else { &*e.source }).collect();
     let _ = writeln!(out, "\nIts own evidence: {} edges with {} accounts, strongest first.", edges.len(), partners.len());
     for e in &edges {
-        let outgoing = e["source"] == account;
-        let other = if outgoing { &e["target"] } else { &e["source"] };
-        let signal = e["signal"].as_str().unwrap_or("?");
-        let other = other.as_str().unwrap_or("?");
-        match signal {
-            // Deterministic links, not tests against chance.
-            "provenance" => {
-                let _ = writeln!(out, "\n  provenance with {other}: {} posts from the same AI-model batches", e["co_actions"]);
-            }
-            "shared_infrastructure" => {
-                let _ = writeln!(out, "\n  shared_infrastructure with {other}: {} rare infrastructure values in common", e["co_actions"]);
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "\n  {signal} with {other}: {} co-actions where chance predicts {:.2} (p = {:.1e}{})",
-                    e["co_actions"],
-                    e["expected"].as_f64().unwrap_or(0.0),
-                    e["p_value"].as_f64().unwrap_or(1.0),
-                    match (e["significant"].as_bool() == Some(true), attached) {
-                        (true, _) => "",
-                        (false, true) => "; part of the group attachment",
-                        (false, false) => "; significant only with the pair's other signals",
-                    }
-                );
-            }
+        let outgoing = e.source == account;
+        let other = if outgoing { &e.target } else { &e.source };
+        let signal = e.signal;
+        // Deterministic links are not tests against chance.
+        if signal == Signal::PROVENANCE {
+            let _ = writeln!(out, "\n  provenance with {other}: {} posts from the same AI-model batches", e.co_actions);
+        } else if signal == Signal::SHARED_INFRASTRUCTURE {
+            let _ = writeln!(out, "\n  shared_infrastructure with {other}: {} rare infrastructure values in common", e.co_actions);
+        } else {
+            let _ = writeln!(
+                out,
+                "\n  {signal} with {other}: {} co-actions where chance predicts {:.2} (p = {:.1e}{})",
+                e.co_actions,
+                e.expected,
+                e.p_value,
+                match (e.significant, attachment.is_some()) {
+                    (true, _) => "",
+                    (false, true) => "; part of the group attachment",
+                    (false, false) => "; significant only with the pair's other signals",
+                }
+            );
         }
-        for m in e["matches"].as_array().into_iter().flatten() {
-            let (source_record, target_record) = (m[0].as_str().unwrap_or(""), m[1].as_str().unwrap_or(""));
+        for (source_record, target_record, gap) in &e.matches {
             let (mine, theirs) = if outgoing { (source_record, target_record) } else { (target_record, source_record) };
-            let gap = m[2].as_f64().unwrap_or(0.0) * if outgoing { 1.0 } else { -1.0 };
+            let gap = gap * if outgoing { 1.0 } else { -1.0 };
             let empty = (String::new(), String::new());
-            let (my_time, my_text) = texts.get(mine).unwrap_or(&empty);
-            let (_, their_text) = texts.get(theirs).unwrap_or(&empty);
+            let (my_time, my_text) = texts.get(&**mine).unwrap_or(&empty);
+            let (_, their_text) = texts.get(&**theirs).unwrap_or(&empty);
             let _ = writeln!(out, "    {my_time} {mine} {my_text:?}");
             let _ = writeln!(out, "      {gap:+.0} s  {theirs} {their_text:?}");
         }
-        let total = e["matches_total"].as_u64().unwrap_or(0);
-        let shown = e["matches"].as_array().map_or(0, Vec::len) as u64;
-        if total > shown {
-            let _ = writeln!(out, "    ... and {} more matched pairs", total - shown);
+        if e.matches_total > e.matches.len() {
+            let _ = writeln!(out, "    ... and {} more matched pairs", e.matches_total - e.matches.len());
         }
     }
     Ok(out)

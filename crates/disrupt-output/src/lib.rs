@@ -1,5 +1,7 @@
 //! Output: the files of the data contract, written atomically (a crash leaves the old file
-//! or the new one, never half of one), and read back for `disrupt explain`.
+//! or the new one, never half of one) from any producer's [`ScanFindings`], and read back,
+//! typed, for `disrupt explain`. This crate knows the output model only, not how a scan
+//! keeps its state.
 //!
 //! - `networks.json`: findings, chain of custody, every parameter.
 //! - `edges.csv`: account-account evidence edges with significance.
@@ -11,15 +13,17 @@
 pub mod atomic;
 pub mod edges;
 pub mod explain;
-pub mod link_files;
+pub mod findings;
+pub mod line_files;
 pub mod networks_json;
 pub mod rejects;
 pub mod scan_files;
 
 pub use atomic::AtomicFile;
-pub use edges::{cited_ids, edge_rows, write_edges, write_evidence, EdgeRow};
+pub use edges::{write_edges, write_evidence};
 pub use explain::{explain_account, ExplainError};
-pub use link_files::{write_accounts, write_provenance, write_stages};
-pub use networks_json::{networks_document, write_networks};
+pub use findings::ScanFindings;
+pub use line_files::{write_accounts, write_provenance, write_stages};
+pub use networks_json::write_networks;
 pub use rejects::RejectWriter;
 pub use scan_files::{write_scan_outputs, Written};

@@ -1,8 +1,7 @@
 //! `rejects.jsonl`: one line per rejected record, `{"file","line","error","record"}`.
 
 use crate::atomic::AtomicFile;
-use disrupt_ingest::Reject;
-use serde_json::json;
+use disrupt_model::Reject;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -18,8 +17,7 @@ impl RejectWriter {
 
     pub fn write(&mut self, reject: &Reject) -> io::Result<()> {
         self.count += 1;
-        let line = json!({"file": reject.file, "line": reject.line, "error": reject.error, "record": reject.record});
-        serde_json::to_writer(self.file.writer(), &line)?;
+        serde_json::to_writer(self.file.writer(), reject)?;
         self.file.writer().write_all(b"\n")
     }
 

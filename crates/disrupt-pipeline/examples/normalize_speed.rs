@@ -84,7 +84,7 @@ fn main() {
             let mut out = Vec::new();
             for n in &normalized {
                 out.clear();
-                disrupt_networks::post_store::encode_fields(&n.info, &mut out);
+                disrupt_evidence::store::encode_fields(&n.info, &mut out);
                 black_box(&out);
             }
         });

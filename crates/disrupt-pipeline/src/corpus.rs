@@ -2,7 +2,7 @@
 //! to dense indices for the detectors.
 
 use crate::key_table::{KeyMap, KeySet};
-use disrupt_networks::AccountInfo;
+use disrupt_evidence::AccountInfo;
 use disrupt_records::{Generation, Label, Message, Post, Record, RecordKind};
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};

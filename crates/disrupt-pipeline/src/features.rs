@@ -4,12 +4,12 @@ use crate::corpus::{account_key, identity_key};
 use compact_str::CompactString;
 use disrupt_detect::features::{ObjectHashes, Sketch, WordHashes, SKETCH_LEN};
 use disrupt_detect::PostFeatures;
+use disrupt_evidence::store::{encode_parts, StoredFields};
+use disrupt_evidence::PostInfo;
 use disrupt_ingest::Prepare;
-use disrupt_networks::post_store::{encode_parts, StoredFields};
-use disrupt_networks::PostInfo;
 use disrupt_normalize::{
-    canonical_url, detect_language, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, with_matching_text,
-    with_word_set_and_sketch, UrlPolicy,
+    canonical_url, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, with_matching_text, with_word_set_and_sketch,
+    UrlPolicy,
 };
 use disrupt_records::{Post, PostView, Record, RecordKind};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -128,11 +128,7 @@ pub fn normalize_post(post: Post, account: u32, policy: &UrlPolicy) -> Normalize
 /// Language of a post that does not give one (reposts carry the original's text and say
 /// nothing new, so they have none).
 pub fn post_language(info: &PostInfo) -> Option<String> {
-    match &info.lang {
-        Some(l) => Some(l.clone()),
-        None if info.repost_of.is_none() && !info.text.is_empty() => detect_language(&info.text),
-        None => None,
-    }
+    disrupt_normalize::post_language(info.lang.as_deref(), info.repost_of.is_some(), &info.text)
 }
 
 /// A post normalized on the thread that parsed it: its matching keys and its stored fields

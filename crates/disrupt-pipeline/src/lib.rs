@@ -4,12 +4,17 @@
 //! The CLI and (later) the server are thin shells over [`scan`]. Outputs are written by
 //! `disrupt-output`; this crate only computes.
 
+pub mod co_share;
 pub mod corpus;
 pub mod features;
+pub mod findings;
 pub mod key_table;
-pub mod linking;
 pub mod memory;
 pub mod scan;
 
 pub use corpus::{Corpus, CorpusStats};
-pub use scan::{collect_input_files, load, scan, Loaded, ScanConfig, ScanError, ScanObserver, ScanResult, StageTiming};
+pub use findings::Findings;
+pub use scan::{
+    collect_input_files, default_signal_settings, load, scan, signal_descriptions, Loaded, ScanConfig, ScanError, ScanObserver, ScanResult,
+    StageTiming,
+};

@@ -4,15 +4,18 @@ use crate::corpus::Corpus;
 use crate::features::{post_language, Prepared, ScanPreparer};
 use disrupt_detect::PostFeatures;
 use disrupt_detect::{DetectConfig, DetectInput, DetectInputBuilder, Detection, SpillPolicy};
+use disrupt_evidence::{AccountInfo, PostInfo, PostStore, SignalDescription};
+use disrupt_funnel::evidence::{Ad, FunnelRecords};
 use disrupt_ingest::{ingest_file_prepared, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
-use disrupt_networks::{assemble_networks, AccountInfo, Network, NetworkConfig, NetworkInputs, PostStore};
+use disrupt_model::{Network, Signal};
+use disrupt_networks::{assemble_networks, NetworkConfig, NetworkInputs};
 use disrupt_normalize::UrlPolicy;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Every setting of a scan.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScanConfig {
     pub ingest: IngestOptions,
     pub url_policy: UrlPolicy,
@@ -20,15 +23,57 @@ pub struct ScanConfig {
     pub networks: NetworkConfig,
     /// Detect the language of posts that do not give one.
     pub detect_language: bool,
-    pub link: disrupt_link::LinkConfig,
-    pub monitoring: disrupt_link::monitoring::MonitoringCues,
+    pub link: disrupt_provenance::ProvenanceConfig,
+    pub monitoring: disrupt_provenance::monitoring::MonitoringCues,
     pub stager: disrupt_funnel::Stager,
     /// What makes scam records one operation's (script similarity, sharers at most).
-    pub scam_links: disrupt_funnel::links::LinkConfig,
+    pub scam_links: disrupt_funnel::shared_values::SharedValueConfig,
     /// Where state that outgrows memory goes (the system's temporary folder when `None`).
     pub temp_dir: Option<PathBuf>,
     /// Bytes of detector state held in memory before it spills to disk (`None`: never).
     pub memory_budget: Option<usize>,
+}
+
+/// Every signal a scan has, with its default settings: the behavioural detectors, then the
+/// provenance stage's, then the funnel stage's.
+pub fn default_signal_settings() -> Vec<(Signal, disrupt_evidence::SignalConfig)> {
+    disrupt_detect::REGISTRY
+        .iter()
+        .map(|s| (s.signal(), s.default))
+        .chain(
+            disrupt_provenance::signals::SIGNALS.iter().chain(&disrupt_funnel::signals::SIGNALS).map(|s| (s.description.signal, s.default)),
+        )
+        .collect()
+}
+
+/// How networks describe each signal a scan with these settings has: its behavioural
+/// signals, then the provenance and funnel stages'.
+pub fn signal_descriptions(detect: &DetectConfig) -> Vec<SignalDescription> {
+    detect
+        .registry
+        .0
+        .iter()
+        .map(|s| s.description)
+        .chain(disrupt_provenance::signals::SIGNALS.iter().chain(&disrupt_funnel::signals::SIGNALS).map(|s| s.description))
+        .collect()
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            ingest: IngestOptions::default(),
+            url_policy: UrlPolicy::default(),
+            detect: DetectConfig { signals: default_signal_settings(), ..DetectConfig::default() },
+            networks: NetworkConfig::default(),
+            detect_language: false,
+            link: disrupt_provenance::ProvenanceConfig::default(),
+            monitoring: disrupt_provenance::monitoring::MonitoringCues::default(),
+            stager: disrupt_funnel::Stager::default(),
+            scam_links: disrupt_funnel::shared_values::SharedValueConfig::default(),
+            temp_dir: None,
+            memory_budget: None,
+        }
+    }
 }
 
 impl ScanConfig {
@@ -82,6 +127,8 @@ pub enum ScanError {
     Missing(String),
     #[error("{0}")]
     Io(String),
+    #[error("{0}")]
+    Settings(String),
 }
 
 /// Everything a scan found, for writing and for explaining.
@@ -97,7 +144,7 @@ pub struct ScanResult {
     pub spilled: bool,
     /// Posts in the store before the generation records.
     pub public_posts: usize,
-    pub linkage: disrupt_link::Linkage,
+    pub linkage: disrupt_provenance::Linkage,
     /// Each message (index into `corpus.messages`) staged in its scam funnel.
     pub stages: Vec<disrupt_funnel::Staged>,
     /// Each message's side (operator or target) and whether the record gave it.
@@ -151,14 +198,14 @@ pub struct Loaded {
     pub detect_input: DetectInput,
     /// Posts, then one record per generation output (see `generation_records`).
     pub posts: PostStore,
-    pub generation_records: disrupt_link::GenerationRecords,
+    pub generation_records: disrupt_provenance::GenerationRecords,
     /// Store number of the first message: messages follow the generation records in the
     /// store, so scam evidence cites them like posts.
     pub message_base: u32,
     /// Account and time of each generation record and message, to follow the posts' columns.
     pub extra_columns: (Vec<u32>, Vec<i64>),
     /// Ads (`is_ad` posts) and Telegram channel posts, for the funnel stage.
-    pub ads: Vec<crate::linking::Ad>,
+    pub ads: Vec<Ad>,
     pub timings: Vec<StageTiming>,
 }
 
@@ -232,7 +279,7 @@ impl Unchecked {
 
     /// Checks the unchecked posts in input order: a duplicate leaves the batch, a first
     /// post gets its author's number and the next post number (`posts_sent`).
-    fn check(&mut self, corpus: &mut Corpus, batch: &mut AppendBatch, posts_sent: &mut u32, ads: &mut Vec<crate::linking::Ad>) {
+    fn check(&mut self, corpus: &mut Corpus, batch: &mut AppendBatch, posts_sent: &mut u32, ads: &mut Vec<Ad>) {
         let n = self.identity.len();
         let first = batch.features.len() - n;
         for i in 0..n.min(PREFETCH_AHEAD) {
@@ -250,7 +297,7 @@ impl Unchecked {
                     // Ads and Telegram channel posts are where an operation promotes its
                     // contacts; the funnel stage reads them back from the post store.
                     if self.promotes[i] {
-                        ads.push(crate::linking::Ad { record: *posts_sent, account: number });
+                        ads.push(Ad { record: *posts_sent, account: number });
                     }
                     *posts_sent += 1;
                     batch.features[first + i].account = number;
@@ -296,7 +343,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             &config.detect,
             SpillPolicy { memory_budget: config.memory_budget, expected_posts, temp_dir: config.temp_dir.clone() },
         ),
-        posts: PostStore::new(disrupt_networks::post_store::DEFAULT_SPILL_BYTES, config.temp_dir.clone()),
+        posts: PostStore::new(disrupt_evidence::store::DEFAULT_SPILL_BYTES, config.temp_dir.clone()),
     };
     appender.posts.reserve(expected_posts);
     corpus.reserve(expected_posts);
@@ -377,7 +424,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // Generation outputs follow the posts in the store, so evidence can cite them like posts
     // (they take no part in the behavioural detectors).
     let mut posts = posts;
-    let generation_records = disrupt_link::GenerationRecords::new(posts.len() as u32, &corpus.generations);
+    let generation_records =
+        disrupt_provenance::GenerationRecords::new(posts.len() as u32, corpus.generations.iter().map(|g| g.outputs.len()));
     let mut extra_columns = (Vec::new(), Vec::new());
     let mut scratch = Vec::new();
     for g in &corpus.generations {
@@ -388,7 +436,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             g.outputs.iter().enumerate().map(|(k, o)| (format!("{}#{k}", g.id), o.as_str())).collect()
         };
         for (id, text) in texts {
-            let info = disrupt_networks::PostInfo { id, account, time: g.created_at, text: text.to_string(), ..Default::default() };
+            let info = PostInfo { id, account, time: g.created_at, text: text.to_string(), ..Default::default() };
             posts.push_fields(&info, &mut scratch).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
             extra_columns.0.push(account);
             extra_columns.1.push(g.created_at);
@@ -396,7 +444,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     }
     let message_base = posts.len() as u32;
     for (m, &account) in corpus.messages.iter().zip(&corpus.message_accounts) {
-        let info = disrupt_networks::PostInfo { id: m.id.clone(), account, time: m.created_at, text: m.text.clone(), ..Default::default() };
+        let info = PostInfo { id: m.id.clone(), account, time: m.created_at, text: m.text.clone(), ..Default::default() };
         posts.push_fields(&info, &mut scratch).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
         extra_columns.0.push(account);
         extra_columns.1.push(m.created_at);
@@ -485,13 +533,17 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let started = Instant::now();
     let ai_accounts: rustc_hash::FxHashMap<&str, u32> =
         accounts.iter().enumerate().filter(|(_, a)| a.platform == "ai").map(|(i, a)| (a.id.as_str(), i as u32)).collect();
-    let linkage = disrupt_link::link(
+    let linkage = disrupt_provenance::link_provenance(
         &corpus.generations,
         &|id| ai_accounts.get(id).copied().unwrap_or(0),
         &detect_input,
         &generation_records,
         &config.monitoring,
         &config.link,
+        &disrupt_provenance::SignalWindows {
+            distribution_seconds: config.detect.signal(Signal::PROVENANCE).window_seconds,
+            infrastructure_seconds: config.detect.signal(Signal::SHARED_INFRASTRUCTURE).window_seconds,
+        },
     );
     let public_posts = detect_input.len();
     let (mut post_accounts, mut post_times) = detect_input.into_columns();
@@ -500,8 +552,13 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let mut posts = posts;
     posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
     let mut detected_langs = rustc_hash::FxHashMap::default();
-    let notes = crate::linking::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts, &mut detected_langs);
-    crate::linking::add_to_detection(&mut detection, &linkage, &config.detect);
+    let notes = disrupt_provenance::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts, &mut detected_langs);
+    disrupt_provenance::add_to_detection(
+        &mut detection,
+        &linkage,
+        config.detect.signal(Signal::PROVENANCE).enabled,
+        config.detect.signal(Signal::SHARED_INFRASTRUCTURE).enabled,
+    );
     stage(observer, &mut timings, "link", started);
     record_stage(observer, &mut timings, "link: index build", linkage.index_seconds);
     record_stage(observer, &mut timings, "link: matching", linkage.match_seconds);
@@ -513,7 +570,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let generation_accounts: Vec<u32> =
         corpus.generations.iter().map(|g| ai_accounts.get(g.account.as_str()).copied().unwrap_or(0)).collect();
     let roles = message_roles(&corpus.messages, &stages);
-    let funnel_records = crate::linking::FunnelRecords {
+    let funnel_records = FunnelRecords {
         messages: &corpus.messages,
         message_accounts: &corpus.message_accounts,
         message_base,
@@ -524,8 +581,15 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         generation_records: &generation_records,
         generation_accounts: &generation_accounts,
     };
-    let scam = crate::linking::scam_evidence(&funnel_records, &config.stager, &accounts, &posts, &config.detect, &config.scam_links);
-    crate::linking::add_scam_to_detection(&mut detection, &scam);
+    let scam = disrupt_funnel::evidence::scam_evidence(
+        &funnel_records,
+        &config.stager,
+        &accounts,
+        &posts,
+        &config.detect.signals,
+        &config.scam_links,
+    );
+    disrupt_funnel::evidence::add_to_detection(&mut detection, &scam);
     let mut notes = notes;
     notes.extend(scam.notes.iter().cloned());
     if !corpus.messages.is_empty() || !ads.is_empty() {
@@ -535,11 +599,17 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let started = Instant::now();
     let networks = assemble_networks(
         &detection,
-        &NetworkInputs { accounts: &accounts, posts: &posts, notes: &notes, shared_values: &scam.shared_values },
+        &NetworkInputs {
+            accounts: &accounts,
+            descriptions: &signal_descriptions(&config.detect),
+            posts: &posts,
+            notes: &notes,
+            shared_values: &scam.shared_values,
+        },
         &config.detect,
         &config.networks,
     );
-    let networks = crate::linking::attach_funnels(networks, &funnel_records);
+    let networks = disrupt_funnel::networks::attach_funnels(networks, &funnel_records);
     if spilled {
         crate::memory::return_freed_memory();
     }
@@ -573,6 +643,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         detected_langs.clear();
     }
 
+    let mut networks = networks;
+    count_posts_and_languages(&mut networks, &accounts, &posts, public_posts, &detected_langs);
+
     Ok(ScanResult {
         files,
         rejected,
@@ -590,4 +663,39 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         parameters: config.parameters(),
         timings,
     })
+}
+
+/// Each network's public posts, and their languages (given or detected; `und` when
+/// neither), in one pass over the posts.
+fn count_posts_and_languages(
+    networks: &mut [Network],
+    accounts: &[AccountInfo],
+    posts: &PostStore,
+    public_posts: usize,
+    detected_langs: &rustc_hash::FxHashMap<u32, String>,
+) {
+    // Each member's network by dense account number, so a post finds its network in a
+    // small table keyed by its author's number rather than by hashing the author's id (a
+    // million lookups at a million posts). Members only: a vector over every account would
+    // take memory the scan's last stages do not have to spare under a tight limit.
+    let mut network_by_id: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    for (i, n) in networks.iter().enumerate() {
+        for a in &n.accounts {
+            network_by_id.insert(a.as_str(), i);
+        }
+    }
+    let network_of: rustc_hash::FxHashMap<u32, usize> =
+        accounts.iter().enumerate().filter_map(|(number, a)| network_by_id.get(a.id.as_str()).map(|&i| (number as u32, i))).collect();
+    let mut langs: Vec<std::collections::BTreeMap<String, usize>> = vec![Default::default(); networks.len()];
+    // Posts only: the generation records and messages after them are not public posts.
+    for (p, &account) in posts.accounts().iter().enumerate().take(public_posts) {
+        if let Some(&i) = network_of.get(&account) {
+            let lang = detected_langs.get(&(p as u32)).cloned().or_else(|| posts.get(p as u32).ok().and_then(|post| post.lang));
+            *langs[i].entry(lang.unwrap_or_else(|| "und".into())).or_default() += 1;
+        }
+    }
+    for (n, langs) in networks.iter_mut().zip(langs) {
+        n.posts = langs.values().sum();
+        n.languages = langs;
+    }
 }

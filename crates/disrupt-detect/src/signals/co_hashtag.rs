@@ -5,26 +5,38 @@
 //! Default window 60 s: hashtags are the most widely shared item, so the window is the
 //! narrowest of the text signals.
 
-use super::SignalConfig;
+use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
 use crate::features::PostFeatures;
+use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 60.0 };
+/// The signal, as registered in [`super::REGISTRY`].
+pub const SPEC: SignalSpec = SignalSpec {
+    description: SignalDescription { signal: Signal::CO_HASHTAG, phrase, shares: SharedItems::Hashtags, kind: EvidenceKind::Message },
+    default: SignalConfig { enabled: true, window_seconds: 60.0 },
+    keys,
+    null: NullModel { rarity: false, chance: Chance::Uniform, confirmation: Confirmation::SameKey },
+};
+
+fn phrase(s: &SignalSummary) -> String {
+    format!("used the same {}{} in {} posts {}", s.shared_count("hashtag", "hashtags"), s.shared_list("#", 3), s.posts, s.when())
+}
 
 const COMBINATION_SEED: u64 = 0x0063_6f6d_626f;
 
-pub fn keys(post: &PostFeatures, push: &mut impl FnMut(u64)) {
+/// Each hashtag of a post that is not a repost, and their combination when there are two or more.
+pub fn keys(post: &PostFeatures, _config: &DetectConfig, sink: &mut KeySink<'_>) {
     if post.repost_of.is_some() || post.hashtags.is_empty() {
         return;
     }
     for &h in &post.hashtags {
-        push(h);
+        sink.push(h);
     }
     if post.hashtags.len() >= 2 {
         let mut sorted = post.hashtags.clone();
         sorted.sort_unstable();
         let bytes: Vec<u8> = sorted.iter().flat_map(|h| h.to_le_bytes()).collect();
-        push(xxh3_64_with_seed(&bytes, COMBINATION_SEED));
+        sink.push(xxh3_64_with_seed(&bytes, COMBINATION_SEED));
     }
 }
 
@@ -35,9 +47,7 @@ mod tests {
     #[test]
     fn combinations_are_order_free_keys() {
         let collect = |tags: Vec<u64>| {
-            let mut k = Vec::new();
-            keys(&PostFeatures { hashtags: tags.into(), ..Default::default() }, &mut |x| k.push(x));
-            k
+            KeySink::collect(|sink| keys(&PostFeatures { hashtags: tags.into(), ..Default::default() }, &DetectConfig::default(), sink))
         };
         let ab = collect(vec![1, 2]);
         let ba = collect(vec![2, 1]);

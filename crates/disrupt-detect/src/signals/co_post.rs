@@ -4,17 +4,29 @@
 //! minute or two, while an identical text recurring hours apart is as often a quote or a
 //! stock phrase. Reposts carry someone else's text and are left to `co_repost`.
 
-use super::{DetectConfig, SignalConfig};
+use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
 use crate::features::PostFeatures;
+use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
-pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 120.0 };
+/// The signal, as registered in [`super::REGISTRY`].
+pub const SPEC: SignalSpec = SignalSpec {
+    description: SignalDescription { signal: Signal::CO_POST, phrase, shares: SharedItems::Values, kind: EvidenceKind::CopiedText },
+    default: SignalConfig { enabled: true, window_seconds: 120.0 },
+    keys,
+    null: NullModel { rarity: true, chance: Chance::Uniform, confirmation: Confirmation::SameKey },
+};
 
-pub fn keys(post: &PostFeatures, config: &DetectConfig, push: &mut impl FnMut(u64)) {
+fn phrase(s: &SignalSummary) -> String {
+    format!("posted {} identical texts {}", s.posts, s.when())
+}
+
+/// The text's hash, for posts of at least `min_text_tokens` words that are not reposts.
+pub fn keys(post: &PostFeatures, config: &DetectConfig, sink: &mut KeySink<'_>) {
     if post.repost_of.is_some() || post.tokens.len() < config.min_text_tokens {
         return;
     }
     if let Some(h) = post.text_hash {
-        push(h);
+        sink.push(h);
     }
 }
 
@@ -25,11 +37,7 @@ mod tests {
     #[test]
     fn short_texts_and_reposts_have_no_key() {
         let config = DetectConfig::default();
-        let keys_of = |p: &PostFeatures| {
-            let mut k = Vec::new();
-            keys(p, &config, &mut |x| k.push(x));
-            k
-        };
+        let keys_of = |p: &PostFeatures| KeySink::collect(|sink| keys(p, &config, sink));
         let long = PostFeatures { text_hash: Some(7), tokens: [1, 2, 3, 4].into_iter().collect(), ..Default::default() };
         assert_eq!(keys_of(&long), vec![7]);
         assert!(keys_of(&PostFeatures { tokens: [1, 2].into_iter().collect(), ..long.clone() }).is_empty());

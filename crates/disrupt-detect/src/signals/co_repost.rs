@@ -2,13 +2,25 @@
 //!
 //! Default window 60 s, the coordination-network-toolkit's default; CooRTweet uses 10 s.
 
-use super::SignalConfig;
+use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
 use crate::features::PostFeatures;
+use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
-pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 60.0 };
+/// The signal, as registered in [`super::REGISTRY`].
+pub const SPEC: SignalSpec = SignalSpec {
+    description: SignalDescription { signal: Signal::CO_REPOST, phrase, shares: SharedItems::RepostTargets, kind: EvidenceKind::Message },
+    default: SignalConfig { enabled: true, window_seconds: 60.0 },
+    keys,
+    null: NullModel { rarity: false, chance: Chance::Bursty, confirmation: Confirmation::SameKey },
+};
 
-pub fn keys(post: &PostFeatures, push: &mut impl FnMut(u64)) {
+fn phrase(s: &SignalSummary) -> String {
+    format!("reposted the same {} {}", s.shared_count("post", "posts"), s.when())
+}
+
+/// The post a repost reposts.
+pub fn keys(post: &PostFeatures, _config: &DetectConfig, sink: &mut KeySink<'_>) {
     if let Some(target) = post.repost_of {
-        push(target);
+        sink.push(target);
     }
 }

@@ -1,5 +1,10 @@
-//! The behavioural signals. Each module says which keys a post acts on for its signal and
-//! documents its default window; the engine in [`crate::window`] does the rest.
+//! The behavioural signals: windowed co-action detectors. Each is one module that declares
+//! everything about it in a [`SignalSpec`]: its name, default window, the keys a post acts
+//! on, its null model, and how networks describe its evidence. [`REGISTRY`] lists them; the
+//! engine in [`crate::window`] and the scoring in [`crate::score`] do the rest.
+//!
+//! Adding a signal is one module with a `SPEC` and one line in [`REGISTRY`]
+//! (tests/toy_signal.rs shows a whole one).
 
 pub mod co_hashtag;
 pub mod co_link;
@@ -10,91 +15,119 @@ pub mod near_duplicate;
 
 use crate::features::PostFeatures;
 use crate::window::{KeyedEvent, Windows};
-use serde::Serialize;
+use disrupt_evidence::SignalDescription;
+pub use disrupt_evidence::{Signal, SignalConfig};
 
-/// A behavioural signal (the `signal` column of `edges.csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Signal {
-    CoPost,
-    NearDuplicate,
-    CoLink,
-    CoHashtag,
-    CoRepost,
-    CoReply,
-    /// Outputs of one model batch (or operator session) posted by several accounts; the
-    /// link stage's, not a windowed detector.
-    Provenance,
-    /// AI-provider accounts sharing rare infrastructure; joins accounts to networks other
-    /// evidence made, never makes one.
-    SharedInfrastructure,
-    /// Operator-side accounts (and ads) sending one scam script, with variations.
-    SharedScript,
-    /// Operator-side accounts naming the same bank account, e-wallet or crypto address.
-    SharedPayment,
-    /// Ads and operator-side accounts naming the same phone, handle or landing page.
-    SharedContact,
+/// Every behavioural signal, in the order they run and are listed.
+pub static REGISTRY: &[&SignalSpec] =
+    &[&co_post::SPEC, &near_duplicate::SPEC, &co_link::SPEC, &co_hashtag::SPEC, &co_repost::SPEC, &co_reply::SPEC];
+
+/// Whether `signal` is one of the registered windowed co-action detectors.
+pub fn is_behavioural(signal: Signal) -> bool {
+    REGISTRY.iter().any(|s| s.signal() == signal)
 }
 
-impl Signal {
-    /// The behavioural detectors (windowed co-action).
-    pub const ALL: [Signal; 6] =
-        [Signal::CoPost, Signal::NearDuplicate, Signal::CoLink, Signal::CoHashtag, Signal::CoRepost, Signal::CoReply];
-    /// The link stage's evidence.
-    pub const LINKS: [Signal; 5] =
-        [Signal::Provenance, Signal::SharedInfrastructure, Signal::SharedScript, Signal::SharedPayment, Signal::SharedContact];
-    /// The funnel stage's evidence (scam operations).
-    pub const SCAM: [Signal; 3] = [Signal::SharedScript, Signal::SharedPayment, Signal::SharedContact];
+/// The behavioural signals a scan runs: [`REGISTRY`], and any a caller adds
+/// ([`DetectConfig::register`]). Two registries are equal when they name the same signals.
+#[derive(Debug, Clone)]
+pub struct Registry(pub Vec<&'static SignalSpec>);
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Signal::CoPost => "co_post",
-            Signal::NearDuplicate => "near_duplicate",
-            Signal::CoLink => "co_link",
-            Signal::CoHashtag => "co_hashtag",
-            Signal::CoRepost => "co_repost",
-            Signal::CoReply => "co_reply",
-            Signal::Provenance => "provenance",
-            Signal::SharedInfrastructure => "shared_infrastructure",
-            Signal::SharedScript => "shared_script",
-            Signal::SharedPayment => "shared_payment",
-            Signal::SharedContact => "shared_contact",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Signal> {
-        Signal::ALL.into_iter().chain(Signal::LINKS).find(|x| x.as_str() == s)
-    }
-
-    pub fn is_behavioural(self) -> bool {
-        Signal::ALL.contains(&self)
+impl Default for Registry {
+    fn default() -> Self {
+        Registry(REGISTRY.to_vec())
     }
 }
 
-/// Settings of one signal.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct SignalConfig {
-    pub enabled: bool,
-    /// Co-action window `W`, seconds.
-    pub window_seconds: f64,
+impl PartialEq for Registry {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|(x, y)| x.signal() == y.signal())
+    }
+}
+
+/// Everything one behavioural signal declares.
+#[derive(Debug, Clone, Copy)]
+pub struct SignalSpec {
+    /// Its name and how networks describe its evidence.
+    pub description: SignalDescription,
+    /// Its settings unless the user changes them (the window says why in the module doc).
+    pub default: SignalConfig,
+    /// The keys a post acts on: two accounts acting on one key within the window co-act.
+    pub keys: fn(&PostFeatures, &DetectConfig, &mut KeySink<'_>),
+    /// How its co-actions are tested against chance.
+    pub null: NullModel,
+}
+
+impl SignalSpec {
+    /// The signal.
+    pub fn signal(&self) -> Signal {
+        self.description.signal
+    }
+}
+
+/// How a signal's co-actions are tested against chance (the jitter null always; see
+/// [`crate::score`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NullModel {
+    /// Also test against the rarity null (a random account using the same key near that
+    /// time at all): for keys an operation makes itself (its text, its links).
+    pub rarity: bool,
+    /// The chance that a displaced action lands in the window.
+    pub chance: Chance,
+    /// What makes two posts on one key a co-action.
+    pub confirmation: Confirmation,
+}
+
+/// The chance, under the jitter null, that a displaced action lands within the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chance {
+    /// `W/H`: actions displaced uniformly within the baseline.
+    Uniform,
+    /// At least `W/H`, raised to the key's own burstiness: a post's reposts and replies
+    /// bunch in its first minutes whoever makes them.
+    Bursty,
+}
+
+/// What makes two posts on one key a co-action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Sharing the key is enough.
+    SameKey,
+    /// The key is a candidate (an LSH band): the texts' word sets must reach the
+    /// near-duplicate threshold.
+    SimilarText,
+}
+
+/// Where a signal's `keys` puts the keys of one post: its keyed events.
+pub struct KeySink<'a> {
+    events: &'a mut Vec<KeyedEvent>,
+    time: i64,
+    account: u32,
+    post: u32,
+}
+
+impl KeySink<'_> {
+    /// The post acts on `key`.
+    #[inline]
+    pub fn push(&mut self, key: u64) {
+        self.events.push(KeyedEvent { key, time: self.time, account: self.account, post: self.post });
+    }
+
+    /// The keys `f` pushes, for tests of a signal's keys.
+    pub fn collect(f: impl FnOnce(&mut KeySink<'_>)) -> Vec<u64> {
+        let mut events = Vec::new();
+        f(&mut KeySink { events: &mut events, time: 0, account: 0, post: 0 });
+        events.into_iter().map(|e| e.key).collect()
+    }
 }
 
 /// Every setting detection uses; all of them are written to `networks.json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetectConfig {
-    pub co_post: SignalConfig,
-    pub near_duplicate: SignalConfig,
-    pub co_link: SignalConfig,
-    pub co_hashtag: SignalConfig,
-    pub co_repost: SignalConfig,
-    pub co_reply: SignalConfig,
-    /// Provenance fan-out (its window is the link stage's distribution window).
-    pub provenance: SignalConfig,
-    pub shared_infrastructure: SignalConfig,
-    /// Scam links (their window is how far apart the shared uses may be).
-    pub shared_script: SignalConfig,
-    pub shared_payment: SignalConfig,
-    pub shared_contact: SignalConfig,
+    /// The behavioural signals' declarations (not a setting: it is not written out).
+    pub registry: Registry,
+    /// Every signal's settings, in the order they are listed: the behavioural signals of
+    /// [`REGISTRY`], then the signals other stages declare (the scan's settings add them).
+    pub signals: Vec<(Signal, SignalConfig)>,
     /// Half-width `H` of the jitter null, seconds: each action is displaced uniformly
     /// within +-H under the null, so co-modulation slower than H (a trending hour, a
     /// morning greeting, a live event) is explained by chance while synchrony within W is not.
@@ -117,19 +150,11 @@ pub struct DetectConfig {
 }
 
 impl Default for DetectConfig {
+    /// The behavioural signals at their defaults, and no other.
     fn default() -> Self {
         Self {
-            co_post: co_post::DEFAULT,
-            near_duplicate: near_duplicate::DEFAULT,
-            co_link: co_link::DEFAULT,
-            co_hashtag: co_hashtag::DEFAULT,
-            co_repost: co_repost::DEFAULT,
-            co_reply: co_reply::DEFAULT,
-            provenance: SignalConfig { enabled: true, window_seconds: 600.0 },
-            shared_infrastructure: SignalConfig { enabled: true, window_seconds: 6.0 * 3600.0 },
-            shared_script: SignalConfig { enabled: true, window_seconds: 90.0 * 86400.0 },
-            shared_payment: SignalConfig { enabled: true, window_seconds: 90.0 * 86400.0 },
-            shared_contact: SignalConfig { enabled: true, window_seconds: 90.0 * 86400.0 },
+            registry: Registry::default(),
+            signals: REGISTRY.iter().map(|s| (s.signal(), s.default)).collect(),
             baseline_seconds: 3600.0,
             min_text_tokens: 4,
             near_duplicate_threshold: 0.6,
@@ -142,37 +167,81 @@ impl Default for DetectConfig {
     }
 }
 
-impl DetectConfig {
-    pub fn signal(&self, s: Signal) -> &SignalConfig {
-        match s {
-            Signal::CoPost => &self.co_post,
-            Signal::NearDuplicate => &self.near_duplicate,
-            Signal::CoLink => &self.co_link,
-            Signal::CoHashtag => &self.co_hashtag,
-            Signal::CoRepost => &self.co_repost,
-            Signal::CoReply => &self.co_reply,
-            Signal::Provenance => &self.provenance,
-            Signal::SharedInfrastructure => &self.shared_infrastructure,
-            Signal::SharedScript => &self.shared_script,
-            Signal::SharedPayment => &self.shared_payment,
-            Signal::SharedContact => &self.shared_contact,
+/// The settings other than a signal's, by name (for writing and reading the settings).
+pub const DETECT_FIELDS: [&str; 8] =
+    ["baseline_seconds", "min_text_tokens", "near_duplicate_threshold", "min_co_actions", "alpha", "fdr", "synchrony_alpha", "max_crowd"];
+
+impl serde::Serialize for DetectConfig {
+    /// One object: each signal's settings under its name, then the other settings.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.signals.len() + DETECT_FIELDS.len()))?;
+        for (signal, config) in &self.signals {
+            map.serialize_entry(signal.as_str(), config)?;
         }
+        map.serialize_entry("baseline_seconds", &self.baseline_seconds)?;
+        map.serialize_entry("min_text_tokens", &self.min_text_tokens)?;
+        map.serialize_entry("near_duplicate_threshold", &self.near_duplicate_threshold)?;
+        map.serialize_entry("min_co_actions", &self.min_co_actions)?;
+        map.serialize_entry("alpha", &self.alpha)?;
+        map.serialize_entry("fdr", &self.fdr)?;
+        map.serialize_entry("synchrony_alpha", &self.synchrony_alpha)?;
+        map.serialize_entry("max_crowd", &self.max_crowd)?;
+        map.end()
+    }
+}
+
+impl DetectConfig {
+    /// A signal's settings; a signal the scan does not have is off.
+    pub fn signal(&self, s: Signal) -> SignalConfig {
+        self.signals.iter().find(|(x, _)| *x == s).map_or(SignalConfig { enabled: false, window_seconds: 0.0 }, |(_, c)| *c)
     }
 
-    pub fn signal_mut(&mut self, s: Signal) -> &mut SignalConfig {
-        match s {
-            Signal::CoPost => &mut self.co_post,
-            Signal::NearDuplicate => &mut self.near_duplicate,
-            Signal::CoLink => &mut self.co_link,
-            Signal::CoHashtag => &mut self.co_hashtag,
-            Signal::CoRepost => &mut self.co_repost,
-            Signal::CoReply => &mut self.co_reply,
-            Signal::Provenance => &mut self.provenance,
-            Signal::SharedInfrastructure => &mut self.shared_infrastructure,
-            Signal::SharedScript => &mut self.shared_script,
-            Signal::SharedPayment => &mut self.shared_payment,
-            Signal::SharedContact => &mut self.shared_contact,
+    /// A signal's settings to change, if the scan has the signal.
+    pub fn signal_mut(&mut self, s: Signal) -> Option<&mut SignalConfig> {
+        self.signals.iter_mut().find(|(x, _)| *x == s).map(|(_, c)| c)
+    }
+
+    /// The signal the user named (`--window co_post=120`), if the scan has it.
+    pub fn signal_named(&self, name: &str) -> Option<Signal> {
+        self.signals.iter().map(|(s, _)| *s).find(|s| s.as_str() == name)
+    }
+
+    /// The settings of the signal the user named, to change, if the scan has it.
+    pub fn signal_mut_named(&mut self, name: &str) -> Option<&mut SignalConfig> {
+        self.signals.iter_mut().find(|(s, _)| s.as_str() == name).map(|(_, c)| c)
+    }
+
+    /// Adds signals another stage declares (after those already there; a signal already
+    /// there keeps its settings).
+    pub fn with_signals(mut self, extra: impl IntoIterator<Item = (Signal, SignalConfig)>) -> Self {
+        for (signal, config) in extra {
+            if self.signal_mut(signal).is_none() {
+                self.signals.push((signal, config));
+            }
         }
+        self
+    }
+
+    /// The enabled behavioural signals, in registration order.
+    pub fn enabled_behavioural(&self) -> Vec<&'static SignalSpec> {
+        self.registry.0.iter().copied().filter(|s| self.signal(s.signal()).enabled).collect()
+    }
+
+    /// The declaration of a behavioural signal the scan runs.
+    pub fn spec(&self, signal: Signal) -> Option<&'static SignalSpec> {
+        self.registry.0.iter().copied().find(|s| s.signal() == signal)
+    }
+
+    /// Adds a behavioural signal declared outside this crate, at its default settings
+    /// (placed after the other behavioural signals, before those of other stages).
+    pub fn register(&mut self, spec: &'static SignalSpec) {
+        if self.spec(spec.signal()).is_some() {
+            return;
+        }
+        self.registry.0.push(spec);
+        let at = self.signals.iter().position(|(s, _)| !self.registry.0.iter().any(|r| r.signal() == *s)).unwrap_or(self.signals.len());
+        self.signals.insert(at, (spec.signal(), spec.default));
     }
 
     pub fn windows(&self, s: Signal) -> Windows {
@@ -186,6 +255,7 @@ impl DetectConfig {
 /// the engine sorts them.
 pub fn keyed_events_into(signal: Signal, posts: &[PostFeatures], first: u32, config: &DetectConfig, events: &mut Vec<KeyedEvent>) {
     use rayon::prelude::*;
+    let Some(spec) = config.spec(signal) else { return };
     const CHUNK: usize = 4096;
     let chunks: Vec<Vec<KeyedEvent>> = posts
         .par_chunks(CHUNK)
@@ -194,20 +264,8 @@ pub fn keyed_events_into(signal: Signal, posts: &[PostFeatures], first: u32, con
             let mut out = Vec::new();
             for (j, p) in chunk.iter().enumerate() {
                 let post = first + (c * CHUNK + j) as u32;
-                let mut push = |key: u64| out.push(KeyedEvent { key, time: p.time, account: p.account, post });
-                match signal {
-                    Signal::CoPost => co_post::keys(p, config, &mut push),
-                    Signal::NearDuplicate => near_duplicate::keys(p, config, &mut push),
-                    Signal::CoLink => co_link::keys(p, &mut push),
-                    Signal::CoHashtag => co_hashtag::keys(p, &mut push),
-                    Signal::CoRepost => co_repost::keys(p, &mut push),
-                    Signal::CoReply => co_reply::keys(p, &mut push),
-                    Signal::Provenance
-                    | Signal::SharedInfrastructure
-                    | Signal::SharedScript
-                    | Signal::SharedPayment
-                    | Signal::SharedContact => {}
-                }
+                let mut sink = KeySink { events: &mut out, time: p.time, account: p.account, post };
+                (spec.keys)(p, config, &mut sink);
             }
             out
         })

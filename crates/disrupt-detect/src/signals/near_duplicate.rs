@@ -4,19 +4,32 @@
 //!
 //! Default window 120 s, as for `co_post`.
 
-use super::{DetectConfig, SignalConfig};
+use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
 use crate::features::{DetectInput, PostFeatures};
 use crate::minhash::{band_keys, jaccard_sorted, signature};
 use crate::window::PairCheck;
+use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
-pub const DEFAULT: SignalConfig = SignalConfig { enabled: true, window_seconds: 120.0 };
+/// The signal, as registered in [`super::REGISTRY`].
+pub const SPEC: SignalSpec = SignalSpec {
+    description: SignalDescription { signal: Signal::NEAR_DUPLICATE, phrase, shares: SharedItems::Values, kind: EvidenceKind::CopiedText },
+    default: SignalConfig { enabled: true, window_seconds: 120.0 },
+    keys,
+    null: NullModel { rarity: true, chance: Chance::Uniform, confirmation: Confirmation::SimilarText },
+};
 
-pub fn keys(post: &PostFeatures, config: &DetectConfig, push: &mut impl FnMut(u64)) {
+fn phrase(s: &SignalSummary) -> String {
+    format!("posted {} near-identical texts {}", s.posts, s.when())
+}
+
+/// The MinHash LSH band keys of the word set, for posts of at least `min_text_tokens`
+/// words that are not reposts.
+pub fn keys(post: &PostFeatures, config: &DetectConfig, sink: &mut KeySink<'_>) {
     if post.repost_of.is_some() || post.tokens.len() < config.min_text_tokens {
         return;
     }
     for key in band_keys(&signature(&post.tokens)) {
-        push(key);
+        sink.push(key);
     }
 }
 

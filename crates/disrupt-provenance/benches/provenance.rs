@@ -1,8 +1,8 @@
 //! Provenance index build and post matching on synthetic word sets.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use disrupt_link::provenance::{IndexedOutput, PostWords, ProvenanceIndex};
-use disrupt_link::LinkConfig;
+use disrupt_provenance::provenance::{IndexedOutput, PostWords, ProvenanceIndex};
+use disrupt_provenance::ProvenanceConfig;
 use rand::{Rng, SeedableRng};
 
 struct Posts(Vec<(Vec<u32>, i64)>);
@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     let posts = Posts((0..n as usize).map(|i| if i % 10 == 0 { (outputs[i].words.clone(), 10) } else { (words(&mut rng), 10) }).collect());
-    let config = LinkConfig::default();
+    let config = ProvenanceConfig::default();
     let mut g = c.benchmark_group("provenance");
     g.sample_size(10);
     g.bench_function("build_100k_outputs", |b| b.iter(|| ProvenanceIndex::build(black_box(outputs.clone()), &config)));

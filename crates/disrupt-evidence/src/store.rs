@@ -7,10 +7,60 @@
 //! a small in-memory buffer: a scan's resident memory then no longer grows with the text
 //! of every post it reads.
 
-use crate::PostInfo;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+
+/// What networks need to know of a post (raw text for evidence, matching keys for naming
+/// what was shared).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostInfo {
+    pub id: String,
+    pub account: u32,
+    pub time: i64,
+    pub text: String,
+    pub urls: Vec<String>,
+    pub hashtags: Vec<String>,
+    pub repost_of: Option<String>,
+    pub reply_to: Option<String>,
+    /// Language as given by the record, or detected for posts of flagged accounts.
+    pub lang: Option<String>,
+}
+
+/// Where the records standing for generations sit in the post store: generation `g`'s
+/// outputs are records `first + offsets[g] ..`, and a generation with no output (refused)
+/// has one record of its own.
+#[derive(Debug, Clone, Default)]
+pub struct GenerationRecords {
+    /// Store number of the first.
+    pub first: u32,
+    /// Each generation's first record, after `first`, then the total.
+    pub offsets: Vec<u32>,
+}
+
+impl GenerationRecords {
+    /// The layout for generations with these numbers of outputs, from store record `first` on.
+    pub fn new(first: u32, outputs_per_generation: impl IntoIterator<Item = usize>) -> Self {
+        let mut offsets = Vec::new();
+        let mut at = 0u32;
+        for outputs in outputs_per_generation {
+            offsets.push(at);
+            at += outputs.max(1) as u32;
+        }
+        offsets.push(at);
+        GenerationRecords { first, offsets }
+    }
+
+    /// Post index of a generation's output (or of the generation itself).
+    pub fn record(&self, generation: u32, output: u32) -> u32 {
+        self.first + self.offsets[generation as usize] + output
+    }
+
+    /// Records in all.
+    pub fn count(&self) -> u32 {
+        self.offsets.last().copied().unwrap_or(0)
+    }
+}
 
 /// Bytes of encoded posts kept in memory before the log moves to disk.
 pub const DEFAULT_SPILL_BYTES: usize = 32 << 20;

@@ -21,14 +21,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// What a shared value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum LinkKind {
+pub enum ValueKind {
     Script,
     Payment,
     Contact,
 }
 
 /// One record (an operator-side message or an ad) as linking reads it.
-pub struct LinkRecord<'a> {
+pub struct ValueRecord<'a> {
     /// The caller's record number (cited in evidence).
     pub record: u32,
     pub account: u32,
@@ -52,7 +52,7 @@ pub struct HandleOwner<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LinkConfig {
+pub struct SharedValueConfig {
     /// Words a message needs before it counts as a script.
     pub min_script_words: usize,
     /// Word-set Jaccard similarity at or above which two messages are one script.
@@ -61,7 +61,7 @@ pub struct LinkConfig {
     pub max_sharers: usize,
 }
 
-impl Default for LinkConfig {
+impl Default for SharedValueConfig {
     fn default() -> Self {
         Self { min_script_words: 6, script_similarity: 0.5, max_sharers: 200 }
     }
@@ -70,7 +70,7 @@ impl Default for LinkConfig {
 /// A value shared by two or more accounts, with every (account, record) that used it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SharedValue {
-    pub kind: LinkKind,
+    pub kind: ValueKind,
     /// The value as shown to analysts (a script's first text, `ewallet dana 081234567890`,
     /// `@klubromantis_cs`).
     pub value: String,
@@ -115,7 +115,7 @@ pub fn payment_key(detail: &Detail) -> Option<String> {
 }
 
 /// Contact keys a record names: phones, chat links, handles and landing pages.
-fn contact_keys(record: &LinkRecord<'_>, out: &mut Vec<String>) {
+fn contact_keys(record: &ValueRecord<'_>, out: &mut Vec<String>) {
     for d in record.details {
         match d.kind.as_str() {
             "phone" => out.extend(phone_key(&d.value).map(|p| format!("phone {p}"))),
@@ -171,8 +171,8 @@ fn find(parent: &mut [usize], x: usize) -> usize {
 const LEADERS_PER_BUCKET: usize = 8;
 
 /// Groups of near-identical scripts (indices into `records`).
-fn script_groups(records: &[LinkRecord<'_>], config: &LinkConfig) -> Vec<Vec<usize>> {
-    use disrupt_detect::minhash::{band_keys, jaccard_sorted, signature};
+fn script_groups(records: &[ValueRecord<'_>], config: &SharedValueConfig) -> Vec<Vec<usize>> {
+    use disrupt_normalize::minhash::{band_keys, jaccard_sorted, signature};
     let eligible: Vec<usize> = (0..records.len()).filter(|&i| records[i].words.len() >= config.min_script_words).collect();
     let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
     for &i in &eligible {
@@ -212,7 +212,7 @@ fn script_groups(records: &[LinkRecord<'_>], config: &LinkConfig) -> Vec<Vec<usi
 }
 
 /// Every value that two or more accounts share (and at most `max_sharers`).
-pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], config: &LinkConfig) -> Vec<SharedValue> {
+pub fn shared_values(records: &[ValueRecord<'_>], owners: &[HandleOwner<'_>], config: &SharedValueConfig) -> Vec<SharedValue> {
     let mut out = Vec::new();
     // A script: several accounts, each sending it in two or more conversations or ads. An
     // operation works many targets with its script; two people who happen to write the
@@ -236,17 +236,17 @@ pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], con
         let group: Vec<usize> = group.into_iter().filter(|&i| sharers.contains(&records[i].account)).collect();
         let first = group.iter().min_by_key(|&&i| records[i].record).copied().unwrap_or(group[0]);
         out.push(SharedValue {
-            kind: LinkKind::Script,
+            kind: ValueKind::Script,
             value: records[first].text.chars().take(200).collect(),
             uses: group.iter().map(|&i| (records[i].account, records[i].record)).collect(),
         });
     }
-    let mut keyed: FxHashMap<(LinkKind, String), Vec<(u32, u32)>> = FxHashMap::default();
+    let mut keyed: FxHashMap<(ValueKind, String), Vec<(u32, u32)>> = FxHashMap::default();
     let mut keys = Vec::new();
     for r in records {
         for d in r.details {
             if let Some(k) = payment_key(d) {
-                keyed.entry((LinkKind::Payment, k)).or_default().push((r.account, r.record));
+                keyed.entry((ValueKind::Payment, k)).or_default().push((r.account, r.record));
             }
         }
         keys.clear();
@@ -254,11 +254,11 @@ pub fn shared_values(records: &[LinkRecord<'_>], owners: &[HandleOwner<'_>], con
         keys.sort();
         keys.dedup();
         for k in keys.drain(..) {
-            keyed.entry((LinkKind::Contact, k)).or_default().push((r.account, r.record));
+            keyed.entry((ValueKind::Contact, k)).or_default().push((r.account, r.record));
         }
     }
     for o in owners {
-        let key = (LinkKind::Contact, format!("@{}", o.handle.trim_start_matches('@').to_lowercase()));
+        let key = (ValueKind::Contact, format!("@{}", o.handle.trim_start_matches('@').to_lowercase()));
         // The owner joins only a handle others name.
         if let Some(uses) = keyed.get_mut(&key) {
             uses.push((o.account, o.record));
@@ -307,11 +307,11 @@ mod tests {
             .collect()
     }
 
-    fn view(owned: &[Owned]) -> Vec<LinkRecord<'_>> {
+    fn view(owned: &[Owned]) -> Vec<ValueRecord<'_>> {
         owned
             .iter()
             .enumerate()
-            .map(|(i, o)| LinkRecord {
+            .map(|(i, o)| ValueRecord {
                 record: i as u32,
                 account: o.account,
                 conversation: o.conversation.as_deref(),
@@ -341,16 +341,16 @@ mod tests {
         let recs = view(&owned);
         let owners = [HandleOwner { account: 1, handle: "Rina_KR", record: 0 }];
         assert_eq!(recs.len(), 10);
-        let shared = shared_values(&recs, &owners, &LinkConfig::default());
-        let of = |k: LinkKind| shared.iter().filter(|s| s.kind == k).collect::<Vec<_>>();
-        let scripts = of(LinkKind::Script);
+        let shared = shared_values(&recs, &owners, &SharedValueConfig::default());
+        let of = |k: ValueKind| shared.iter().filter(|s| s.kind == k).collect::<Vec<_>>();
+        let scripts = of(ValueKind::Script);
         assert_eq!(scripts.len(), 1, "{shared:?}");
         assert_eq!(scripts[0].accounts(), BTreeSet::from([1, 2]), "account 4 sent it once: no sharer");
-        let payments = of(LinkKind::Payment);
+        let payments = of(ValueKind::Payment);
         assert_eq!(payments.len(), 1, "a wallet named without a number links nobody: {payments:?}");
         assert_eq!(payments[0].value, "ewallet dana 081234567890");
         assert_eq!(payments[0].accounts(), BTreeSet::from([1, 2]));
-        let contacts = of(LinkKind::Contact);
+        let contacts = of(ValueKind::Contact);
         assert_eq!(contacts.len(), 1);
         assert_eq!(contacts[0].value, "@rina_kr");
         assert_eq!(contacts[0].accounts(), BTreeSet::from([1, 9]));
@@ -368,11 +368,11 @@ mod tests {
         }
         let owned = records(&rows);
         let recs = view(&owned);
-        let config = LinkConfig { max_sharers: 4, ..LinkConfig::default() };
+        let config = SharedValueConfig { max_sharers: 4, ..SharedValueConfig::default() };
         assert!(shared_values(&recs, &[], &config).is_empty());
-        let shared = shared_values(&recs, &[], &LinkConfig::default());
+        let shared = shared_values(&recs, &[], &SharedValueConfig::default());
         assert_eq!(shared.len(), 1, "{shared:?}");
-        assert_eq!((shared[0].kind, shared[0].value.as_str()), (LinkKind::Contact, "phone 081234567890"));
+        assert_eq!((shared[0].kind, shared[0].value.as_str()), (ValueKind::Contact, "phone 081234567890"));
     }
 
     #[test]

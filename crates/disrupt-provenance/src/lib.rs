@@ -12,12 +12,17 @@
 //! [`link`] runs them all and returns evidence in the shape the network stage reads
 //! (account-pair evidence per signal), plus the per-record and per-account findings.
 
+mod evidence;
 pub mod fanout;
 pub mod infrastructure;
 pub mod monitoring;
 pub mod provenance;
+pub mod signals;
 
-use disrupt_detect::{PairEvidence, SignalReport};
+pub use evidence::{add_to_detection, fan_out_notes};
+
+pub use disrupt_evidence::GenerationRecords;
+use disrupt_evidence::{PairEvidence, SignalReport};
 use disrupt_records::Generation;
 use fanout::{GenerationInfo, PostOwners};
 use infrastructure::{Footprint, SharedValue};
@@ -29,7 +34,7 @@ use std::collections::BTreeMap;
 
 /// Every setting of linking; all of them are written to `networks.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LinkConfig {
+pub struct ProvenanceConfig {
     /// Words a post and an output need before they can be linked.
     pub min_words: usize,
     /// Share of a post's words that must be the output's.
@@ -42,9 +47,6 @@ pub struct LinkConfig {
     /// output must hold to be checked: a copy keeps most of its output's word pairs, a post
     /// that merely uses the same stock phrase keeps one.
     pub min_shared_sketch_pairs: usize,
-    /// Posts of an output within this long of its first post are its distribution; later
-    /// ones are copies (quotes, fact-checks), seconds.
-    pub distribution_window_seconds: f64,
     /// Generations of one account less than this apart are one session, seconds.
     pub session_gap_seconds: f64,
     /// An infrastructure value shared by more accounts than this links none of them.
@@ -53,7 +55,7 @@ pub struct LinkConfig {
     pub languages_sampled: usize,
 }
 
-impl Default for LinkConfig {
+impl Default for ProvenanceConfig {
     fn default() -> Self {
         Self {
             min_words: 5,
@@ -61,7 +63,6 @@ impl Default for LinkConfig {
             output_containment: 0.5,
             max_delay_seconds: 30.0 * 86_400.0,
             min_shared_sketch_pairs: 2,
-            distribution_window_seconds: 600.0,
             session_gap_seconds: 3600.0,
             infrastructure_max_sharers: 10,
             languages_sampled: 6,
@@ -71,7 +72,7 @@ impl Default for LinkConfig {
 
 /// One post matched to a generation output (a line of `provenance.jsonl`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProvenanceLink {
+pub struct LinkedPost {
     pub post: u32,
     pub generation: u32,
     pub output: u32,
@@ -83,41 +84,30 @@ pub struct ProvenanceLink {
     pub distributed: bool,
 }
 
-/// Where the records standing for generations sit in the post store: generation `g`'s
-/// outputs are records `first + offsets[g] ..`, and a generation with no output (refused)
-/// has one record of its own.
-#[derive(Debug, Clone, Default)]
-pub struct GenerationRecords {
-    pub first: u32,
-    pub offsets: Vec<u32>,
+/// The time windows of the provenance stage's signals (their `window_seconds`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignalWindows {
+    /// Posts of an output within this long of its first post are its distribution; later
+    /// ones are copies (quotes, fact-checks), seconds.
+    pub distribution_seconds: f64,
+    /// Two accounts share an infrastructure value when they used it this close in time,
+    /// seconds.
+    pub infrastructure_seconds: f64,
 }
 
-impl GenerationRecords {
-    pub fn new(first: u32, generations: &[Generation]) -> Self {
-        let mut offsets = Vec::with_capacity(generations.len() + 1);
-        let mut at = 0u32;
-        for g in generations {
-            offsets.push(at);
-            at += g.outputs.len().max(1) as u32;
+impl Default for SignalWindows {
+    fn default() -> Self {
+        SignalWindows {
+            distribution_seconds: signals::PROVENANCE.default.window_seconds,
+            infrastructure_seconds: signals::SHARED_INFRASTRUCTURE.default.window_seconds,
         }
-        offsets.push(at);
-        GenerationRecords { first, offsets }
-    }
-
-    /// Post index of a generation's output (or of the generation itself).
-    pub fn record(&self, generation: u32, output: u32) -> u32 {
-        self.first + self.offsets[generation as usize] + output
-    }
-
-    pub fn count(&self) -> u32 {
-        self.offsets.last().copied().unwrap_or(0)
     }
 }
 
 /// Everything linking found.
 #[derive(Debug, Default)]
 pub struct Linkage {
-    pub links: Vec<ProvenanceLink>,
+    pub links: Vec<LinkedPost>,
     pub fan_outs: Vec<fanout::FanOut>,
     pub provenance: SignalReport,
     pub infrastructure: SignalReport,
@@ -147,13 +137,14 @@ fn report(pairs: Vec<PairEvidence>) -> SignalReport {
 }
 
 /// Runs every linking step. `account_of` gives the dense index of a generation's account.
-pub fn link(
+pub fn link_provenance(
     generations: &[Generation],
     account_of: &dyn Fn(&str) -> u32,
     posts: &impl LinkPosts,
     records: &GenerationRecords,
     cues: &MonitoringCues,
-    config: &LinkConfig,
+    config: &ProvenanceConfig,
+    windows: &SignalWindows,
 ) -> Linkage {
     if generations.is_empty() {
         return Linkage::default();
@@ -185,7 +176,7 @@ pub fn link(
     let started = std::time::Instant::now();
     let matches = index.match_posts(posts, config);
     let match_seconds = started.elapsed().as_secs_f64();
-    let roles = fanout::distribution_roles(&matches, posts, config);
+    let roles = fanout::distribution_roles(&matches, posts, windows);
     let fan_outs = fanout::fan_outs(&matches, &roles, &index.outputs, &infos, posts, config);
     let output_post = |o: u32| {
         let out = &index.outputs[o as usize];
@@ -198,7 +189,7 @@ pub fn link(
         .zip(&roles)
         .map(|(m, &distributed)| {
             let o = &index.outputs[m.output as usize];
-            ProvenanceLink {
+            LinkedPost {
                 post: m.post,
                 generation: o.generation,
                 output: o.output,
@@ -224,7 +215,8 @@ pub fn link(
                 .collect(),
         })
         .collect();
-    let (shared_values, infra_pairs) = infrastructure::shared_infrastructure(&footprints, config);
+    let (shared_values, infra_pairs) =
+        infrastructure::shared_infrastructure(&footprints, config, (windows.infrastructure_seconds * 1000.0) as i64);
 
     let mut by_account: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (gi, g) in generations.iter().enumerate() {

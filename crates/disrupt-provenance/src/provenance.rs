@@ -19,8 +19,8 @@
 //! filtering: a post sharing at least `k` words with an output shares one among its
 //! `|post| - k + 1` rarest words), for checking the join and for single posts.
 
-use crate::LinkConfig;
-use disrupt_detect::minhash::intersection_size as overlap;
+use crate::ProvenanceConfig;
+use disrupt_normalize::minhash::intersection_size as overlap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -99,7 +99,7 @@ pub struct ProvenanceIndex {
 impl ProvenanceIndex {
     /// Indexes the outputs (those with fewer than `min_words` words are left out: stock
     /// phrases match everywhere and prove nothing).
-    pub fn build(outputs: Vec<IndexedOutput>, config: &LinkConfig) -> Self {
+    pub fn build(outputs: Vec<IndexedOutput>, config: &ProvenanceConfig) -> Self {
         let outputs: Vec<IndexedOutput> = outputs.into_iter().filter(|o| o.words.len() >= config.min_words).collect();
         let mut pair_index: Vec<u64> =
             outputs.par_iter().enumerate().flat_map_iter(|(i, o)| o.pairs.iter().map(move |&p| ((p as u64) << 32) | i as u64)).collect();
@@ -120,7 +120,7 @@ impl ProvenanceIndex {
     }
 
     /// The tests of the module doc for one candidate output.
-    fn verify(&self, post: u32, words: &[u32], time: i64, candidate: u32, config: &LinkConfig) -> Option<ProvenanceMatch> {
+    fn verify(&self, post: u32, words: &[u32], time: i64, candidate: u32, config: &ProvenanceConfig) -> Option<ProvenanceMatch> {
         let o = &self.outputs[candidate as usize];
         let delay = time - o.time;
         // A post can only come after its generation.
@@ -160,7 +160,7 @@ impl ProvenanceIndex {
 
     /// The best output for one post, if any passes every test: exact (every output that
     /// passes is considered), given [`ProvenanceIndex::with_word_postings`].
-    pub fn search(&self, post: u32, words: &[u32], time: i64, config: &LinkConfig) -> Option<ProvenanceMatch> {
+    pub fn search(&self, post: u32, words: &[u32], time: i64, config: &ProvenanceConfig) -> Option<ProvenanceMatch> {
         if words.len() < config.min_words || self.outputs.is_empty() {
             return None;
         }
@@ -181,7 +181,7 @@ impl ProvenanceIndex {
 
     /// Matches every post; results in post order. Candidates come from the word-pair join
     /// (see the module doc), in parallel.
-    pub fn match_posts(&self, posts: &impl PostWords, config: &LinkConfig) -> Vec<ProvenanceMatch> {
+    pub fn match_posts(&self, posts: &impl PostWords, config: &ProvenanceConfig) -> Vec<ProvenanceMatch> {
         if self.outputs.is_empty() {
             return Vec::new();
         }
@@ -200,7 +200,7 @@ impl ProvenanceIndex {
         matches
     }
 
-    fn match_range(&self, posts: &impl PostWords, range: std::ops::Range<u32>, config: &LinkConfig) -> Vec<ProvenanceMatch> {
+    fn match_range(&self, posts: &impl PostWords, range: std::ops::Range<u32>, config: &ProvenanceConfig) -> Vec<ProvenanceMatch> {
         let mut probes: Vec<u64> = range
             .into_par_iter()
             .with_min_len(4096)
@@ -365,7 +365,7 @@ mod tests {
 
     #[test]
     fn copies_edits_truncations_and_additions_match_but_commentary_and_earlier_posts_do_not() {
-        let config = LinkConfig::default();
+        let config = ProvenanceConfig::default();
         let other = "completely different words about football scores and the weather in the mountains this weekend";
         let index = ProvenanceIndex::build(vec![output(0, OUT, 1000), output(1, other, 1000), output(2, "too short", 0)], &config)
             .with_word_postings();
@@ -402,7 +402,7 @@ mod tests {
         let out = output(0, "harbour council budget bridge builders talks", 0);
         let posts = Posts::new(&[("harbour council bridge budget builders", 10), ("harbour council budget bridge talks", 10)]);
         let found = |min_shared_sketch_pairs| {
-            let config = LinkConfig { min_shared_sketch_pairs, ..LinkConfig::default() };
+            let config = ProvenanceConfig { min_shared_sketch_pairs, ..ProvenanceConfig::default() };
             let index = ProvenanceIndex::build(vec![out.clone()], &config);
             index.match_posts(&posts, &config).iter().map(|m| m.post).collect::<Vec<_>>()
         };
@@ -415,7 +415,7 @@ mod tests {
         use rand::seq::SliceRandom;
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        let config = LinkConfig::default();
+        let config = ProvenanceConfig::default();
         // A Zipf-like vocabulary: common words recur across unrelated texts.
         let vocab: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
         let sentence = |rng: &mut rand_chacha::ChaCha8Rng| -> Vec<String> {

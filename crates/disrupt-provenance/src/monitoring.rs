@@ -7,7 +7,6 @@
 //! never a verdict alone: an account is not flagged for its prompts.
 
 use regex::{Regex, RegexBuilder};
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 const DEFAULT_FIGURES: &str = include_str!("../data/public_figures.txt");
@@ -82,29 +81,7 @@ pub struct Request<'a> {
     pub languages: Vec<String>,
 }
 
-/// A prompt kept as evidence, with the cue it showed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PromptExcerpt {
-    pub generation: String,
-    pub cue: String,
-    pub excerpt: String,
-}
-
-/// The risk summary of one AI-provider account (a line of `accounts.jsonl`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AccountRisk {
-    pub account: String,
-    pub generations: usize,
-    pub refused: usize,
-    pub batch_requests: usize,
-    pub languages: Vec<String>,
-    pub public_figures: Vec<String>,
-    pub planning_terms: Vec<String>,
-    /// 0 to 1: how many cues, how strongly.
-    pub risk: f64,
-    pub cues: Vec<String>,
-    pub evidence: Vec<PromptExcerpt>,
-}
+pub use disrupt_model::{AccountRisk, PromptExcerpt};
 
 fn excerpt(text: &str) -> String {
     let mut s: String = text.chars().take(240).collect();
@@ -182,6 +159,7 @@ pub fn assess_account(account: &str, requests: &[Request<'_>], cues: &Monitoring
         risk: (risk.min(1.0) * 100.0).round() / 100.0,
         cues: cue_list,
         evidence: evidence.into_values().flatten().collect(),
+        network: None,
     }
 }
 

@@ -6,15 +6,15 @@
 //! so behaviour alone can miss them; provenance ties them together and to the operator.
 //!
 //! Only an output's *distribution* counts: the posts of it made within
-//! `distribution_window_seconds` of its first post. Someone who copies it later (a
+//! the provenance signal's window (`--window provenance=SECONDS`) of its first post. Someone who copies it later (a
 //! fact-checker quoting the operation, a journalist) is linked to the output in
 //! `provenance.jsonl` but is not a distributor and never joins the network. One person who
 //! posts the model's text from their own single account distributes to one account only,
 //! which is not a fan-out.
 
 use crate::provenance::{IndexedOutput, ProvenanceMatch};
-use crate::LinkConfig;
-use disrupt_detect::PairEvidence;
+use crate::{ProvenanceConfig, SignalWindows};
+use disrupt_evidence::PairEvidence;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What fan-out needs of a post.
@@ -55,8 +55,8 @@ pub struct FanOut {
 }
 
 /// Whether each match is part of its output's distribution (`true`) or a later copy.
-pub fn distribution_roles(matches: &[ProvenanceMatch], posts: &impl PostOwners, config: &LinkConfig) -> Vec<bool> {
-    let window = (config.distribution_window_seconds * 1000.0) as i64;
+pub fn distribution_roles(matches: &[ProvenanceMatch], posts: &impl PostOwners, windows: &SignalWindows) -> Vec<bool> {
+    let window = (windows.distribution_seconds * 1000.0) as i64;
     let mut first: BTreeMap<u32, i64> = BTreeMap::new();
     for m in matches {
         let t = posts.time(m.post);
@@ -67,7 +67,7 @@ pub fn distribution_roles(matches: &[ProvenanceMatch], posts: &impl PostOwners, 
 
 /// Session of each generation: an AI account's generations less than `session_gap_seconds`
 /// apart are one session. Returns, per generation, its session's first generation.
-pub fn sessions(generations: &[GenerationInfo], config: &LinkConfig) -> Vec<u32> {
+pub fn sessions(generations: &[GenerationInfo], config: &ProvenanceConfig) -> Vec<u32> {
     let gap = (config.session_gap_seconds * 1000.0) as i64;
     let mut order: Vec<u32> = (0..generations.len() as u32).collect();
     order.sort_by_key(|&g| (generations[g as usize].account, generations[g as usize].time, g));
@@ -92,7 +92,7 @@ pub fn fan_outs(
     outputs: &[IndexedOutput],
     generations: &[GenerationInfo],
     posts: &impl PostOwners,
-    config: &LinkConfig,
+    config: &ProvenanceConfig,
 ) -> Vec<FanOut> {
     let session_of = sessions(generations, config);
     let mut by_session: BTreeMap<u32, Vec<&ProvenanceMatch>> = BTreeMap::new();

@@ -4,12 +4,15 @@
 //! A value shared by a few accounts is one operator's; a value shared by many is a carrier,
 //! a VPN exit or a company proxy. Each link is weighted by rarity, `ln(1 + N / n)` for a
 //! value used by `n` of the `N` accounts seen, and values used by more than
-//! `infrastructure_max_sharers` accounts make no link at all. These links only ever join an
+//! `infrastructure_max_sharers` accounts make no link at all. Two accounts share a value only
+//! when they used it within the signal's window of each other (`--window
+//! shared_infrastructure=SECONDS`, default 90 days): an address reassigned next season is
+//! someone else's. These links only ever join an
 //! account to a network that other evidence made: sharing a household router is not an
 //! operation.
 
-use crate::LinkConfig;
-use disrupt_detect::PairEvidence;
+use crate::ProvenanceConfig;
+use disrupt_evidence::{closest_gap, PairEvidence};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The infrastructure fields of the contract, in the order evidence names them.
@@ -34,13 +37,20 @@ pub struct SharedValue {
     pub accounts: Vec<u32>,
 }
 
-/// Per account, the record and time of its first use of a value.
-type FirstUses = BTreeMap<u32, (u32, i64)>;
+/// Per account, the record and time of its first use of a value, and the times of its uses
+/// (the first [`MAX_USES`]).
+type Uses = BTreeMap<u32, Use>;
+
+/// The record and time of an account's first use of a value, and the times of its uses.
+type Use = (u32, i64, Vec<i64>);
+
+/// Use times kept per account and value: enough to find a close pair, bounded per key.
+const MAX_USES: usize = 64;
 
 /// Values shared by two to `infrastructure_max_sharers` accounts, and the pair evidence they
 /// make (weighted by rarity; `co_actions` counts shared values).
-pub fn shared_infrastructure(footprints: &[Footprint], config: &LinkConfig) -> (Vec<SharedValue>, Vec<PairEvidence>) {
-    let mut users: BTreeMap<(&'static str, &str), FirstUses> = BTreeMap::new();
+pub fn shared_infrastructure(footprints: &[Footprint], config: &ProvenanceConfig, window_ms: i64) -> (Vec<SharedValue>, Vec<PairEvidence>) {
+    let mut users: BTreeMap<(&'static str, &str), Uses> = BTreeMap::new();
     let mut all_accounts = BTreeSet::new();
     for f in footprints {
         all_accounts.insert(f.account);
@@ -48,7 +58,10 @@ pub fn shared_infrastructure(footprints: &[Footprint], config: &LinkConfig) -> (
             if value.trim().is_empty() {
                 continue;
             }
-            users.entry((field, value.as_str())).or_default().entry(f.account).or_insert((f.record, f.time));
+            let uses = users.entry((field, value.as_str())).or_default().entry(f.account).or_insert((f.record, f.time, Vec::new()));
+            if uses.2.len() < MAX_USES {
+                uses.2.push(f.time);
+            }
         }
     }
     let n = all_accounts.len().max(2) as f64;
@@ -59,9 +72,21 @@ pub fn shared_infrastructure(footprints: &[Footprint], config: &LinkConfig) -> (
             continue;
         }
         let weight = (1.0 + n / accounts.len() as f64).ln();
-        let list: Vec<(u32, (u32, i64))> = accounts.into_iter().collect();
-        for (i, &(a, (ra, ta))) in list.iter().enumerate() {
-            for &(b, (rb, tb)) in &list[i + 1..] {
+        let list: Vec<(u32, Use)> = accounts
+            .into_iter()
+            .map(|(a, (r, t, mut times))| {
+                times.sort_unstable();
+                (a, (r, t, times))
+            })
+            .collect();
+        let mut linked = false;
+        for (i, (a, (ra, ta, times_a))) in list.iter().enumerate() {
+            for (b, (rb, tb, times_b)) in &list[i + 1..] {
+                if closest_gap(times_a, times_b) > window_ms {
+                    continue;
+                }
+                linked = true;
+                let (a, b, ra, rb, ta, tb) = (*a, *b, *ra, *rb, *ta, *tb);
                 let e = pairs.entry((a, b)).or_insert_with(|| PairEvidence {
                     a,
                     b,
@@ -85,7 +110,9 @@ pub fn shared_infrastructure(footprints: &[Footprint], config: &LinkConfig) -> (
                 }
             }
         }
-        shared.push(SharedValue { field, value: value.to_string(), accounts: list.iter().map(|(a, _)| *a).collect() });
+        if linked {
+            shared.push(SharedValue { field, value: value.to_string(), accounts: list.iter().map(|(a, _)| *a).collect() });
+        }
     }
     (shared, pairs.into_values().collect())
 }
@@ -100,17 +127,30 @@ mod tests {
 
     #[test]
     fn rare_values_link_and_crowded_ones_do_not() {
-        let config = LinkConfig { infrastructure_max_sharers: 5, ..LinkConfig::default() };
+        let config = ProvenanceConfig { infrastructure_max_sharers: 5, ..ProvenanceConfig::default() };
         let mut prints = vec![fp(0, &[("device", "d-1"), ("ip", "10.0.0.1")]), fp(1, &[("device", "d-1"), ("ip", "10.0.0.1")])];
         // A carrier address behind twenty accounts.
         prints.extend((2..22).map(|a| fp(a, &[("ip", "10.0.0.1")])));
         prints.push(fp(30, &[("payment", "card-9")]));
         prints.push(fp(31, &[("payment", "card-9"), ("email", "")]));
-        let (shared, pairs) = shared_infrastructure(&prints, &config);
+        let (shared, pairs) = shared_infrastructure(&prints, &config, 3_600_000);
         let fields: Vec<&str> = shared.iter().map(|s| s.field).collect();
         assert_eq!(fields, vec!["device", "payment"]);
         let linked: Vec<(u32, u32)> = pairs.iter().map(|p| (p.a, p.b)).collect();
         assert_eq!(linked, vec![(0, 1), (30, 31)]);
         assert!(pairs.iter().all(|p| !p.significant && p.weight > 0.0));
+    }
+
+    #[test]
+    fn a_value_used_far_apart_links_nobody() {
+        let config = ProvenanceConfig::default();
+        let mut late = fp(1, &[("device", "d-1")]);
+        late.time = 10 * 3_600_000;
+        let (shared, pairs) = shared_infrastructure(&[fp(0, &[("device", "d-1")]), late.clone()], &config, 3_600_000);
+        assert!(shared.is_empty() && pairs.is_empty());
+        let mut early_again = fp(0, &[("device", "d-1")]);
+        early_again.time = 9 * 3_600_000;
+        let (_, pairs) = shared_infrastructure(&[fp(0, &[("device", "d-1")]), early_again, late], &config, 3_600_000);
+        assert_eq!(pairs.len(), 1, "a later use of the first account comes within the window");
     }
 }
