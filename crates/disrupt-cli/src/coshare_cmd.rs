@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use disrupt_ingest::Reject;
 use disrupt_pipeline::co_share::CoShares;
-use disrupt_pipeline::{ScanConfig, ScanObserver};
+use disrupt_pipeline::{MemoryBudget, ScanObserver, ScanSettings};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -58,8 +58,11 @@ impl ScanObserver for CountRejects {
 }
 
 pub fn run(args: CoShareArgs) -> Result<()> {
-    let mut config = ScanConfig { detect_language: false, ..ScanConfig::default() };
-    args.ingest.apply(&mut config)?;
+    let mut settings = ScanSettings::default();
+    settings.normalize.detect_language = false;
+    settings.memory_budget_bytes = MemoryBudget::Unlimited;
+    args.ingest.apply(&mut settings)?;
+    let config = settings.validate()?;
     let signal = config.detect.signal_named(&args.signal).with_context(|| format!("unknown --signal `{}`", args.signal))?;
     let shares = CoShares::read(&args.inputs, &config, signal, &mut CountRejects)?;
     let mut out: Box<dyn Write> = match &args.out {

@@ -2,9 +2,9 @@
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use disrupt_ingest::{ColumnMap, FileSummary, InputFormat, Reject};
+use disrupt_ingest::{ColumnMap, FileSummary, Reject};
 use disrupt_output::{write_scan_outputs, RejectWriter};
-use disrupt_pipeline::{scan, ScanConfig, ScanObserver, StageTiming};
+use disrupt_pipeline::{scan, MemoryBudget, ScanConfig, ScanObserver, ScanSettings, StageTiming};
 use disrupt_records::TimeZoneSetting;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -24,23 +24,26 @@ pub struct IngestArgs {
     #[arg(long)]
     platform: Option<String>,
     /// Zone of times written without one: UTC or an offset such as -08:00.
-    #[arg(long, default_value = "UTC")]
-    timezone: String,
+    #[arg(long)]
+    timezone: Option<String>,
 }
 
 impl IngestArgs {
-    pub fn apply(&self, config: &mut ScanConfig) -> Result<()> {
+    /// Lays the flags given over the settings.
+    pub fn apply(&self, settings: &mut ScanSettings) -> Result<()> {
         if let Some(f) = &self.format {
-            config.ingest.format =
-                Some(InputFormat::parse(f).with_context(|| {
-                    format!("unknown --format `{f}` (jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv)")
-                })?);
+            settings.ingest.format = f.clone();
         }
         if let Some(c) = &self.columns {
-            config.ingest.columns = Some(ColumnMap::parse(c).map_err(anyhow::Error::msg)?);
+            settings.ingest.columns = Some(ColumnMap::parse(c).map_err(anyhow::Error::msg)?.fields);
         }
-        config.ingest.platform = self.platform.clone();
-        config.ingest.timezone = TimeZoneSetting::parse(&self.timezone).map_err(anyhow::Error::msg)?;
+        if let Some(p) = &self.platform {
+            settings.ingest.platform = p.clone();
+        }
+        if let Some(t) = &self.timezone {
+            settings.ingest.timezone_offset_seconds =
+                TimeZoneSetting::parse(t).map_err(|e| anyhow::anyhow!("--timezone: {e}"))?.offset_seconds();
+        }
         Ok(())
     }
 }
@@ -53,6 +56,10 @@ pub struct ScanArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Settings file: TOML with the keys of networks.json's `parameters` (docs/settings.md), or a
+    /// scan's networks.json to scan again with its settings. Flags beat it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     ingest: IngestArgs,
     /// A signal's co-action window, e.g. --window co_post=120 (seconds); repeatable.
@@ -83,9 +90,9 @@ pub struct ScanArgs {
     #[arg(long)]
     no_detect_language: bool,
     /// Memory for detector state before it spills to disk: a size (512M, 4G), `auto` (a
-    /// quarter of the memory available) or `none` (never spill).
-    #[arg(long, value_name = "SIZE", default_value = "auto")]
-    memory_budget: String,
+    /// quarter of the memory available; the default) or `none` (never spill).
+    #[arg(long, value_name = "SIZE")]
+    memory_budget: Option<String>,
     /// Folder with extra monitoring cue lists (public_figures.txt, planning_terms.txt,
     /// batch_patterns.txt), added to the shipped ones.
     #[arg(long, value_name = "DIR")]
@@ -105,72 +112,59 @@ pub struct ScanArgs {
     quiet: bool,
 }
 
+/// The settings: the defaults, then the file, then the flags; validated by the library.
 fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
-    let mut config = ScanConfig { detect_language: !args.no_detect_language, ..ScanConfig::default() };
-    args.ingest.apply(&mut config)?;
+    let mut settings = match &args.config {
+        Some(path) => ScanSettings::from_file(path)?,
+        None => ScanSettings::default(),
+    };
+    args.ingest.apply(&mut settings)?;
     for w in &args.windows {
         let (name, secs) = w.split_once('=').with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
         let secs: f64 = secs.trim().parse().with_context(|| format!("--window `{w}`: not a number of seconds"))?;
-        if secs.is_nan() || secs <= 0.0 {
-            bail!("--window `{w}`: the window must be positive");
-        }
-        config.detect.signal_mut_named(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?.window_seconds = secs;
+        settings.detect.signal_mut_named(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?.window_seconds = secs;
     }
     for d in &args.disabled {
-        config.detect.signal_mut_named(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?.enabled = false;
+        settings.detect.signal_mut_named(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?.enabled = false;
     }
+    let detect = &mut settings.detect;
     if let Some(b) = args.baseline {
-        config.detect.baseline_seconds = b;
+        detect.baseline_seconds = b;
     }
     if let Some(t) = args.near_duplicate_threshold {
-        if !(0.0..=1.0).contains(&t) {
-            bail!("--near-duplicate-threshold must be between 0 and 1");
-        }
-        config.detect.near_duplicate_threshold = t;
+        detect.near_duplicate_threshold = t;
     }
     if let Some(a) = args.alpha {
-        if a.is_nan() || a <= 0.0 || a >= 1.0 {
-            bail!("--alpha must be between 0 and 1");
-        }
-        config.detect.alpha = a;
+        detect.alpha = a;
     }
     if let Some(q) = args.fdr {
-        if q.is_nan() || q <= 0.0 || q >= 1.0 {
-            bail!("--fdr must be between 0 and 1");
-        }
-        config.detect.fdr = Some(q);
+        detect.fdr = Some(q);
     }
     if let Some(m) = args.min_co_actions {
-        config.detect.min_co_actions = m.max(1);
+        detect.min_co_actions = m;
     }
     if let Some(m) = args.min_text_tokens {
-        config.detect.min_text_tokens = m;
+        detect.min_text_tokens = m;
     }
-    config.memory_budget = match args.memory_budget.trim() {
-        "auto" => Some(disrupt_pipeline::memory::default_memory_budget()),
-        "none" => None,
-        size => Some(disrupt_pipeline::memory::parse_size(size).map_err(|e| anyhow::anyhow!("--memory-budget {e}"))?),
-    };
-    if let Some(dir) = &args.temp_dir {
-        if !dir.is_dir() {
-            bail!("--temp-dir {}: no such folder", dir.display());
+    if args.no_detect_language {
+        settings.normalize.detect_language = false;
+    }
+    if let Some(b) = &args.memory_budget {
+        settings.memory_budget_bytes = MemoryBudget::parse(b).map_err(|e| anyhow::anyhow!("--memory-budget {e}"))?;
+    }
+    for (flag, dir, setting) in [
+        ("--temp-dir", &args.temp_dir, &mut settings.temp_dir),
+        ("--monitoring-terms", &args.monitoring_terms, &mut settings.monitoring_terms),
+        ("--funnel-cues", &args.funnel_cues, &mut settings.funnel_cues),
+    ] {
+        if let Some(d) = dir {
+            if !d.is_dir() {
+                bail!("{flag} {}: no such folder", d.display());
+            }
+            *setting = Some(d.clone());
         }
     }
-    config.temp_dir = args.temp_dir.clone();
-    if let Some(dir) = &args.monitoring_terms {
-        if !dir.is_dir() {
-            bail!("--monitoring-terms {}: no such folder", dir.display());
-        }
-        config.monitoring =
-            disrupt_provenance::monitoring::MonitoringCues::with_extra_dir(dir).map_err(|e| anyhow::anyhow!("--monitoring-terms: {e}"))?;
-    }
-    if let Some(dir) = &args.funnel_cues {
-        if !dir.is_dir() {
-            bail!("--funnel-cues {}: no such folder", dir.display());
-        }
-        config.stager = disrupt_funnel::Stager::with_extra(dir).map_err(|e| anyhow::anyhow!("--funnel-cues: {e}"))?;
-    }
-    Ok(config)
+    Ok(settings.validate()?)
 }
 
 struct Observer {

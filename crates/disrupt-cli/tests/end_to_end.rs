@@ -395,3 +395,39 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
     let explanation = n["explanation"].as_str().unwrap();
     assert!(explanation.contains("4 targets") && explanation.contains("@op1"), "{explanation}");
 }
+
+#[test]
+fn a_settings_file_is_read_flags_beat_it_and_unknown_keys_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("scan.toml");
+    std::fs::write(
+        &config,
+        "memory_budget_bytes = \"none\"\n[detect]\nalpha = 0.05\n[detect.co_post]\nwindow_seconds = 300\n[detect.co_hashtag]\nenabled = false\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let input = repo().join("examples/simulated/records.jsonl.gz");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("--config").arg(&config).args(["-q", "--window", "co_post=90"]));
+    let doc = read_json(&out.join("networks.json"));
+    let detect = &doc["parameters"]["detect"];
+    assert_eq!(detect["alpha"], 0.05, "the file beats the default");
+    assert_eq!(detect["co_post"]["window_seconds"], 90.0, "the flag beats the file");
+    assert_eq!(detect["co_hashtag"]["enabled"], false);
+    assert_eq!(detect["co_link"]["window_seconds"], 120.0, "what the file leaves out keeps its default");
+    assert_eq!(doc["parameters"]["memory_budget_bytes"], Value::Null);
+    assert_eq!(doc["schema_version"], "1.0");
+
+    // A scan's networks.json is a settings file too: scan again with the same settings.
+    let out2 = dir.path().join("out2");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out2).arg("--config").arg(out.join("networks.json")).arg("-q"));
+    assert_eq!(read_json(&out2.join("networks.json"))["parameters"], doc["parameters"]);
+
+    std::fs::write(&config, "[detect]\nalpah = 0.05\n").unwrap();
+    let refused = disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("--config").arg(&config).output().unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("unknown key `alpah`") && stderr.contains("scan.toml"), "{stderr}");
+    std::fs::write(&config, "[detect]\nalpha = 2.0\n").unwrap();
+    let refused = disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("--config").arg(&config).output().unwrap();
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("detect.alpha"), "{}", String::from_utf8_lossy(&refused.stderr));
+}

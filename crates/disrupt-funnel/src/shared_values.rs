@@ -51,7 +51,8 @@ pub struct HandleOwner<'a> {
     pub record: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SharedValueConfig {
     /// Words a message needs before it counts as a script.
     pub min_script_words: usize,

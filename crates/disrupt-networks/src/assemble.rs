@@ -32,7 +32,8 @@ pub struct NetworkInputs<'a> {
     pub shared_values: &'a HashMap<u32, Vec<(Signal, String)>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     pub leiden_resolution: f64,
     pub leiden_seed: u64,

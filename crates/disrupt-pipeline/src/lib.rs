@@ -11,6 +11,7 @@ pub mod findings;
 pub mod key_table;
 pub mod memory;
 pub mod scan;
+pub mod settings;
 
 pub use corpus::{Corpus, CorpusStats};
 pub use findings::Findings;
@@ -18,3 +19,4 @@ pub use scan::{
     collect_input_files, default_signal_settings, load, scan, signal_descriptions, Loaded, ScanConfig, ScanError, ScanObserver, ScanResult,
     StageTiming,
 };
+pub use settings::{MemoryBudget, ScanSettings, SettingsError};

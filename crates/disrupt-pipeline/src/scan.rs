@@ -10,7 +10,7 @@ use disrupt_ingest::{ingest_file_prepared, FileSummary, IngestEvent, IngestOptio
 use disrupt_model::{Network, Signal};
 use disrupt_networks::{assemble_networks, NetworkConfig, NetworkInputs};
 use disrupt_normalize::UrlPolicy;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -32,6 +32,10 @@ pub struct ScanConfig {
     pub temp_dir: Option<PathBuf>,
     /// Bytes of detector state held in memory before it spills to disk (`None`: never).
     pub memory_budget: Option<usize>,
+    /// The folder the extra monitoring cues came from.
+    pub monitoring_terms: Option<PathBuf>,
+    /// The folder the extra funnel cues came from.
+    pub funnel_cues: Option<PathBuf>,
 }
 
 /// Every signal a scan has, with its default settings: the behavioural detectors, then the
@@ -72,32 +76,44 @@ impl Default for ScanConfig {
             scam_links: disrupt_funnel::shared_values::SharedValueConfig::default(),
             temp_dir: None,
             memory_budget: None,
+            monitoring_terms: None,
+            funnel_cues: None,
         }
     }
 }
 
 impl ScanConfig {
+    /// The settings this configuration was made from, resolved (the memory budget in
+    /// bytes): what `networks.json` writes as `parameters`.
+    pub fn settings(&self) -> crate::settings::ScanSettings {
+        use crate::settings::{IngestSettings, MemoryBudget, NormalizeSettings, ScanSettings};
+        ScanSettings {
+            ingest: IngestSettings {
+                format: self.ingest.format.as_ref().map(InputFormat::name).unwrap_or("auto").to_string(),
+                columns: self.ingest.columns.as_ref().map(|c| c.fields.clone()),
+                platform: self.ingest.platform.clone().unwrap_or_else(|| "x".into()),
+                timezone_offset_seconds: self.ingest.timezone.offset_seconds(),
+                max_record_bytes: self.ingest.max_record_bytes,
+            },
+            normalize: NormalizeSettings {
+                detect_language: self.detect_language,
+                url_drop_params: self.url_policy.drop_params.clone(),
+                url_drop_prefixes: self.url_policy.drop_prefixes.clone(),
+            },
+            detect: self.detect.clone(),
+            link: self.link.clone(),
+            scam_links: self.scam_links.clone(),
+            networks: self.networks.clone(),
+            memory_budget_bytes: self.memory_budget.map_or(MemoryBudget::Unlimited, MemoryBudget::Bytes),
+            temp_dir: self.temp_dir.clone(),
+            monitoring_terms: self.monitoring_terms.clone(),
+            funnel_cues: self.funnel_cues.clone(),
+        }
+    }
+
     /// Every parameter the scan used, defaults included, for `networks.json`.
     pub fn parameters(&self) -> Value {
-        json!({
-            "ingest": {
-                "format": self.ingest.format.as_ref().map(InputFormat::name).unwrap_or("auto"),
-                "columns": self.ingest.columns.as_ref().map(|c| c.fields.clone()),
-                "platform": self.ingest.platform.clone().unwrap_or_else(|| "x".into()),
-                "timezone_offset_seconds": self.ingest.timezone.offset_seconds(),
-                "max_record_bytes": self.ingest.max_record_bytes,
-            },
-            "normalize": {
-                "detect_language": self.detect_language,
-                "url_drop_params": self.url_policy.drop_params,
-                "url_drop_prefixes": self.url_policy.drop_prefixes,
-            },
-            "detect": self.detect,
-            "link": self.link,
-            "scam_links": self.scam_links,
-            "networks": self.networks,
-            "memory_budget_bytes": self.memory_budget,
-        })
+        serde_json::to_value(self.settings()).unwrap_or(Value::Null)
     }
 }
 

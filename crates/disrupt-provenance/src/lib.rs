@@ -33,7 +33,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Every setting of linking; all of them are written to `networks.json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProvenanceConfig {
     /// Words a post and an output need before they can be linked.
     pub min_words: usize,

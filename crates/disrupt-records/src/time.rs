@@ -41,6 +41,11 @@ impl TimeZoneSetting {
         Ok(Self { offset_seconds: sign * (hours * 3600 + minutes * 60) })
     }
 
+    /// The zone `offset` seconds east of UTC.
+    pub fn from_offset_seconds(offset: i32) -> Self {
+        Self { offset_seconds: offset }
+    }
+
     pub fn offset_seconds(&self) -> i32 {
         self.offset_seconds
     }
