@@ -67,21 +67,53 @@ pub struct EvalReport {
     pub recall_by_perturbation: Vec<GroupResult>,
 }
 
+/// Why a truth file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    /// A line is not JSON, or not the shape the file has.
+    #[error("line {line}: {source}")]
+    Json {
+        /// The line.
+        line: usize,
+        /// What the JSON reader said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A `label` line breaks the data contract.
+    #[error("line {line}: {source}")]
+    Label {
+        /// The line.
+        line: usize,
+        /// What is wrong with it.
+        #[source]
+        source: disrupt_records::RecordError,
+    },
+}
+
+/// Reads every non-blank line of a JSON Lines text as a `T`.
+pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, EvalError> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|source| EvalError::Json { line: i + 1, source }))
+        .collect()
+}
+
 /// Reads `label` records from canonical JSONL text (other kinds are skipped).
-pub fn read_labels(text: &str) -> Result<Vec<Label>, String> {
+pub fn read_labels(text: &str) -> Result<Vec<Label>, EvalError> {
     let mut labels = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let value: Value = serde_json::from_str(line).map_err(|source| EvalError::Json { line: i + 1, source })?;
         if value.get("kind").and_then(Value::as_str) != Some("label") {
             continue;
         }
         match record_from_json(value, TimeZoneSetting::default()) {
             Ok(Record::Label(l)) => labels.push(l),
             Ok(_) => {}
-            Err(e) => return Err(format!("line {}: {e}", i + 1)),
+            Err(source) => return Err(EvalError::Label { line: i + 1, source }),
         }
     }
     Ok(labels)

@@ -46,12 +46,8 @@ pub struct TruthLink {
 }
 
 /// Reads `provenance_truth.jsonl`.
-pub fn read_truth_links(text: &str) -> Result<Vec<TruthLink>, String> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
-        .collect()
+pub fn read_truth_links(text: &str) -> Result<Vec<TruthLink>, crate::EvalError> {
+    crate::json_lines(text)
 }
 
 fn ratio(a: usize, b: usize) -> f64 {

@@ -32,12 +32,8 @@ pub struct TruthStage {
 }
 
 /// Reads `stages_truth.jsonl`.
-pub fn read_truth_stages(text: &str) -> Result<Vec<TruthStage>, String> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
-        .collect()
+pub fn read_truth_stages(text: &str) -> Result<Vec<TruthStage>, crate::EvalError> {
+    crate::json_lines(text)
 }
 
 /// Scores `found` (a scan's `stages.jsonl`) against `truth`. A message the scan did not

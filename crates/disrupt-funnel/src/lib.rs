@@ -22,6 +22,23 @@ use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
+/// Why a cue list or pattern file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CueError {
+    /// A file could not be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line is not a cue or pattern (the message names the file and line).
+    #[error("{0}")]
+    Invalid(String),
+}
+
 const DEFAULT_CUES: &str = include_str!("../data/cues.tsv");
 const DEFAULT_PATTERNS: &str = include_str!("../data/patterns.tsv");
 
@@ -74,20 +91,20 @@ fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().map(|(i, l)| (i + 1, l.trim_end_matches('\r'))).filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
 }
 
-fn parse_cues(text: &str, origin: &str) -> Result<Vec<Cue>, String> {
+fn parse_cues(text: &str, origin: &str) -> Result<Vec<Cue>, CueError> {
     let mut out = Vec::new();
     for (n, line) in data_lines(text) {
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() != 3 {
-            return Err(format!("{origin} line {n}: expected `stage<TAB>language<TAB>phrase`"));
+            return Err(CueError::Invalid(format!("{origin} line {n}: expected `stage<TAB>language<TAB>phrase`")));
         }
         let kind = match fields[0].trim() {
             "lure" => CueKind::Lure,
-            s => CueKind::Stage(Stage::parse(s).ok_or_else(|| format!("{origin} line {n}: unknown stage `{s}`"))?),
+            s => CueKind::Stage(Stage::parse(s).ok_or_else(|| CueError::Invalid(format!("{origin} line {n}: unknown stage `{s}`")))?),
         };
         let phrase = fields[2].split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         if phrase.is_empty() {
-            return Err(format!("{origin} line {n}: empty phrase"));
+            return Err(CueError::Invalid(format!("{origin} line {n}: empty phrase")));
         }
         // Whole words where the phrase starts or ends with a letter or digit; the marks that
         // end Devanagari words are not letters, so those phrases match as written.
@@ -98,11 +115,15 @@ fn parse_cues(text: &str, origin: &str) -> Result<Vec<Cue>, String> {
     Ok(out)
 }
 
-fn parse_patterns(text: &str, origin: &str) -> Result<Vec<Pattern>, String> {
+fn parse_patterns(text: &str, origin: &str) -> Result<Vec<Pattern>, CueError> {
     let mut out = Vec::new();
     for (n, line) in data_lines(text) {
-        let (kind, pattern) = line.split_once('\t').ok_or_else(|| format!("{origin} line {n}: expected `kind<TAB>regex`"))?;
-        let regex = RegexBuilder::new(pattern.trim()).case_insensitive(true).build().map_err(|e| format!("{origin} line {n}: {e}"))?;
+        let (kind, pattern) =
+            line.split_once('\t').ok_or_else(|| CueError::Invalid(format!("{origin} line {n}: expected `kind<TAB>regex`")))?;
+        let regex = RegexBuilder::new(pattern.trim())
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| CueError::Invalid(format!("{origin} line {n}: {e}")))?;
         out.push(Pattern { kind: kind.trim().to_string(), regex });
     }
     Ok(out)
@@ -200,25 +221,26 @@ const DETAIL: f64 = 1.0;
 const AMOUNT: f64 = 0.8;
 
 impl Stager {
-    pub fn from_texts(cues: &str, patterns: &str) -> Result<Self, String> {
+    /// Cue lists and patterns from the texts of `cues.tsv` and `patterns.tsv`.
+    pub fn from_texts(cues: &str, patterns: &str) -> Result<Self, CueError> {
         Stager::build(parse_cues(cues, "cues")?, parse_patterns(patterns, "patterns")?)
     }
 
-    fn build(cues: Vec<Cue>, patterns: Vec<Pattern>) -> Result<Self, String> {
+    fn build(cues: Vec<Cue>, patterns: Vec<Pattern>) -> Result<Self, CueError> {
         let automaton = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
             .build(cues.iter().map(|c| c.phrase.as_str()))
-            .map_err(|e| format!("cue lists: {e}"))?;
+            .map_err(|e| CueError::Invalid(format!("cue lists: {e}")))?;
         Ok(Stager { cues, automaton, patterns })
     }
 
     /// The shipped lists plus a user's `cues.tsv` and `patterns.tsv` in `dir` (either may be
     /// missing).
-    pub fn with_extra(dir: &std::path::Path) -> Result<Self, String> {
-        let read = |name: &str| -> Result<String, String> {
+    pub fn with_extra(dir: &std::path::Path) -> Result<Self, CueError> {
+        let read = |name: &str| -> Result<String, CueError> {
             let p = dir.join(name);
             if p.exists() {
-                std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+                std::fs::read_to_string(&p).map_err(|source| CueError::Read { path: p.clone(), source })
             } else {
                 Ok(String::new())
             }

@@ -43,8 +43,13 @@ impl InputFormat {
     }
 }
 
+/// Content that is not a format disrupt reads (the message says what it looked like).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownFormat(pub String);
+
 /// Detects the format of a (decompressed) file from its head.
-pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, String> {
+pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, UnknownFormat> {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let first = head.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
@@ -57,7 +62,7 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Str
             }
             return Ok(InputFormat::Jsonl);
         }
-        b'[' => return Err("a JSON array is not a supported input: write one JSON object per line (JSONL)".into()),
+        b'[' => return Err(UnknownFormat("a JSON array is not a supported input: write one JSON object per line (JSONL)".into())),
         _ => {}
     }
     let line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
@@ -65,7 +70,7 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Str
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(header_line);
     let header: Vec<String> = match reader.records().next() {
         Some(Ok(r)) => r.iter().map(|f| f.trim().trim_matches('"').to_ascii_lowercase()).collect(),
-        _ => return Err("cannot read a CSV header in the first line".into()),
+        _ => return Err(UnknownFormat("cannot read a CSV header in the first line".into())),
     };
     let has = |name: &str| header.iter().any(|h| h == name);
     if have_columns {
@@ -80,10 +85,10 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Str
     if has("message_id") && has("user_id") && has("message") && has("timestamp") {
         return Ok(InputFormat::ToolkitCsv);
     }
-    Err(format!(
+    Err(UnknownFormat(format!(
         "unrecognised CSV header ({}); name its columns with --columns account=...,text=...,created_at=...",
         header.iter().take(12).cloned().collect::<Vec<_>>().join(",")
-    ))
+    )))
 }
 
 fn looks_like_telegram(head: &[u8]) -> bool {
@@ -107,7 +112,7 @@ mod tests {
         );
         assert_eq!(detect_format(b"\"tweetid\",\"userid\",\"tweet_text\",\"tweet_time\"\n", false).unwrap(), InputFormat::TwitterIoTweets);
         assert_eq!(detect_format(b"userid,user_display_name,user_screen_name\n", false).unwrap(), InputFormat::TwitterIoUsers);
-        assert!(detect_format(b"a,b,c\n", false).unwrap_err().contains("--columns"));
+        assert!(detect_format(b"a,b,c\n", false).unwrap_err().0.contains("--columns"));
         assert_eq!(detect_format(b"a,b,c\n", true).unwrap(), InputFormat::MappedCsv);
         assert_eq!(detect_format(b"{\n \"name\": \"x\",\n \"messages\": []}", false).unwrap(), InputFormat::TelegramExport);
     }

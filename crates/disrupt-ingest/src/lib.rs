@@ -18,6 +18,6 @@ pub mod telegram;
 pub mod toolkit_csv;
 pub mod twitter_io;
 
-pub use detect::{detect_format, InputFormat};
-pub use mapped_csv::ColumnMap;
+pub use detect::{detect_format, InputFormat, UnknownFormat};
+pub use mapped_csv::{ColumnMap, ColumnMapError};
 pub use source::{ingest_file, ingest_file_prepared, FileSummary, IngestError, IngestEvent, IngestOptions, KeepRecords, Prepare, Reject};

@@ -8,6 +8,11 @@ use disrupt_records::{normalize_lang_tag, parse_time_str, Account, Metrics, Post
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 
+/// Why a column mapping could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("column mapping: {0}")]
+pub struct ColumnMapError(pub String);
+
 /// Contract field -> CSV column name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ColumnMap {
@@ -41,20 +46,20 @@ pub const MAPPABLE_FIELDS: &[&str] = &[
 
 impl ColumnMap {
     /// Parses `field=column,field=column`.
-    pub fn parse(spec: &str) -> Result<Self, String> {
+    pub fn parse(spec: &str) -> Result<Self, ColumnMapError> {
         let mut fields = BTreeMap::new();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (field, column) = part.split_once('=').ok_or_else(|| format!("--columns: `{part}` is not field=column"))?;
+            let (field, column) = part.split_once('=').ok_or_else(|| ColumnMapError(format!("`{part}` is not field=column")))?;
             let field = field.trim().to_ascii_lowercase();
             if !MAPPABLE_FIELDS.contains(&field.as_str()) {
-                return Err(format!("--columns: unknown field `{field}` (known: {})", MAPPABLE_FIELDS.join(", ")));
+                return Err(ColumnMapError(format!("unknown field `{field}` (known: {})", MAPPABLE_FIELDS.join(", "))));
             }
             fields.insert(field, column.trim().to_ascii_lowercase());
         }
         // Text may be absent: share data (CooRTweet's object/account/content/time) has none.
         for required in ["account", "created_at"] {
             if !fields.contains_key(required) {
-                return Err(format!("--columns must map `{required}`"));
+                return Err(ColumnMapError(format!("the mapping must name `{required}`")));
             }
         }
         Ok(Self { fields })
@@ -152,8 +157,8 @@ mod tests {
     fn parses_mappings() {
         let m = ColumnMap::parse("account=user_name, text=text,created_at=Created_At,id=tweet_id").unwrap();
         assert_eq!(m.column("created_at"), Some("created_at"));
-        assert!(ColumnMap::parse("text=t,created_at=c").unwrap_err().contains("account"));
+        assert!(ColumnMap::parse("text=t,created_at=c").unwrap_err().0.contains("account"));
         assert!(ColumnMap::parse("account=a,created_at=c,repost_of=o").is_ok());
-        assert!(ColumnMap::parse("account=a,text=t,created_at=c,colour=x").unwrap_err().contains("colour"));
+        assert!(ColumnMap::parse("account=a,text=t,created_at=c,colour=x").unwrap_err().0.contains("colour"));
     }
 }

@@ -92,12 +92,27 @@ pub struct FileSummary {
     pub rejected: u64,
 }
 
+/// Why a file could not be read at all (a bad record is a [`Reject`], never this).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// The file could not be opened or read.
     #[error("{path}: {source}")]
-    Open { path: String, source: io::Error },
-    #[error("{path}: {message}")]
-    Format { path: String, message: String },
+    Open {
+        /// The file, as named to the reader.
+        path: String,
+        /// What the system said.
+        #[source]
+        source: io::Error,
+    },
+    /// The file is not in a format disrupt reads.
+    #[error("{path}: {source}")]
+    Format {
+        /// The file.
+        path: String,
+        /// What its content looked like.
+        #[source]
+        source: crate::detect::UnknownFormat,
+    },
 }
 
 /// Longest excerpt of a rejected record kept in `rejects.jsonl`.
@@ -257,7 +272,7 @@ pub fn ingest_file_prepared<P: Prepare>(
     let format = match &options.format {
         Some(f) => f.clone(),
         None => detect_format(&head, options.columns.is_some())
-            .map_err(|message| IngestError::Format { path: display_name.to_string(), message })?,
+            .map_err(|source| IngestError::Format { path: display_name.to_string(), source })?,
     };
     let mut reader = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(decoded));
     let mut counted = Counted::new(sink, prepare, display_name);

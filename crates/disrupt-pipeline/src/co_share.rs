@@ -52,10 +52,10 @@ pub struct CoortweetRow {
 /// Whether co-share can compare `signal` with the peers (it shares a named object).
 pub fn co_share_signal(signal: Signal) -> Result<Signal, ScanError> {
     if signal == Signal::NEAR_DUPLICATE {
-        return Err(ScanError::Settings("near_duplicate has no shared object; use co_post".into()));
+        return Err(ScanError::Unsupported("near_duplicate has no shared object; use co_post".into()));
     }
     if !disrupt_detect::signals::is_behavioural(signal) {
-        return Err(ScanError::Settings(format!("{signal} is not a co-share signal")));
+        return Err(ScanError::Unsupported(format!("{signal} is not a co-share signal")));
     }
     Ok(signal)
 }
@@ -72,11 +72,11 @@ impl CoShares {
         let signal = co_share_signal(signal)?;
         let mut loaded = load(inputs, config, observer)?;
         let (post_accounts, post_times) = std::mem::take(&mut loaded.detect_input).into_columns();
-        loaded.posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+        loaded.posts.attach_columns(post_accounts, post_times).map_err(crate::scan::store_error)?;
         let mut names: HashMap<u64, String> = HashMap::new();
         let mut shares = Vec::new();
         for i in 0..loaded.posts.len() as u32 {
-            let info = loaded.posts.get(i).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+            let info = loaded.posts.get(i).map_err(crate::scan::store_error)?;
             let mut add = |name: &str, object: u64| {
                 names.entry(object).or_insert_with(|| name.to_string());
                 shares.push(Share { object, time_ms: info.time, account: info.account, content: i });
@@ -138,7 +138,7 @@ impl CoShares {
     ) -> Result<(Vec<CoortweetRow>, usize), ScanError> {
         let rows = coortweet_groups(&self.shares, window_seconds, min_participation, remove_loops);
         let accounts = coortweet_accounts(&rows).len();
-        let id = |p: u32| self.posts.get(p).map(|info| info.id).map_err(|e| ScanError::Io(format!("post store: {e}")));
+        let id = |p: u32| self.posts.get(p).map(|info| info.id).map_err(crate::scan::store_error);
         let rows = rows
             .iter()
             .map(|r| {

@@ -47,8 +47,13 @@ pub fn default_memory_budget() -> usize {
     (available_memory().unwrap_or(FALLBACK) / 4).min(usize::MAX as u64) as usize
 }
 
+/// Why a size could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SizeError(pub String);
+
 /// Parses a size such as `512M`, `1.5G`, `64k` or a number of bytes (powers of 1024).
-pub fn parse_size(text: &str) -> Result<usize, String> {
+pub fn parse_size(text: &str) -> Result<usize, SizeError> {
     let t = text.trim();
     let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
         Some(i) => (&t[..i], t[i..].to_ascii_lowercase()),
@@ -60,11 +65,11 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         "m" => 1024.0 * 1024.0,
         "g" => 1024.0 * 1024.0 * 1024.0,
         "t" => 1024.0f64.powi(4),
-        _ => return Err(format!("`{text}`: unknown unit (use k, M, G or T)")),
+        _ => return Err(SizeError(format!("`{text}`: unknown unit (use k, M, G or T)"))),
     };
-    let value: f64 = number.trim().parse().map_err(|_| format!("`{text}`: not a size"))?;
+    let value: f64 = number.trim().parse().map_err(|_| SizeError(format!("`{text}`: not a size")))?;
     if !value.is_finite() || value < 0.0 {
-        return Err(format!("`{text}`: not a size"));
+        return Err(SizeError(format!("`{text}`: not a size")));
     }
     Ok((value * scale) as usize)
 }

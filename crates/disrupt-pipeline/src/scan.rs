@@ -137,14 +137,46 @@ pub struct StageTiming {
     pub seconds: f64,
 }
 
+/// Why a scan stopped. A bad record or an unreadable file never stops one (it is a reject);
+/// these are what leaves no result at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    #[error("{0}: no such file or folder")]
-    Missing(String),
+    /// An input named on the command line does not exist.
+    #[error("{}: no such file or folder", path.display())]
+    Missing {
+        /// The input.
+        path: PathBuf,
+    },
+    /// An input folder could not be listed.
+    #[error("{}: {source}", path.display())]
+    ReadFolder {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// State that outgrew the memory budget could not be written to, or read back from,
+    /// the temporary folder.
+    #[error("spilling to disk ({what}): {source}")]
+    Spill {
+        /// Which state.
+        what: &'static str,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A thread of the scan stopped without a result.
+    #[error("{0} failed")]
+    Thread(&'static str),
+    /// The request cannot be carried out as asked (a signal a command cannot use).
     #[error("{0}")]
-    Io(String),
-    #[error("{0}")]
-    Settings(String),
+    Unsupported(String),
+}
+
+/// The post store's errors, which only spilling to disk can cause.
+pub(crate) fn store_error(source: std::io::Error) -> ScanError {
+    ScanError::Spill { what: "post store", source }
 }
 
 /// Everything a scan found, for writing and for explaining.
@@ -180,9 +212,9 @@ pub fn collect_input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError
         if input.is_file() {
             out.push(input.clone());
         } else if input.is_dir() {
-            walk(input, &mut out).map_err(|e| ScanError::Io(format!("{}: {e}", input.display())))?;
+            walk(input, &mut out).map_err(|source| ScanError::ReadFolder { path: input.clone(), source })?;
         } else {
-            return Err(ScanError::Missing(input.display().to_string()));
+            return Err(ScanError::Missing { path: input.clone() });
         }
     }
     Ok(out)
@@ -423,8 +455,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         unchecked.check(&mut corpus, &mut pending, &mut posts_sent, &mut ads);
         let _ = to_appender.send(pending);
         drop(to_appender);
-        let appended = appending.join().map_err(|_| ScanError::Io("appending normalized posts failed".into()))?;
-        let Appender { detect_input, posts } = appended.map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
+        let appended = appending.join().map_err(|_| ScanError::Thread("appending normalized posts"))?;
+        let Appender { detect_input, posts } = appended.map_err(|source| ScanError::Spill { what: "detector input", source })?;
         Ok::<_, ScanError>((detect_input, posts))
     })?;
     stage(observer, &mut timings, "ingest", started);
@@ -453,7 +485,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         };
         for (id, text) in texts {
             let info = PostInfo { id, account, time: g.created_at, text: text.to_string(), ..Default::default() };
-            posts.push_fields(&info, &mut scratch).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+            posts.push_fields(&info, &mut scratch).map_err(store_error)?;
             extra_columns.0.push(account);
             extra_columns.1.push(g.created_at);
         }
@@ -461,13 +493,13 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let message_base = posts.len() as u32;
     for (m, &account) in corpus.messages.iter().zip(&corpus.message_accounts) {
         let info = PostInfo { id: m.id.clone(), account, time: m.created_at, text: m.text.clone(), ..Default::default() };
-        posts.push_fields(&info, &mut scratch).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+        posts.push_fields(&info, &mut scratch).map_err(store_error)?;
         extra_columns.0.push(account);
         extra_columns.1.push(m.created_at);
     }
-    posts.finish().map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+    posts.finish().map_err(store_error)?;
     let accounts = std::mem::take(&mut corpus.accounts);
-    let detect_input = detect_input.finish(accounts.len()).map_err(|e| ScanError::Io(format!("spill to disk: {e}")))?;
+    let detect_input = detect_input.finish(accounts.len()).map_err(|source| ScanError::Spill { what: "detector input", source })?;
     Ok(Loaded {
         files: summaries,
         rejected,
@@ -539,7 +571,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     let started = Instant::now();
     let mut detect_input = detect_input;
     let mut detection = disrupt_detect::detect_consuming_events(&mut detect_input, &config.detect)
-        .map_err(|e| ScanError::Io(format!("reading spilled detector state: {e}")))?;
+        .map_err(|source| ScanError::Spill { what: "detector state", source })?;
     let spilled = detect_input.spilled();
     if spilled {
         crate::memory::return_freed_memory();
@@ -566,7 +598,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     post_accounts.extend(extra_columns.0);
     post_times.extend(extra_columns.1);
     let mut posts = posts;
-    posts.attach_columns(post_accounts, post_times).map_err(|e| ScanError::Io(format!("post store: {e}")))?;
+    posts.attach_columns(post_accounts, post_times).map_err(store_error)?;
     let mut detected_langs = rustc_hash::FxHashMap::default();
     let notes = disrupt_provenance::fan_out_notes(&linkage, &corpus.generations, &accounts, &posts, &mut detected_langs);
     disrupt_provenance::add_to_detection(

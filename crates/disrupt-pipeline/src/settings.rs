@@ -51,6 +51,15 @@ pub enum SettingsError {
         #[source]
         source: serde_json::Error,
     },
+    /// The column mapping is not one.
+    #[error("ingest.columns: {0}")]
+    Columns(#[from] disrupt_ingest::ColumnMapError),
+    /// The extra monitoring cues could not be used.
+    #[error("monitoring_terms: {0}")]
+    MonitoringCues(#[from] disrupt_provenance::monitoring::CueError),
+    /// The extra funnel cues could not be used.
+    #[error("funnel_cues: {0}")]
+    FunnelCues(#[from] disrupt_funnel::CueError),
     /// A setting's value is out of its range.
     #[error("{key}: {message}")]
     Invalid {
@@ -127,7 +136,7 @@ pub enum MemoryBudget {
 
 impl MemoryBudget {
     /// Reads `auto`, `none`, or a size (`512M`, `4G`, a number of bytes).
-    pub fn parse(text: &str) -> Result<MemoryBudget, String> {
+    pub fn parse(text: &str) -> Result<MemoryBudget, crate::memory::SizeError> {
         match text.trim() {
             "auto" => Ok(MemoryBudget::Auto),
             "none" => Ok(MemoryBudget::Unlimited),
@@ -298,7 +307,7 @@ impl ScanSettings {
         let columns = match &ingest.columns {
             Some(map) => {
                 let spec: Vec<String> = map.iter().map(|(field, column)| format!("{field}={column}")).collect();
-                Some(ColumnMap::parse(&spec.join(",")).map_err(|e| invalid("ingest.columns", e))?)
+                Some(ColumnMap::parse(&spec.join(","))?)
             }
             None => None,
         };
@@ -330,11 +339,11 @@ impl ScanSettings {
         folder("monitoring_terms", &self.monitoring_terms)?;
         folder("funnel_cues", &self.funnel_cues)?;
         let monitoring = match &self.monitoring_terms {
-            Some(dir) => disrupt_provenance::monitoring::MonitoringCues::with_extra_dir(dir).map_err(|e| invalid("monitoring_terms", e))?,
+            Some(dir) => disrupt_provenance::monitoring::MonitoringCues::with_extra_dir(dir)?,
             None => Default::default(),
         };
         let stager = match &self.funnel_cues {
-            Some(dir) => disrupt_funnel::Stager::with_extra(dir).map_err(|e| invalid("funnel_cues", e))?,
+            Some(dir) => disrupt_funnel::Stager::with_extra(dir)?,
             None => Default::default(),
         };
         Ok(ScanConfig {

@@ -21,13 +21,34 @@ pub struct MonitoringCues {
     batch: Vec<Regex>,
 }
 
+/// Why a monitoring cue list could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CueError {
+    /// A file could not be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A term or pattern is not a valid expression.
+    #[error("{0}")]
+    Invalid(String),
+}
+
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn phrase(term: &str) -> Result<(String, Regex), String> {
+fn phrase(term: &str) -> Result<(String, Regex), CueError> {
     let pattern = format!(r"\b{}\b", regex::escape(&term.to_lowercase()).replace(' ', r"\s+"));
-    RegexBuilder::new(&pattern).case_insensitive(true).build().map(|r| (term.to_string(), r)).map_err(|e| format!("`{term}`: {e}"))
+    RegexBuilder::new(&pattern)
+        .case_insensitive(true)
+        .build()
+        .map(|r| (term.to_string(), r))
+        .map_err(|e| CueError::Invalid(format!("`{term}`: {e}")))
 }
 
 impl Default for MonitoringCues {
@@ -43,23 +64,23 @@ impl Default for MonitoringCues {
 
 impl MonitoringCues {
     /// Cue lists from the texts of the three files (one term or pattern a line, `#` comments).
-    pub fn from_texts(figures: &str, planning: &str, batch: &str) -> Result<Self, String> {
+    pub fn from_texts(figures: &str, planning: &str, batch: &str) -> Result<Self, CueError> {
         Ok(MonitoringCues {
             figures: lines(figures).map(phrase).collect::<Result<_, _>>()?,
             planning: lines(planning).map(phrase).collect::<Result<_, _>>()?,
             batch: lines(batch)
-                .map(|p| RegexBuilder::new(p).case_insensitive(true).build().map_err(|e| format!("`{p}`: {e}")))
+                .map(|p| RegexBuilder::new(p).case_insensitive(true).build().map_err(|e| CueError::Invalid(format!("`{p}`: {e}"))))
                 .collect::<Result<_, _>>()?,
         })
     }
 
     /// The defaults plus the files a user keeps in `dir` (`public_figures.txt`,
     /// `planning_terms.txt`, `batch_patterns.txt`; any may be missing).
-    pub fn with_extra_dir(dir: &std::path::Path) -> Result<Self, String> {
-        let read = |name: &str| -> Result<String, String> {
+    pub fn with_extra_dir(dir: &std::path::Path) -> Result<Self, CueError> {
+        let read = |name: &str| -> Result<String, CueError> {
             let path = dir.join(name);
             if path.exists() {
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+                std::fs::read_to_string(&path).map_err(|source| CueError::Read { path: path.clone(), source })
             } else {
                 Ok(String::new())
             }

@@ -11,5 +11,5 @@ mod validate;
 
 pub use fast::{account_from_json_fast, leading_kind, post_from_json_fast, post_view_from_json_fast, PostView};
 pub use record::{Account, Generation, Label, LabelType, Message, MessageRole, Metrics, Post, Record, RecordKind};
-pub use time::{format_rfc3339, parse_time_str, parse_time_value, TimeZoneSetting, Timestamp};
+pub use time::{format_rfc3339, parse_time_str, parse_time_value, TimeError, TimeZoneSetting, Timestamp};
 pub use validate::{normalize_lang_tag, record_from_json, RecordError};

@@ -8,6 +8,11 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone
 pub type Timestamp = i64;
 
 /// How times that carry no zone are read (`--timezone`).
+/// Why a time or a time zone could not be read; the message says what was given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TimeError(pub String);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TimeZoneSetting {
     offset_seconds: i32,
@@ -15,7 +20,7 @@ pub struct TimeZoneSetting {
 
 impl TimeZoneSetting {
     /// Parses `UTC`, `Z`, `+08:00`, `-0800`, `+8`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, TimeError> {
         let t = text.trim();
         if t.eq_ignore_ascii_case("utc") || t == "Z" || t.eq_ignore_ascii_case("gmt") {
             return Ok(Self::default());
@@ -23,11 +28,11 @@ impl TimeZoneSetting {
         let (sign, rest) = match t.as_bytes().first() {
             Some(b'+') => (1, &t[1..]),
             Some(b'-') => (-1, &t[1..]),
-            _ => return Err(format!("time zone `{text}`: expected UTC or an offset such as +08:00")),
+            _ => return Err(TimeError(format!("time zone `{text}`: expected UTC or an offset such as +08:00"))),
         };
         let digits: String = rest.chars().filter(|c| *c != ':').collect();
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 4 {
-            return Err(format!("time zone `{text}`: expected UTC or an offset such as +08:00"));
+            return Err(TimeError(format!("time zone `{text}`: expected UTC or an offset such as +08:00")));
         }
         let (hours, minutes) = if digits.len() <= 2 {
             (digits.parse::<i32>().unwrap_or(0), 0)
@@ -36,7 +41,7 @@ impl TimeZoneSetting {
             (digits[..split].parse::<i32>().unwrap_or(0), digits[split..].parse::<i32>().unwrap_or(0))
         };
         if hours > 14 || minutes > 59 {
-            return Err(format!("time zone `{text}`: offset out of range"));
+            return Err(TimeError(format!("time zone `{text}`: offset out of range")));
         }
         Ok(Self { offset_seconds: sign * (hours * 3600 + minutes * 60) })
     }
@@ -69,10 +74,10 @@ fn seconds_to_ms(seconds: f64) -> Option<Timestamp> {
 
 /// Parses a time written as text: RFC 3339 (any offset), `YYYY-MM-DD HH:MM[:SS[.f]]`
 /// with or without `T`, a bare date, or Unix seconds (integer or fractional).
-pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, String> {
+pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, TimeError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("empty time".into());
+        return Err(TimeError("empty time".into()));
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.timestamp_millis());
@@ -83,7 +88,7 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, St
         && t.matches('-').count() <= 1
     {
         if let Ok(v) = t.parse::<f64>() {
-            return seconds_to_ms(v).ok_or_else(|| format!("time `{t}` is out of range"));
+            return seconds_to_ms(v).ok_or_else(|| TimeError(format!("time `{t}` is out of range")));
         }
     }
     // Offsets without a colon (`+0000`) and a space instead of `T` occur in exports.
@@ -110,33 +115,33 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, St
         }
     }
     if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        let naive = date.and_hms_opt(0, 0, 0).ok_or("invalid date")?;
+        let naive = date.and_hms_opt(0, 0, 0).ok_or_else(|| TimeError("invalid date".into()))?;
         return local_to_ms(naive, zone_offset);
     }
-    Err(format!("`{}` is not an RFC 3339 time or Unix seconds", excerpt(t)))
+    Err(TimeError(format!("`{}` is not an RFC 3339 time or Unix seconds", excerpt(t))))
 }
 
-fn local_to_ms(naive: NaiveDateTime, offset: FixedOffset) -> Result<Timestamp, String> {
-    offset.from_local_datetime(&naive).single().map(|dt| dt.timestamp_millis()).ok_or_else(|| "ambiguous local time".to_string())
+fn local_to_ms(naive: NaiveDateTime, offset: FixedOffset) -> Result<Timestamp, TimeError> {
+    offset.from_local_datetime(&naive).single().map(|dt| dt.timestamp_millis()).ok_or_else(|| TimeError("ambiguous local time".into()))
 }
 
 /// Parses a JSON time value: a string, or integer Unix seconds.
-pub fn parse_time_value(value: &serde_json::Value, zone: TimeZoneSetting) -> Result<Timestamp, String> {
+pub fn parse_time_value(value: &serde_json::Value, zone: TimeZoneSetting) -> Result<Timestamp, TimeError> {
     match value {
         serde_json::Value::String(s) => parse_time_str(s, zone),
         serde_json::Value::Number(n) => {
             if let Some(i) = n.as_i64() {
                 if !(MIN_SECONDS..=MAX_SECONDS).contains(&i) {
-                    return Err(format!("time {i} is out of range"));
+                    return Err(TimeError(format!("time {i} is out of range")));
                 }
                 Ok(i * 1000)
             } else if let Some(f) = n.as_f64() {
-                seconds_to_ms(f).ok_or_else(|| format!("time {f} is out of range"))
+                seconds_to_ms(f).ok_or_else(|| TimeError(format!("time {f} is out of range")))
             } else {
-                Err("time is not a number".into())
+                Err(TimeError("time is not a number".into()))
             }
         }
-        other => Err(format!("expected an RFC 3339 time or Unix seconds, got {}", json_type(other))),
+        other => Err(TimeError(format!("expected an RFC 3339 time or Unix seconds, got {}", json_type(other)))),
     }
 }
 
