@@ -1,5 +1,7 @@
 //! `disrupt`: the command-line shell over the disrupt library.
 
+#![forbid(unsafe_code)]
+
 mod coshare_cmd;
 mod eval_cmd;
 mod scan_cmd;
@@ -58,7 +60,20 @@ pub fn emit(text: &str) {
     }
 }
 
+/// The libraries log through `tracing`: warnings by default, more with `RUST_LOG`
+/// (`RUST_LOG=disrupt_pipeline=debug`), always to standard error.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init();
+}
+
 fn main() -> ExitCode {
+    init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan_cmd::run(*args),

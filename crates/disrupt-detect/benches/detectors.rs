@@ -1,5 +1,7 @@
 //! Hot paths of detection: MinHash signatures and the whole detector set on synthetic
 //! bursts over an organic background. `cargo bench -p disrupt-detect`.
+// criterion_group! makes public functions that cannot carry docs.
+#![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use disrupt_detect::{detect, DetectConfig, DetectInput, PostFeatures};

@@ -17,17 +17,24 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// One share of an object (a repost of a post, a link, a hashtag) by an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Share {
+    /// The object shared (a hash of its name).
     pub object: u64,
+    /// When (Unix ms).
     pub time_ms: i64,
+    /// Who shared it.
     pub account: u32,
+    /// The post that shared it.
     pub content: u32,
 }
 
 /// A directed, weighted edge of the toolkit's network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DirectedEdge {
+    /// The account whose posts were matched.
     pub from: u32,
+    /// The account that matched them.
     pub to: u32,
+    /// Matched posts.
     pub weight: u32,
 }
 
@@ -67,11 +74,17 @@ pub fn network_nodes(edges: &[DirectedEdge]) -> BTreeSet<u32> {
 /// One row of CooRTweet's `detect_groups` output (older share first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CoShareRow {
+    /// The object shared.
     pub object: u64,
+    /// One account.
     pub account: u32,
+    /// The other.
     pub account_y: u32,
+    /// Its post.
     pub content: u32,
+    /// The other's post.
     pub content_y: u32,
+    /// Milliseconds between the two.
     pub time_delta_ms: i64,
 }
 

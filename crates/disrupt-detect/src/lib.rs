@@ -12,16 +12,23 @@
 //! it co-acted more often than that null explains, with a false discovery rate control
 //! over all pairs examined ([`significance`]).
 
+// Unsafe code here is confined to a few audited spots (SIMD, memory maps, prefetch and
+// allocator hints), each with a SAFETY comment.
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod compat;
-pub mod features;
+pub mod input;
+pub mod post;
 pub use disrupt_normalize::minhash;
 pub mod pairs;
 pub mod score;
 pub mod signals;
 pub mod significance;
 pub mod spill;
+pub mod text_check;
 pub mod window;
 
-pub use features::{DetectInput, DetectInputBuilder, PostFeatures, SpillPolicy};
+pub use input::{DetectInput, DetectInputBuilder, SpillPolicy};
+pub use post::PostFeatures;
 pub use score::{detect, detect_consuming_events, detect_with_layout, Detection, Layout, PairEvidence, SignalReport};
 pub use signals::{DetectConfig, Signal, SignalConfig, SignalSpec, REGISTRY};

@@ -5,12 +5,16 @@
 /// number of distinct accounts that acted on the rarest key they shared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PostPair {
+    /// The earlier post.
     pub a: u32,
+    /// The later post (or the larger number, at equal times).
     pub b: u32,
+    /// Accounts that used the key the pair matched on (for rarity weighting).
     pub key_accounts: u32,
 }
 
 impl PostPair {
+    /// The pair of `x` and `y`, in order.
     pub fn new(x: u32, y: u32, key_accounts: u32) -> Self {
         if x < y {
             Self { a: x, b: y, key_accounts }
@@ -27,6 +31,7 @@ pub struct PostPairSet {
 }
 
 impl PostPairSet {
+    /// A set of the pairs, sorted and deduplicated.
     pub fn from_unsorted(mut pairs: Vec<PostPair>) -> Self {
         rayon::slice::ParallelSliceMut::par_sort_unstable(&mut pairs[..]);
         // Sorted by (a, b, key_accounts): the first of each (a, b) run has the rarest key.
@@ -34,6 +39,7 @@ impl PostPairSet {
         Self { pairs }
     }
 
+    /// Both sets' pairs.
     pub fn union(self, other: Self) -> Self {
         let mut all = self.pairs;
         all.extend(other.pairs);
@@ -49,14 +55,17 @@ impl PostPairSet {
         Self::from_unsorted(all)
     }
 
+    /// The pairs, sorted.
     pub fn as_slice(&self) -> &[PostPair] {
         &self.pairs
     }
 
+    /// Pairs held.
     pub fn len(&self) -> usize {
         self.pairs.len()
     }
 
+    /// Whether no pair is held.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
@@ -68,6 +77,7 @@ pub fn account_pair_key(x: u32, y: u32) -> u64 {
     ((lo as u64) << 32) | hi as u64
 }
 
+/// The two account numbers of an [`account_pair_key`].
 pub fn unpack_account_pair(key: u64) -> (u32, u32) {
     ((key >> 32) as u32, key as u32)
 }

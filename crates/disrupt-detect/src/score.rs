@@ -23,12 +23,12 @@
 //! Rarity also weighs edges: a co-action on a key used by `n` of the `N` accounts weighs
 //! `ln(1 + N/n)`, so a shared rare hashtag counts for more than a trending one.
 
-use crate::features::DetectInput;
+use crate::input::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
-use crate::signals::near_duplicate::{LocalTexts, SimilarText};
 use crate::signals::{Chance, Confirmation, DetectConfig, NullModel, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
 use crate::spill::{PairPart, PairSpill, PartFile};
+use crate::text_check::{LocalTexts, SimilarText};
 use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
 pub use disrupt_evidence::{Detection, PairEvidence, SignalReport};
 use rayon::prelude::*;

@@ -54,8 +54,11 @@ struct Part {
 
 /// One signal's events, in memory or in key-partitioned temporary files.
 pub enum EventLog {
+    /// Held in memory.
     Memory(Vec<KeyedEvent>),
+    /// Finished, in one file per key partition.
     Spilled(Vec<PartFile>),
+    /// Being written, one writer per key partition.
     Writing(Vec<PartWriter>),
 }
 
@@ -75,6 +78,7 @@ impl Default for EventLog {
 }
 
 impl EventLog {
+    /// Events held.
     pub fn len(&self) -> usize {
         match self {
             EventLog::Memory(v) => v.len(),
@@ -83,10 +87,12 @@ impl EventLog {
         }
     }
 
+    /// Whether no event is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Whether the events are in files.
     pub fn on_disk(&self) -> bool {
         !matches!(self, EventLog::Memory(_))
     }
@@ -127,6 +133,7 @@ impl EventLog {
         }
     }
 
+    /// Appends events, to memory or to their partitions' files.
     pub fn extend(&mut self, events: impl IntoIterator<Item = KeyedEvent>) -> io::Result<()> {
         match self {
             EventLog::Memory(v) => v.extend(events),
@@ -210,6 +217,7 @@ pub struct PairPart {
 }
 
 impl PairSpill {
+    /// A spill of `parts` account-pair partitions in `dir` (the system's temporary folder when `None`).
     pub fn new(parts: usize, dir: Option<&Path>) -> io::Result<Self> {
         let parts = (0..parts.max(1))
             .map(|_| Ok(Part { writer: BufWriter::with_capacity(64 << 10, temp_file(dir)?), events: 0 }))
@@ -217,6 +225,7 @@ impl PairSpill {
         Ok(PairSpill { parts })
     }
 
+    /// Account-pair partitions.
     pub fn partitions(&self) -> usize {
         self.parts.len()
     }
@@ -237,6 +246,7 @@ impl PairSpill {
         Ok(())
     }
 
+    /// The finished partition files.
     pub fn finish(self) -> io::Result<Vec<PairPart>> {
         self.parts
             .into_iter()
@@ -280,10 +290,12 @@ enum WordData {
 }
 
 impl WordFile {
+    /// An empty store whose files go to `dir` (the system's temporary folder when `None`).
     pub fn new(dir: Option<PathBuf>) -> Self {
         WordFile { data: WordData::Memory(Vec::new()), dir }
     }
 
+    /// Appends the words of one post.
     pub fn push(&mut self, words: &[u32]) -> io::Result<()> {
         match &mut self.data {
             WordData::Memory(v) => v.extend_from_slice(words),
@@ -298,6 +310,7 @@ impl WordFile {
         Ok(())
     }
 
+    /// Bytes held in memory.
     pub fn memory_bytes(&self) -> usize {
         match &self.data {
             WordData::Memory(v) => v.capacity() * 4,
@@ -318,6 +331,7 @@ impl WordFile {
         Ok(())
     }
 
+    /// Ends writing; the words are then read (mapped from the file when spilled).
     pub fn finish(&mut self) -> io::Result<()> {
         if let WordData::Writing(_) = &self.data {
             let WordData::Writing(w) = std::mem::replace(&mut self.data, WordData::Empty) else { unreachable!() };
@@ -331,6 +345,7 @@ impl WordFile {
         Ok(())
     }
 
+    /// Whether the words are in a file.
     pub fn on_disk(&self) -> bool {
         !matches!(self.data, WordData::Memory(_))
     }
@@ -375,10 +390,12 @@ impl Default for TokenColumn {
 }
 
 impl TokenColumn {
+    /// An empty column whose file goes to `dir`.
     pub fn new(dir: Option<PathBuf>) -> Self {
         TokenColumn { offsets: vec![0], words: WordFile::new(dir) }
     }
 
+    /// Appends the word hashes of the next post.
     pub fn push(&mut self, tokens: &[u32]) -> io::Result<()> {
         self.words.push(tokens)?;
         let end = self.offsets.last().copied().unwrap_or(0) + tokens.len() as u64;
@@ -386,6 +403,7 @@ impl TokenColumn {
         Ok(())
     }
 
+    /// Bytes held in memory.
     pub fn memory_bytes(&self) -> usize {
         self.words.memory_bytes()
     }
@@ -395,10 +413,12 @@ impl TokenColumn {
         self.words.spill()
     }
 
+    /// Ends writing.
     pub fn finish(&mut self) -> io::Result<()> {
         self.words.finish()
     }
 
+    /// Whether the column is in a file.
     pub fn on_disk(&self) -> bool {
         self.words.on_disk()
     }
@@ -420,26 +440,32 @@ pub struct FixedColumn<const N: usize> {
 }
 
 impl<const N: usize> FixedColumn<N> {
+    /// An empty column whose file goes to `dir`.
     pub fn new(dir: Option<PathBuf>) -> Self {
         FixedColumn { words: WordFile::new(dir) }
     }
 
+    /// Appends the record of the next post.
     pub fn push(&mut self, record: &[u32; N]) -> io::Result<()> {
         self.words.push(record)
     }
 
+    /// Bytes held in memory.
     pub fn memory_bytes(&self) -> usize {
         self.words.memory_bytes()
     }
 
+    /// Moves what is held to the file (from now on every record goes there).
     pub fn spill(&mut self) -> io::Result<()> {
         self.words.spill()
     }
 
+    /// Ends writing.
     pub fn finish(&mut self) -> io::Result<()> {
         self.words.finish()
     }
 
+    /// Whether the column is in a file.
     pub fn on_disk(&self) -> bool {
         self.words.on_disk()
     }

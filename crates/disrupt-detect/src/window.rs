@@ -16,9 +16,13 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 /// One post acting on one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyedEvent {
+    /// The key acted on (a text hash, a link, a hashtag, a band).
     pub key: u64,
+    /// When (Unix ms).
     pub time: i64,
+    /// Who acted (account number).
     pub account: u32,
+    /// The post that acted.
     pub post: u32,
 }
 
@@ -37,6 +41,7 @@ pub struct Windows {
 /// Decides whether two posts on the same key really co-act (near-duplicates check
 /// their similarity; exact keys need no check).
 pub trait PairCheck: Sync {
+    /// Whether posts `a` and `b`, on one key, are one action.
     fn same_action(&self, a: u32, b: u32) -> bool;
 }
 
@@ -70,10 +75,12 @@ pub struct PassStats {
     /// within `W` (how bursty the keys are by nature), in fixed point so that sums are
     /// exact in any order of partitions, and how many keys had such pairs.
     pub burstiness_sum: u64,
+    /// Shared keys with event pairs within `H`.
     pub burstiness_keys: u64,
 }
 
 impl PassStats {
+    /// Adds another partition's counts.
     pub fn add(&mut self, other: &PassStats) {
         self.crowd_events += other.crowd_events;
         self.shared_keys += other.shared_keys;
@@ -108,6 +115,7 @@ fn pairs_within(group: &[KeyedEvent], span: i64) -> u64 {
 }
 
 impl CoActionState {
+    /// Adds one event.
     pub fn observe(&mut self, event: KeyedEvent) {
         self.events.push(event);
         self.sorted = false;
@@ -125,6 +133,7 @@ impl CoActionState {
         CoActionState { events, sorted: false, groups: Vec::new() }
     }
 
+    /// Adds events.
     pub fn extend(&mut self, events: impl IntoIterator<Item = KeyedEvent>) {
         self.events.extend(events);
         self.sorted = false;
@@ -137,14 +146,17 @@ impl CoActionState {
         self
     }
 
+    /// Events held.
     pub fn len(&self) -> usize {
         self.events.len()
     }
 
+    /// The events held, in the order added or last sorted.
     pub fn events(&self) -> &[KeyedEvent] {
         &self.events
     }
 
+    /// Whether no event is held.
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }

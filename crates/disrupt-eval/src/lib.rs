@@ -8,6 +8,8 @@
 //! perturbation they used, counting a member as recalled when it sits in a network whose
 //! members are mostly from its own operation.
 
+#![forbid(unsafe_code)]
+
 pub mod provenance;
 pub mod stages;
 
@@ -17,17 +19,25 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// How one labelled operation was found.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct OperationResult {
+    /// The operation's name.
     pub operation: String,
+    /// Its labelled type.
     #[serde(rename = "type")]
     pub label_type: String,
+    /// Its member accounts.
     pub accounts: usize,
+    /// The network most like it (Jaccard of members).
     pub best_network: Option<String>,
     /// The best network's `type`, and whether it is the operation's.
     pub network_type: Option<String>,
+    /// Whether the best network's type is the operation's.
     pub type_matches: bool,
+    /// Jaccard similarity of the operation's members and the best network's.
     pub jaccard: f64,
+    /// Jaccard at least 0.8: found as one network.
     pub recovered: bool,
     /// Every member sits in the best network.
     pub whole: bool,
@@ -35,31 +45,51 @@ pub struct OperationResult {
     pub flagged: usize,
 }
 
+/// Accounts of one group (a trap, a perturbation) and how many were flagged.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct GroupResult {
+    /// The group.
     pub name: String,
+    /// Its accounts.
     pub accounts: usize,
+    /// Of them, flagged (organic) or recalled (operation members).
     pub flagged: usize,
+    /// `flagged / accounts`.
     pub rate: f64,
 }
 
+/// How a scan's networks match the labels.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EvalReport {
+    /// Accounts with a label.
     pub labelled_accounts: usize,
+    /// Of them, in an operation.
     pub operation_accounts: usize,
+    /// Of them, organic.
     pub organic_accounts: usize,
+    /// Networks scored (at or above the minimum score).
     pub networks: usize,
+    /// Accounts in those networks.
     pub flagged_accounts: usize,
+    /// Flagged accounts without a label.
     pub unlabelled_flagged: usize,
+    /// Operation members flagged.
     pub true_positives: usize,
+    /// Organic accounts flagged.
     pub false_positives: usize,
+    /// Operation members not flagged.
     pub false_negatives: usize,
+    /// `TP / (TP + FP)`.
     pub precision: f64,
+    /// `TP / operation members`.
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
     /// Organic accounts flagged, as a share of organic accounts.
     pub organic_false_positive_rate: f64,
+    /// Each operation and its best network.
     pub operations: Vec<OperationResult>,
+    /// Operations found as one network.
     pub operations_recovered: usize,
     /// Organic accounts flagged, by trap (`none` for accounts in no trap).
     pub organic_by_trap: Vec<GroupResult>,

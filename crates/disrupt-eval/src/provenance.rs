@@ -7,21 +7,33 @@ use disrupt_records::Label;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+/// Recall of the true links of one disguise.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PerturbationRecall {
+    /// The disguise.
     pub perturbation: String,
+    /// True links with it.
     pub links: usize,
+    /// Of them, found.
     pub found: usize,
+    /// `found / links`.
     pub recall: f64,
 }
 
+/// How a scan's provenance links match the true ones.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ProvenanceReport {
+    /// True links.
     pub true_links: usize,
+    /// Links the scan found.
     pub found_links: usize,
+    /// Of them, true.
     pub correct: usize,
+    /// `correct / found`.
     pub precision: f64,
+    /// `correct / true`.
     pub recall: f64,
+    /// Recall per disguise.
     pub by_perturbation: Vec<PerturbationRecall>,
     /// AI-provider accounts labelled as an operation's operators.
     pub operators: usize,
@@ -114,6 +126,7 @@ pub fn evaluate_provenance(truth: &[TruthLink], found: &[ProvenanceLink], labels
     }
 }
 
+/// The report as a table for a terminal.
 pub fn render(r: &ProvenanceReport) -> String {
     let mut s = format!(
         "\nprovenance links: precision {:.4}  recall {:.4}  ({} correct of {} found, {} true)\n",

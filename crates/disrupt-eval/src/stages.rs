@@ -8,13 +8,16 @@ use std::collections::{BTreeMap, HashMap};
 
 const STAGES: [&str; 4] = ["ping", "zing", "sting", "other"];
 
+/// How a scan's message stages match the true ones.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StageReport {
     /// Messages with a true stage.
     pub messages: usize,
     /// Of them, staged by the scan.
     pub staged: usize,
+    /// Of them, staged the same.
     pub correct: usize,
+    /// `correct / messages`.
     pub accuracy: f64,
     /// Per true stage: messages and how many the scan staged the same.
     pub by_stage: BTreeMap<String, (usize, usize)>,

@@ -9,6 +9,8 @@
 //!   heap, and the account table;
 //! - [`NetworkNote`]: a sentence a stage wrote about a group of accounts.
 
+#![forbid(unsafe_code)]
+
 mod account;
 mod note;
 mod pair;

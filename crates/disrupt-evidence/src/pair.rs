@@ -8,21 +8,26 @@ use disrupt_model::Signal;
 pub struct PairEvidence {
     /// Account indices, `a < b`.
     pub a: u32,
+    /// The other account, `b > a`.
     pub b: u32,
     /// Co-actions: the smaller of the two accounts' numbers of matched posts.
     pub co_actions: u32,
     /// Expected co-actions under the null (for the direction that decided `p_value`).
     pub expected: f64,
+    /// Tail probability of the synchrony (jitter) test, for the direction that decided it.
     pub p_value: f64,
     /// p-value under the rarity null (a random account using the same key near that time
     /// and landing within W), for the direction that decided it.
     pub rarity_p_value: f64,
     /// Co-actions weighted by rarity.
     pub weight: f64,
+    /// Time of the first matched record (Unix ms).
     pub first_seen: i64,
+    /// Time of the last matched record (Unix ms).
     pub last_seen: i64,
     /// Matched post pairs (post of `a`, post of `b`).
     pub matches: Vec<(u32, u32)>,
+    /// Whether the pair beat chance after the correction over every pair examined.
     pub significant: bool,
 }
 
@@ -50,8 +55,11 @@ impl PairEvidence {
 /// What one signal (or the fusion) found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignalReport {
+    /// Keyed events the signal made.
     pub events: usize,
+    /// Keys used by two or more accounts.
     pub shared_keys: u64,
+    /// Events skipped because their key was a crowd at that moment.
     pub crowd_events: u64,
     /// Account pairs with at least one co-action (the hypotheses examined).
     pub pairs_examined: usize,
@@ -69,7 +77,9 @@ pub struct SignalReport {
 /// Detection output: per signal, and fused across signals.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Detection {
+    /// Per signal, in the order they ran.
     pub signals: Vec<(Signal, SignalReport)>,
+    /// Every signal fused per account pair.
     pub fused: SignalReport,
     /// Per post, the fused rarity-null chance that one given other account copied it
     /// within W by chance (0 for posts without a copied key); used to attach accounts to

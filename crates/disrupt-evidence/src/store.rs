@@ -15,13 +15,21 @@ use std::path::PathBuf;
 /// what was shared).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PostInfo {
+    /// Record id.
     pub id: String,
+    /// Author (account number).
     pub account: u32,
+    /// Time (Unix ms).
     pub time: i64,
+    /// Text as read.
     pub text: String,
+    /// Canonical links.
     pub urls: Vec<String>,
+    /// Folded hashtags.
     pub hashtags: Vec<String>,
+    /// The post it reposts.
     pub repost_of: Option<String>,
+    /// The post it replies to.
     pub reply_to: Option<String>,
     /// Language as given by the record, or detected for posts of flagged accounts.
     pub lang: Option<String>,
@@ -164,12 +172,19 @@ pub fn encode_fields(post: &PostInfo, out: &mut Vec<u8>) {
 
 /// A post's stored fields, borrowed: what [`encode_parts`] writes.
 pub struct StoredFields<'a> {
+    /// Record id.
     pub id: &'a str,
+    /// Text as read.
     pub text: &'a str,
+    /// Canonical links.
     pub urls: &'a [String],
+    /// Folded hashtags.
     pub hashtags: &'a [String],
+    /// The post it reposts.
     pub repost_of: Option<&'a str>,
+    /// The post it replies to.
     pub reply_to: Option<&'a str>,
+    /// Language, when given.
     pub lang: Option<&'a str>,
 }
 
@@ -221,6 +236,7 @@ impl PostStore {
         PostStore { accounts: Vec::new(), times: Vec::new(), offsets: vec![0], log: Log::Memory(Vec::new()), spill_bytes, spill_dir }
     }
 
+    /// A store holding `posts`, for tests and tools.
     pub fn from_posts(posts: impl IntoIterator<Item = PostInfo>) -> io::Result<Self> {
         let mut store = PostStore::default();
         let mut buf = Vec::new();
@@ -231,6 +247,7 @@ impl PostStore {
         Ok(store)
     }
 
+    /// Makes room for `posts` more posts' columns.
     pub fn reserve(&mut self, posts: usize) {
         self.offsets.reserve(posts);
     }
@@ -299,10 +316,12 @@ impl PostStore {
         Ok(())
     }
 
+    /// Posts held.
     pub fn len(&self) -> usize {
         self.offsets.len() - 1
     }
 
+    /// Whether no post is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -317,14 +336,17 @@ impl PostStore {
         self.accounts.get(post as usize).copied().unwrap_or(0)
     }
 
+    /// Time of `post` (Unix ms).
     pub fn time(&self, post: u32) -> i64 {
         self.times.get(post as usize).copied().unwrap_or(0)
     }
 
+    /// Every post's author, by post number.
     pub fn accounts(&self) -> &[u32] {
         &self.accounts
     }
 
+    /// Every post's time, by post number.
     pub fn times(&self) -> &[i64] {
         &self.times
     }

@@ -20,12 +20,14 @@ use std::collections::BTreeSet;
 pub struct Ad {
     /// The post's number in the post store.
     pub record: u32,
+    /// Its author (account number).
     pub account: u32,
 }
 
 /// What scam operations share, as evidence for the graph.
 #[derive(Debug, Default)]
 pub struct ScamEvidence {
+    /// Per scam signal, its pair evidence.
     pub reports: Vec<(Signal, SignalReport)>,
     /// "4 variations of the script were written by ai:org-7/user-1 (generation g-12)."
     pub notes: Vec<NetworkNote>,
@@ -38,15 +40,21 @@ const MATCHES_PER_VALUE: usize = 3;
 
 /// The messages and ads a scan read, with their stages and roles.
 pub struct FunnelRecords<'a> {
+    /// Every message read.
     pub messages: &'a [disrupt_records::Message],
+    /// Each message's sender (account number).
     pub message_accounts: &'a [u32],
     /// Store number of the first message.
     pub message_base: u32,
+    /// Each message's stage.
     pub stages: &'a [crate::Staged],
+    /// Each message's side and whether the record gave it.
     pub roles: &'a [Option<(crate::roles::Role, bool)>],
+    /// Promotional posts.
     pub ads: &'a [Ad],
     /// Model outputs, so a script an AI account wrote ties that account to the operation.
     pub generations: &'a [Generation],
+    /// Where the model outputs sit in the post store.
     pub generation_records: &'a GenerationRecords,
     /// Each generation's account (dense number).
     pub generation_accounts: &'a [u32],

@@ -11,6 +11,8 @@
 //! *payment or credential lure* (prizes, account verification, urgent links, payment
 //! requests), which is measured on public SMS spam and smishing corpora (BENCHMARKS.md).
 
+#![forbid(unsafe_code)]
+
 pub mod evidence;
 pub mod networks;
 pub mod operators;
@@ -69,10 +71,13 @@ struct Pattern {
 /// One message staged.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Staged {
+    /// The stage.
     pub stage: Stage,
     /// The cues that decided it, as `stage:phrase`.
     pub cues: Vec<String>,
+    /// Amounts named.
     pub amounts: Vec<Amount>,
+    /// Payment and contact details named.
     pub details: Vec<Detail>,
     /// Payment or credential lure score (sum of cue and detail weights).
     pub lure_score: f64,

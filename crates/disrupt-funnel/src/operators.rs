@@ -12,9 +12,13 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A message as the funnel reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct FunnelMessage<'a> {
+    /// Its conversation.
     pub conversation: &'a str,
+    /// Its sender.
     pub account: &'a str,
+    /// When (Unix ms).
     pub time_ms: i64,
+    /// The sender's side, when known.
     pub role: Option<Role>,
 }
 

@@ -15,9 +15,13 @@ pub use disrupt_model::Role;
 
 /// A message as role inference reads it.
 pub struct RoleInput<'a> {
+    /// Its conversation.
     pub conversation: &'a str,
+    /// Its sender.
     pub account: &'a str,
+    /// When (Unix ms).
     pub time_ms: i64,
+    /// The side the record gives, if any.
     pub given: Option<Role>,
 }
 

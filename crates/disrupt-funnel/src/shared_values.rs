@@ -22,8 +22,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValueKind {
+    /// One script, with variations.
     Script,
+    /// A bank account, e-wallet or crypto address.
     Payment,
+    /// A phone number, handle or landing page.
     Contact,
 }
 
@@ -31,12 +34,15 @@ pub enum ValueKind {
 pub struct ValueRecord<'a> {
     /// The caller's record number (cited in evidence).
     pub record: u32,
+    /// Its author (account number).
     pub account: u32,
     /// The conversation of a message; `None` for an ad or channel post.
     pub conversation: Option<&'a str>,
+    /// Its text.
     pub text: &'a str,
     /// Word set of the record's matching text (sorted hashes).
     pub words: &'a [u32],
+    /// Payment and contact details it names.
     pub details: &'a [Detail],
     /// Canonical links the record carries (ads give them apart from the text).
     pub urls: &'a [String],
@@ -46,11 +52,15 @@ pub struct ValueRecord<'a> {
 
 /// An account's own handle, with a record of its to cite when an ad points to it.
 pub struct HandleOwner<'a> {
+    /// The account.
     pub account: u32,
+    /// Its handle.
     pub handle: &'a str,
+    /// A record of the account's, cited when an ad points to the handle.
     pub record: u32,
 }
 
+/// What makes scam records one operation's (`scam_links` in the settings).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SharedValueConfig {
@@ -71,14 +81,17 @@ impl Default for SharedValueConfig {
 /// A value shared by two or more accounts, with every (account, record) that used it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SharedValue {
+    /// What kind of value.
     pub kind: ValueKind,
     /// The value as shown to analysts (a script's first text, `ewallet dana 081234567890`,
     /// `@klubromantis_cs`).
     pub value: String,
+    /// Every use, as (account number, record).
     pub uses: Vec<(u32, u32)>,
 }
 
 impl SharedValue {
+    /// The accounts that used it.
     pub fn accounts(&self) -> BTreeSet<u32> {
         self.uses.iter().map(|u| u.0).collect()
     }

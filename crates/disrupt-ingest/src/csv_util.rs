@@ -1,7 +1,7 @@
 //! What every CSV reader shares: streaming rows with line numbers, UTF-8 checks, header
 //! lookup by name, and the cell conventions of real exports (list literals, float counts).
 
-use crate::source::{excerpt_bytes, Counted, Prepare};
+use crate::reader::{excerpt_bytes, Counted, Prepare};
 use disrupt_records::Record;
 use std::collections::HashMap;
 use std::io::Read;

@@ -18,6 +18,7 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
+    /// The name `--format` and `networks.json` use.
     pub fn name(&self) -> &'static str {
         match self {
             InputFormat::Jsonl => "jsonl",

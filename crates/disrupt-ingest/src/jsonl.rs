@@ -1,7 +1,7 @@
 //! Canonical JSON Lines: one record per line, parsed in parallel batches and handed on
 //! in input order.
 
-use crate::source::{excerpt_bytes, Counted, IngestOptions, Prepare};
+use crate::reader::{excerpt_bytes, Counted, IngestOptions, Prepare};
 use disrupt_records::{record_from_json, Record};
 use rayon::prelude::*;
 use std::io::BufRead;

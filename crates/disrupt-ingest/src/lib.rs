@@ -9,15 +9,20 @@
 //! ([`toolkit_csv`]) and any CSV through a column mapping ([`mapped_csv`]). The format
 //! is detected from content ([`detect`]) unless forced.
 
+#![forbid(unsafe_code)]
+
+mod columns;
 mod csv_util;
 pub mod detect;
 pub mod jsonl;
 pub mod mapped_csv;
-pub mod source;
+pub mod reader;
+mod source;
 pub mod telegram;
 pub mod toolkit_csv;
 pub mod twitter_io;
 
+pub use columns::{ColumnMap, ColumnMapError, MAPPABLE_FIELDS};
 pub use detect::{detect_format, InputFormat, UnknownFormat};
-pub use mapped_csv::{ColumnMap, ColumnMapError};
-pub use source::{ingest_file, ingest_file_prepared, FileSummary, IngestError, IngestEvent, IngestOptions, KeepRecords, Prepare, Reject};
+pub use reader::{IngestEvent, IngestOptions, KeepRecords, Prepare, Reject, REJECT_EXCERPT_BYTES};
+pub use source::{ingest_file, ingest_file_prepared, FileSummary, IngestError};

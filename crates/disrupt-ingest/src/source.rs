@@ -1,94 +1,25 @@
-//! Opening an input file: hashing for chain of custody, decompression, format
-//! dispatch, and the sink every reader writes to.
+//! Opening an input file: hashing for chain of custody, decompression, and dispatch to
+//! the reader of its format.
 
 use crate::detect::{detect_format, InputFormat};
-use crate::mapped_csv::ColumnMap;
-use disrupt_records::{PostView, Record, TimeZoneSetting};
-use rayon::prelude::*;
+use crate::reader::{Counted, IngestEvent, IngestOptions, KeepRecords, Prepare, Reject};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 
-/// How files are read (the CLI's `--format`, `--columns`, `--platform`, `--timezone`).
-#[derive(Debug, Clone)]
-pub struct IngestOptions {
-    /// Forces a format instead of detecting it from content.
-    pub format: Option<InputFormat>,
-    /// Column mapping for arbitrary CSV (`--columns`).
-    pub columns: Option<ColumnMap>,
-    /// Platform for formats that carry none; identifiers are prefixed `platform:`.
-    /// `None` means the format's default (`x` for Twitter-derived formats).
-    pub platform: Option<String>,
-    /// Zone for times written without one.
-    pub timezone: TimeZoneSetting,
-    /// Lines (records) longer than this are rejected without being held in memory.
-    pub max_record_bytes: usize,
-    /// Bytes of the file (as stored) read so far, for progress display.
-    pub bytes_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
-}
-
-impl Default for IngestOptions {
-    fn default() -> Self {
-        Self {
-            format: None,
-            columns: None,
-            platform: None,
-            timezone: TimeZoneSetting::default(),
-            max_record_bytes: 1 << 20,
-            bytes_read: None,
-        }
-    }
-}
-
-/// A record that broke the contract: where it was, why, and (an excerpt of) what it said
-/// (a line of `rejects.jsonl`).
-pub use disrupt_model::Reject;
-
-/// What a reader hands to its sink, in input order: each record (as [`Prepare`] made it),
-/// or each rejection.
-// Records are the common case; boxing them would cost an allocation per record.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
-pub enum IngestEvent<R = Record> {
-    Record { record: R, line: u64 },
-    Reject(Reject),
-}
-
-/// Work done on each record on the threads that parse, before the record reaches the
-/// sink (which sees records one at a time, in input order).
-///
-/// The next stage's per-record work belongs here: run where the record was just built,
-/// it finds the record's bytes in cache, frees them on the thread that allocated them,
-/// and spreads over every core instead of waiting for the sink.
-pub trait Prepare: Sync {
-    type Out: Send;
-    fn prepare(&self, record: Record) -> Self::Out;
-
-    /// A post read by the JSON fast path, its strings still borrowed from the line: a
-    /// stage that only reads them can skip building the owned record.
-    fn prepare_post_view(&self, post: PostView<'_>) -> Self::Out {
-        self.prepare(Record::Post(post.into_post()))
-    }
-}
-
-/// Hands records on as read.
-pub struct KeepRecords;
-
-impl Prepare for KeepRecords {
-    type Out = Record;
-    fn prepare(&self, record: Record) -> Record {
-        record
-    }
-}
-
 /// Per-file chain of custody and counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileSummary {
+    /// The file, as named.
     pub path: String,
+    /// SHA-256 of its bytes as stored.
     pub sha256: String,
+    /// The format it was read as.
     pub format: InputFormat,
+    /// Records read.
     pub records: u64,
+    /// Records rejected.
     pub rejected: u64,
 }
 
@@ -115,17 +46,8 @@ pub enum IngestError {
     },
 }
 
-/// Longest excerpt of a rejected record kept in `rejects.jsonl`.
-pub const REJECT_EXCERPT_BYTES: usize = 4096;
-
-pub(crate) fn excerpt_bytes(bytes: &[u8]) -> String {
-    let cut = bytes.len().min(REJECT_EXCERPT_BYTES);
-    let mut s = String::from_utf8_lossy(&bytes[..cut]).into_owned();
-    if bytes.len() > cut {
-        s.push('…');
-    }
-    s
-}
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
 /// Sha256 of every byte read through it: the file as stored, before decompression.
 struct HashingReader<R> {
@@ -144,70 +66,6 @@ impl<R: Read> Read for HashingReader<R> {
         Ok(n)
     }
 }
-
-/// Records a serial reader gathers before preparing them in parallel.
-const PREPARE_BATCH: usize = 4096;
-
-/// Where every reader writes: counts records and rejections and keeps them in input
-/// order. Records from readers that parse one at a time are prepared in parallel batches
-/// ([`Counted::record`]); the JSON Lines reader prepares its own as it parses.
-pub(crate) struct Counted<'a, P: Prepare> {
-    sink: &'a mut dyn FnMut(IngestEvent<P::Out>),
-    prepare: &'a P,
-    pending: Vec<(Record, u64)>,
-    pub records: u64,
-    pub rejected: u64,
-    pub file: String,
-}
-
-impl<'a, P: Prepare> Counted<'a, P> {
-    pub fn new(sink: &'a mut dyn FnMut(IngestEvent<P::Out>), prepare: &'a P, file: &str) -> Self {
-        Counted { sink, prepare, pending: Vec::new(), records: 0, rejected: 0, file: file.to_string() }
-    }
-
-    pub fn preparer(&self) -> &'a P {
-        self.prepare
-    }
-
-    /// A record, to be prepared with the others of its batch.
-    pub fn record(&mut self, record: Record, line: u64) {
-        self.pending.push((record, line));
-        if self.pending.len() >= PREPARE_BATCH {
-            self.flush();
-        }
-    }
-
-    /// A record already prepared (in input order: nothing may be pending).
-    pub fn prepared(&mut self, record: P::Out, line: u64) {
-        debug_assert!(self.pending.is_empty());
-        self.records += 1;
-        (self.sink)(IngestEvent::Record { record, line });
-    }
-
-    pub fn reject(&mut self, line: u64, error: impl Into<String>, record: String) {
-        // Records read before this rejection reach the sink before it.
-        self.flush();
-        self.rejected += 1;
-        (self.sink)(IngestEvent::Reject(Reject { file: self.file.clone(), line, error: error.into(), record }));
-    }
-
-    /// Prepares and hands on every pending record.
-    pub fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let prepare = self.prepare;
-        let prepared: Vec<(P::Out, u64)> =
-            std::mem::take(&mut self.pending).into_par_iter().map(|(r, line)| (prepare.prepare(r), line)).collect();
-        for (record, line) in prepared {
-            self.records += 1;
-            (self.sink)(IngestEvent::Record { record, line });
-        }
-    }
-}
-
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
 /// Reads one file to the end, streaming every record or rejection into `sink`.
 ///
@@ -309,18 +167,4 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(filled)
-}
-
-pub(crate) fn platform_or(options: &IngestOptions, default: &str) -> String {
-    options.platform.clone().unwrap_or_else(|| default.to_string())
-}
-
-/// `platform:local` unless the identifier is already prefixed with that platform.
-pub(crate) fn prefixed(platform: &str, local: &str) -> String {
-    let local = local.trim();
-    if local.len() > platform.len() && local.starts_with(platform) && local.as_bytes()[platform.len()] == b':' {
-        local.to_string()
-    } else {
-        format!("{platform}:{local}")
-    }
 }

@@ -15,7 +15,7 @@
 //!
 //! The export is one JSON document, so it is parsed whole: memory is a few times its size.
 
-use crate::source::{Counted, IngestOptions, Prepare};
+use crate::reader::{Counted, IngestOptions, Prepare};
 use disrupt_records::{record_from_json, Record};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -174,7 +174,7 @@ pub(crate) fn read<P: Prepare>(reader: &mut impl Read, options: &IngestOptions, 
                 Err(e) => out.reject(
                     ordinal,
                     format!("message {ordinal} of the export: {e}"),
-                    crate::source::excerpt_bytes(m.to_string().as_bytes()),
+                    crate::reader::excerpt_bytes(m.to_string().as_bytes()),
                 ),
             }
         }

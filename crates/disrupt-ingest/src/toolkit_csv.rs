@@ -3,7 +3,7 @@
 //! seconds, URLs space-separated or as a Python list literal).
 
 use crate::csv_util::{for_each_row, parse_list};
-use crate::source::{platform_or, prefixed, Counted, IngestOptions, Prepare};
+use crate::reader::{platform_or, prefixed, Counted, IngestOptions, Prepare};
 use disrupt_records::{parse_time_str, Account, Post, Record};
 use std::collections::HashSet;
 use std::io::Read;

@@ -3,7 +3,7 @@
 
 use crate::csv_util::{for_each_row, parse_bool, parse_count, parse_list, Row};
 use crate::detect::InputFormat;
-use crate::source::{platform_or, prefixed, Counted, IngestOptions, Prepare};
+use crate::reader::{platform_or, prefixed, Counted, IngestOptions, Prepare};
 use disrupt_records::{normalize_lang_tag, parse_time_str, Account, Metrics, Post, Record, TimeZoneSetting};
 use std::collections::HashSet;
 use std::io::Read;

@@ -1,5 +1,7 @@
 //! Community detection on planted-partition graphs the size of large scans' evidence graphs.
 //! `cargo bench -p disrupt-networks`.
+// criterion_group! makes public functions that cannot carry docs.
+#![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use disrupt_networks::{leiden, Graph, LeidenConfig};

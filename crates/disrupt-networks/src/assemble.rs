@@ -2,8 +2,8 @@
 //! `networks.json` says about each.
 
 use crate::attach::{attach, Attachment};
-use crate::explain::explain;
 use crate::leiden::{leiden, Graph, LeidenConfig};
+use crate::narrative::explain;
 use crate::traits::{actor_traits, traits_strength};
 use disrupt_detect::DetectConfig;
 use disrupt_evidence::{
@@ -32,10 +32,13 @@ pub struct NetworkInputs<'a> {
     pub shared_values: &'a HashMap<u32, Vec<(Signal, String)>>,
 }
 
+/// How networks are found and described (`networks` in the settings).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
+    /// Leiden's resolution (higher: smaller communities).
     pub leiden_resolution: f64,
+    /// Leiden's random seed.
     pub leiden_seed: u64,
     /// Example records with text kept per evidence item.
     pub max_examples: usize,

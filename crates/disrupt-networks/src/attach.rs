@@ -16,9 +16,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// One account joined to a network by the group test.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {
+    /// The account (number).
     pub account: u32,
     /// Index of the network (core) in the input list.
     pub network: usize,
+    /// The group test's p-value.
     pub p_value: f64,
     /// The account's posts matched by members.
     pub matched_posts: u32,
@@ -29,6 +31,7 @@ pub struct Attachment {
 /// Smallest network that can take attachments: two accounts are a pair, not a group.
 pub const MIN_CORE: usize = 3;
 
+/// Accounts outside every core whose copied posts the core matched more often than chance explains (one round; see the module doc).
 pub fn attach(cores: &[Vec<u32>], detection: &Detection, post_accounts: &[u32], alpha: f64) -> Vec<Attachment> {
     let mut core_of: HashMap<u32, usize> = HashMap::new();
     for (i, core) in cores.iter().enumerate() {

@@ -18,6 +18,7 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// A graph of `nodes` nodes and no edge.
     pub fn new(nodes: usize) -> Self {
         Self { adjacency: vec![Vec::new(); nodes] }
     }
@@ -32,10 +33,12 @@ impl Graph {
         }
     }
 
+    /// Nodes.
     pub fn nodes(&self) -> usize {
         self.adjacency.len()
     }
 
+    /// The neighbours of `v`, with edge weights.
     pub fn neighbors(&self, v: u32) -> &[(u32, f64)] {
         &self.adjacency[v as usize]
     }
@@ -80,10 +83,14 @@ pub fn modularity(graph: &Graph, membership: &[u32], gamma: f64) -> f64 {
     (0..communities).map(|c| internal[c] - gamma * total[c] * total[c] / two_m).sum::<f64>() / two_m
 }
 
+/// Leiden's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LeidenConfig {
+    /// Resolution of the modularity (1: the usual modularity).
     pub resolution: f64,
+    /// Random seed of the node order.
     pub seed: u64,
+    /// Levels of aggregation at most.
     pub max_levels: usize,
 }
 

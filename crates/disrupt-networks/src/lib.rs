@@ -3,9 +3,11 @@
 //! stable id, a score, a type guess, signal counts, actor traits, evidence records with a
 //! bounded sample of texts, and a plain-language explanation.
 
+#![forbid(unsafe_code)]
+
 pub mod assemble;
 pub mod attach;
-pub mod explain;
+pub mod narrative;
 pub mod traits;
 
 pub mod leiden;

@@ -1,6 +1,8 @@
 //! Normalization hot paths: matching text (ASCII, accented and disguised Unicode) and canonical
 //! URLs.
 //! `cargo bench -p disrupt-normalize`.
+// criterion_group! makes public functions that cannot carry docs.
+#![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use disrupt_normalize::{canonical_url, detect_language, matching_text, UrlPolicy};

@@ -7,6 +7,10 @@
 //! - [`entities`]: hashtags, URLs and mentions found in text when a record lacks them.
 //! - [`lang`]: language detection for records without `lang`.
 
+// Unsafe code here is confined to a few audited spots (SIMD, memory maps, prefetch and
+// allocator hints), each with a SAFETY comment.
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod entities;
 pub mod lang;
 pub mod minhash;

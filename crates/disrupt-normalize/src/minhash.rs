@@ -6,8 +6,11 @@
 //! at 0.2 with 0.15; candidates are then checked with the exact Jaccard similarity of
 //! their word sets, so the sketch decides only what is compared, never what matches.
 
+/// LSH bands.
 pub const BANDS: usize = 21;
+/// Rows (hash functions) per band.
 pub const ROWS: usize = 3;
+/// Hash functions in all.
 pub const SIGNATURE_LEN: usize = BANDS * ROWS;
 
 /// Seeds and multipliers of the hash family, derived once from a fixed seed so that

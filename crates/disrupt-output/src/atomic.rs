@@ -4,6 +4,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// A file being written beside its target, moved over it on [`AtomicFile::commit`].
 pub struct AtomicFile {
     target: PathBuf,
     temp: PathBuf,
@@ -12,6 +13,7 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
+    /// Starts writing `target` (into `.NAME.tmp-PID` beside it).
     pub fn create(target: &Path) -> io::Result<Self> {
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
         let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
@@ -19,6 +21,7 @@ impl AtomicFile {
         Ok(Self { target: target.to_path_buf(), temp, writer: Some(BufWriter::with_capacity(1 << 20, file)), committed: false })
     }
 
+    /// Where to write.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         self.writer.as_mut().expect("writer present until commit")
     }

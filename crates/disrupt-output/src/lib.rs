@@ -10,6 +10,8 @@
 //! - `provenance.jsonl`, `accounts.jsonl`: posts linked to model outputs; AI-account risk.
 //! - `stages.jsonl`: every message's scam-funnel stage.
 
+#![forbid(unsafe_code)]
+
 pub mod atomic;
 pub mod edges;
 pub mod explain;

@@ -41,7 +41,7 @@ fn main() {
         });
         time("word_set_and_sketch", &mut || {
             // As the scan keeps them: copied from the per-thread buffers into inline storage.
-            use disrupt_detect::features::{Sketch, WordHashes, SKETCH_LEN};
+            use disrupt_detect::input::{Sketch, WordHashes, SKETCH_LEN};
             for t in &texts {
                 black_box(with_word_set_and_sketch(t, SKETCH_LEN, |words, sketch| {
                     (WordHashes::from_slice(words), Sketch::from_slice(sketch))
@@ -75,7 +75,7 @@ fn main() {
         let copies: Vec<_> = posts.iter().map(|p| (p.clone(), p.account.len() as u32)).collect();
         let mut normalized = Vec::with_capacity(copies.len());
         time("normalize_post (whole)", &mut || {
-            normalized = copies.iter().map(|(p, a)| disrupt_pipeline::features::normalize_post(p.clone(), *a, &policy)).collect();
+            normalized = copies.iter().map(|(p, a)| disrupt_pipeline::prepare::normalize_post(p.clone(), *a, &policy)).collect();
         });
         time("  of which clone", &mut || {
             black_box(copies.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>());

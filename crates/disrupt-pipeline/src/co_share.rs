@@ -81,7 +81,7 @@ impl CoShares {
                 names.entry(object).or_insert_with(|| name.to_string());
                 shares.push(Share { object, time_ms: info.time, account: info.account, content: i });
             };
-            let object_hash = crate::features::object_hash;
+            let object_hash = crate::prepare::object_hash;
             if signal == Signal::CO_REPOST {
                 info.repost_of.iter().for_each(|name| add(name, object_hash(name)));
             } else if signal == Signal::CO_REPLY {
@@ -91,7 +91,7 @@ impl CoShares {
             } else if signal == Signal::CO_HASHTAG {
                 info.hashtags.iter().for_each(|name| add(name, object_hash(name)));
             } else if signal == Signal::CO_POST {
-                if let Some(o) = crate::features::text_key(&info) {
+                if let Some(o) = crate::prepare::text_key(&info) {
                     add(&format!("{o:016x}"), o)
                 }
             }

@@ -7,10 +7,14 @@ use disrupt_records::{Generation, Label, Message, Post, Record, RecordKind};
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
 
+/// What was read, by count.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorpusStats {
+    /// Records read, duplicates included.
     pub records: u64,
+    /// Records whose kind and id came before.
     pub duplicates: u64,
+    /// Records by kind.
     pub by_kind: BTreeMap<&'static str, u64>,
 }
 
@@ -37,13 +41,17 @@ pub struct Corpus {
     /// for the duplicate check: a lookup reads one table slot, where comparing ids read the
     /// account and then its id's bytes (two cache misses a post on a large archive).
     account_index: KeyMap,
+    /// Generations, in input order.
     pub generations: Vec<Generation>,
+    /// Messages, in input order.
     pub messages: Vec<Message>,
     /// Each message's sender as a dense account number (same order as `messages`).
     pub message_accounts: Vec<u32>,
+    /// Labels (kept, never used by detection).
     pub labels: Vec<Label>,
     /// Identity keys ([`identity_key`]) of the records taken so far.
     seen: KeySet,
+    /// Counts.
     pub stats: CorpusStats,
 }
 
@@ -67,6 +75,7 @@ pub fn account_key(id: &str) -> [u64; 2] {
 }
 
 impl Corpus {
+    /// The number of the account with this id, numbering it if it is new.
     pub fn account(&mut self, id: &str, platform: &str) -> u32 {
         self.account_by_key(account_key(id), id, platform)
     }
@@ -100,6 +109,7 @@ impl Corpus {
         self.account_index.prefetch(account_key);
     }
 
+    /// The number of the account with this id, if it was read.
     pub fn account_index(&self, id: &str) -> Option<u32> {
         // After the accounts are handed on (`accounts` taken), nothing matches.
         self.account_index.get(account_key(id)).filter(|&i| (i as usize) < self.accounts.len())

@@ -50,10 +50,12 @@ impl KeySet {
         }
     }
 
+    /// Keys held.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether no key is held.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -95,6 +97,7 @@ impl KeySet {
         }
     }
 
+    /// Whether `key` is held.
     pub fn contains(&self, key: u128) -> bool {
         if key == 0 {
             return self.has_zero;
@@ -148,10 +151,12 @@ impl KeyMap {
     pub const FREE: u32 = u32::MAX;
     const FREE_ENTRY: Entry = Entry { key: [0; 2], value: Self::FREE };
 
+    /// Keys held.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether no key is held.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -167,6 +172,7 @@ impl KeyMap {
         prefetch_slot(&self.slots[self.home(key)]);
     }
 
+    /// The value of `key`, if held.
     pub fn get(&self, key: [u64; 2]) -> Option<u32> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);

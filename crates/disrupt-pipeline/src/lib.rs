@@ -4,12 +4,16 @@
 //! The CLI and (later) the server are thin shells over [`scan`]. Outputs are written by
 //! `disrupt-output`; this crate only computes.
 
+// Unsafe code here is confined to a few audited spots (SIMD, memory maps, prefetch and
+// allocator hints), each with a SAFETY comment.
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod co_share;
 pub mod corpus;
-pub mod features;
 pub mod findings;
 pub mod key_table;
 pub mod memory;
+pub mod prepare;
 pub mod scan;
 pub mod settings;
 

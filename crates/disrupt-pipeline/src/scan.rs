@@ -1,121 +1,18 @@
 //! `scan`: input files in, evidenced networks out.
 
 use crate::corpus::Corpus;
-use crate::features::{post_language, Prepared, ScanPreparer};
+use crate::prepare::{post_language, Prepared, ScanPreparer};
+pub use crate::settings::{default_signal_settings, signal_descriptions, ScanConfig};
 use disrupt_detect::PostFeatures;
-use disrupt_detect::{DetectConfig, DetectInput, DetectInputBuilder, Detection, SpillPolicy};
-use disrupt_evidence::{AccountInfo, PostInfo, PostStore, SignalDescription};
+use disrupt_detect::{DetectInput, DetectInputBuilder, Detection, SpillPolicy};
+use disrupt_evidence::{AccountInfo, PostInfo, PostStore};
 use disrupt_funnel::evidence::{Ad, FunnelRecords};
-use disrupt_ingest::{ingest_file_prepared, FileSummary, IngestEvent, IngestOptions, InputFormat, Reject};
+use disrupt_ingest::{ingest_file_prepared, FileSummary, IngestEvent, IngestOptions, Reject};
 use disrupt_model::{Network, Signal};
-use disrupt_networks::{assemble_networks, NetworkConfig, NetworkInputs};
-use disrupt_normalize::UrlPolicy;
+use disrupt_networks::{assemble_networks, NetworkInputs};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Every setting of a scan.
-#[derive(Debug, Clone)]
-pub struct ScanConfig {
-    pub ingest: IngestOptions,
-    pub url_policy: UrlPolicy,
-    pub detect: DetectConfig,
-    pub networks: NetworkConfig,
-    /// Detect the language of posts that do not give one.
-    pub detect_language: bool,
-    pub link: disrupt_provenance::ProvenanceConfig,
-    pub monitoring: disrupt_provenance::monitoring::MonitoringCues,
-    pub stager: disrupt_funnel::Stager,
-    /// What makes scam records one operation's (script similarity, sharers at most).
-    pub scam_links: disrupt_funnel::shared_values::SharedValueConfig,
-    /// Where state that outgrows memory goes (the system's temporary folder when `None`).
-    pub temp_dir: Option<PathBuf>,
-    /// Bytes of detector state held in memory before it spills to disk (`None`: never).
-    pub memory_budget: Option<usize>,
-    /// The folder the extra monitoring cues came from.
-    pub monitoring_terms: Option<PathBuf>,
-    /// The folder the extra funnel cues came from.
-    pub funnel_cues: Option<PathBuf>,
-}
-
-/// Every signal a scan has, with its default settings: the behavioural detectors, then the
-/// provenance stage's, then the funnel stage's.
-pub fn default_signal_settings() -> Vec<(Signal, disrupt_evidence::SignalConfig)> {
-    disrupt_detect::REGISTRY
-        .iter()
-        .map(|s| (s.signal(), s.default))
-        .chain(
-            disrupt_provenance::signals::SIGNALS.iter().chain(&disrupt_funnel::signals::SIGNALS).map(|s| (s.description.signal, s.default)),
-        )
-        .collect()
-}
-
-/// How networks describe each signal a scan with these settings has: its behavioural
-/// signals, then the provenance and funnel stages'.
-pub fn signal_descriptions(detect: &DetectConfig) -> Vec<SignalDescription> {
-    detect
-        .registry
-        .0
-        .iter()
-        .map(|s| s.description)
-        .chain(disrupt_provenance::signals::SIGNALS.iter().chain(&disrupt_funnel::signals::SIGNALS).map(|s| s.description))
-        .collect()
-}
-
-impl Default for ScanConfig {
-    fn default() -> Self {
-        ScanConfig {
-            ingest: IngestOptions::default(),
-            url_policy: UrlPolicy::default(),
-            detect: DetectConfig { signals: default_signal_settings(), ..DetectConfig::default() },
-            networks: NetworkConfig::default(),
-            detect_language: false,
-            link: disrupt_provenance::ProvenanceConfig::default(),
-            monitoring: disrupt_provenance::monitoring::MonitoringCues::default(),
-            stager: disrupt_funnel::Stager::default(),
-            scam_links: disrupt_funnel::shared_values::SharedValueConfig::default(),
-            temp_dir: None,
-            memory_budget: None,
-            monitoring_terms: None,
-            funnel_cues: None,
-        }
-    }
-}
-
-impl ScanConfig {
-    /// The settings this configuration was made from, resolved (the memory budget in
-    /// bytes): what `networks.json` writes as `parameters`.
-    pub fn settings(&self) -> crate::settings::ScanSettings {
-        use crate::settings::{IngestSettings, MemoryBudget, NormalizeSettings, ScanSettings};
-        ScanSettings {
-            ingest: IngestSettings {
-                format: self.ingest.format.as_ref().map(InputFormat::name).unwrap_or("auto").to_string(),
-                columns: self.ingest.columns.as_ref().map(|c| c.fields.clone()),
-                platform: self.ingest.platform.clone().unwrap_or_else(|| "x".into()),
-                timezone_offset_seconds: self.ingest.timezone.offset_seconds(),
-                max_record_bytes: self.ingest.max_record_bytes,
-            },
-            normalize: NormalizeSettings {
-                detect_language: self.detect_language,
-                url_drop_params: self.url_policy.drop_params.clone(),
-                url_drop_prefixes: self.url_policy.drop_prefixes.clone(),
-            },
-            detect: self.detect.clone(),
-            link: self.link.clone(),
-            scam_links: self.scam_links.clone(),
-            networks: self.networks.clone(),
-            memory_budget_bytes: self.memory_budget.map_or(MemoryBudget::Unlimited, MemoryBudget::Bytes),
-            temp_dir: self.temp_dir.clone(),
-            monitoring_terms: self.monitoring_terms.clone(),
-            funnel_cues: self.funnel_cues.clone(),
-        }
-    }
-
-    /// Every parameter the scan used, defaults included, for `networks.json`.
-    pub fn parameters(&self) -> Value {
-        serde_json::to_value(self.settings()).unwrap_or(Value::Null)
-    }
-}
 
 /// Where the scan reports as it goes (progress, rejects).
 pub trait ScanObserver {
@@ -131,9 +28,12 @@ pub trait ScanObserver {
     fn stage(&mut self, _timing: &StageTiming) {}
 }
 
+/// How long one stage took.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageTiming {
+    /// The stage (`ingest`, `detect`, ...; `x: y` and `x (within y)` are parts of `x`).
     pub stage: &'static str,
+    /// Wall-clock seconds.
     pub seconds: f64,
 }
 
@@ -181,10 +81,15 @@ pub(crate) fn store_error(source: std::io::Error) -> ScanError {
 
 /// Everything a scan found, for writing and for explaining.
 pub struct ScanResult {
+    /// Every input file read, with its hash.
     pub files: Vec<FileSummary>,
+    /// Records rejected (and files that could not be read).
     pub rejected: u64,
+    /// What was read.
     pub corpus: Corpus,
+    /// The account table, by account number.
     pub accounts: Vec<AccountInfo>,
+    /// The records evidence cites.
     pub posts: PostStore,
     /// Languages detected for posts of flagged accounts that did not give one.
     pub detected_langs: rustc_hash::FxHashMap<u32, String>,
@@ -192,14 +97,19 @@ pub struct ScanResult {
     pub spilled: bool,
     /// Posts in the store before the generation records.
     pub public_posts: usize,
+    /// Provenance links, fan-outs, infrastructure and AI-account risk.
     pub linkage: disrupt_provenance::Linkage,
     /// Each message (index into `corpus.messages`) staged in its scam funnel.
     pub stages: Vec<disrupt_funnel::Staged>,
     /// Each message's side (operator or target) and whether the record gave it.
     pub roles: Vec<Option<(disrupt_funnel::roles::Role, bool)>>,
+    /// Every signal's pair evidence.
     pub detection: Detection,
+    /// The networks, by descending score.
     pub networks: Vec<Network>,
+    /// Every setting the scan used (`networks.json`'s `parameters`).
     pub parameters: Value,
+    /// How long each stage took.
     pub timings: Vec<StageTiming>,
 }
 
@@ -239,13 +149,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Everything read and normalized from the inputs: the first two stages of a scan.
 pub struct Loaded {
+    /// Every input file read, with its hash.
     pub files: Vec<FileSummary>,
+    /// Records rejected (and files that could not be read).
     pub rejected: u64,
+    /// What was read.
     pub corpus: Corpus,
+    /// The account table, by account number.
     pub accounts: Vec<AccountInfo>,
+    /// The behavioural detectors' input.
     pub detect_input: DetectInput,
     /// Posts, then one record per generation output (see `generation_records`).
     pub posts: PostStore,
+    /// Where the records standing for generation outputs sit in the post store.
     pub generation_records: disrupt_provenance::GenerationRecords,
     /// Store number of the first message: messages follow the generation records in the
     /// store, so scam evidence cites them like posts.
@@ -254,6 +170,7 @@ pub struct Loaded {
     pub extra_columns: (Vec<u32>, Vec<i64>),
     /// Ads (`is_ad` posts) and Telegram channel posts, for the funnel stage.
     pub ads: Vec<Ad>,
+    /// How long each stage took.
     pub timings: Vec<StageTiming>,
 }
 
@@ -263,6 +180,7 @@ fn stage(observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>, name: 
 
 fn record_stage(observer: &mut dyn ScanObserver, timings: &mut Vec<StageTiming>, name: &'static str, seconds: f64) {
     let t = StageTiming { stage: name, seconds };
+    tracing::debug!(stage = name, seconds, "stage finished");
     observer.stage(&t);
     timings.push(t);
 }
@@ -318,7 +236,7 @@ struct Unchecked {
 }
 
 impl Unchecked {
-    fn push(&mut self, post: &mut crate::features::PreparedPost) {
+    fn push(&mut self, post: &mut crate::prepare::PreparedPost) {
         self.identity.push(post.identity);
         self.account_key.push(post.account_key);
         self.author.push((std::mem::take(&mut post.account), std::mem::take(&mut post.platform)));
@@ -447,6 +365,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                 }
                 Err(e) => {
                     // A file that cannot be read or recognised is one rejection; the run goes on.
+                    let file: &str = &display;
+                    tracing::warn!(file, error = %e, "input file not read");
                     rejected += 1;
                     observer.reject(&Reject { file: display, line: 0, error: e.to_string(), record: String::new() });
                 }

@@ -7,10 +7,9 @@
 //! Precedence: a flag beats the file, the file beats the default. An unknown key is an
 //! error, at any depth.
 
-use crate::scan::{default_signal_settings, ScanConfig};
 use disrupt_detect::signals::DETECT_FIELDS;
 use disrupt_detect::DetectConfig;
-use disrupt_evidence::SignalConfig;
+use disrupt_evidence::{Signal, SignalConfig, SignalDescription};
 use disrupt_funnel::shared_values::SharedValueConfig;
 use disrupt_ingest::{ColumnMap, IngestOptions, InputFormat};
 use disrupt_networks::NetworkConfig;
@@ -18,8 +17,118 @@ use disrupt_normalize::UrlPolicy;
 use disrupt_provenance::ProvenanceConfig;
 use disrupt_records::TimeZoneSetting;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// Every setting of a scan.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    /// How inputs are read.
+    pub ingest: IngestOptions,
+    /// How links are canonicalized.
+    pub url_policy: UrlPolicy,
+    /// Every signal's settings and the null model's.
+    pub detect: DetectConfig,
+    /// How networks are found and described.
+    pub networks: NetworkConfig,
+    /// Detect the language of posts that do not give one.
+    pub detect_language: bool,
+    /// Provenance matching.
+    pub link: disrupt_provenance::ProvenanceConfig,
+    /// Monitoring cue lists (the shipped ones, and any extra).
+    pub monitoring: disrupt_provenance::monitoring::MonitoringCues,
+    /// Funnel cue lists and patterns.
+    pub stager: disrupt_funnel::Stager,
+    /// What makes scam records one operation's (script similarity, sharers at most).
+    pub scam_links: disrupt_funnel::shared_values::SharedValueConfig,
+    /// Where state that outgrows memory goes (the system's temporary folder when `None`).
+    pub temp_dir: Option<PathBuf>,
+    /// Bytes of detector state held in memory before it spills to disk (`None`: never).
+    pub memory_budget: Option<usize>,
+    /// The folder the extra monitoring cues came from.
+    pub monitoring_terms: Option<PathBuf>,
+    /// The folder the extra funnel cues came from.
+    pub funnel_cues: Option<PathBuf>,
+}
+
+/// Every signal a scan has, with its default settings: the behavioural detectors, then the
+/// provenance stage's, then the funnel stage's.
+pub fn default_signal_settings() -> Vec<(Signal, disrupt_evidence::SignalConfig)> {
+    disrupt_detect::REGISTRY
+        .iter()
+        .map(|s| (s.signal(), s.default))
+        .chain(
+            disrupt_provenance::signals::SIGNALS.iter().chain(&disrupt_funnel::signals::SIGNALS).map(|s| (s.description.signal, s.default)),
+        )
+        .collect()
+}
+
+/// How networks describe each signal a scan with these settings has: its behavioural
+/// signals, then the provenance and funnel stages'.
+pub fn signal_descriptions(detect: &DetectConfig) -> Vec<SignalDescription> {
+    detect
+        .registry
+        .0
+        .iter()
+        .map(|s| s.description)
+        .chain(disrupt_provenance::signals::SIGNALS.iter().chain(&disrupt_funnel::signals::SIGNALS).map(|s| s.description))
+        .collect()
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            ingest: IngestOptions::default(),
+            url_policy: UrlPolicy::default(),
+            detect: DetectConfig { signals: default_signal_settings(), ..DetectConfig::default() },
+            networks: NetworkConfig::default(),
+            detect_language: false,
+            link: disrupt_provenance::ProvenanceConfig::default(),
+            monitoring: disrupt_provenance::monitoring::MonitoringCues::default(),
+            stager: disrupt_funnel::Stager::default(),
+            scam_links: disrupt_funnel::shared_values::SharedValueConfig::default(),
+            temp_dir: None,
+            memory_budget: None,
+            monitoring_terms: None,
+            funnel_cues: None,
+        }
+    }
+}
+
+impl ScanConfig {
+    /// The settings this configuration was made from, resolved (the memory budget in
+    /// bytes): what `networks.json` writes as `parameters`.
+    pub fn settings(&self) -> ScanSettings {
+        ScanSettings {
+            ingest: IngestSettings {
+                format: self.ingest.format.as_ref().map(InputFormat::name).unwrap_or("auto").to_string(),
+                columns: self.ingest.columns.as_ref().map(|c| c.fields.clone()),
+                platform: self.ingest.platform.clone().unwrap_or_else(|| "x".into()),
+                timezone_offset_seconds: self.ingest.timezone.offset_seconds(),
+                max_record_bytes: self.ingest.max_record_bytes,
+            },
+            normalize: NormalizeSettings {
+                detect_language: self.detect_language,
+                url_drop_params: self.url_policy.drop_params.clone(),
+                url_drop_prefixes: self.url_policy.drop_prefixes.clone(),
+            },
+            detect: self.detect.clone(),
+            link: self.link.clone(),
+            scam_links: self.scam_links.clone(),
+            networks: self.networks.clone(),
+            memory_budget_bytes: self.memory_budget.map_or(MemoryBudget::Unlimited, MemoryBudget::Bytes),
+            temp_dir: self.temp_dir.clone(),
+            monitoring_terms: self.monitoring_terms.clone(),
+            funnel_cues: self.funnel_cues.clone(),
+        }
+    }
+
+    /// Every parameter the scan used, defaults included, for `networks.json`.
+    pub fn parameters(&self) -> Value {
+        serde_json::to_value(self.settings()).unwrap_or(Value::Null)
+    }
+}
 
 /// Why settings could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -281,6 +390,7 @@ impl ScanSettings {
     /// gives is laid over the defaults.
     pub fn from_file(path: &Path) -> Result<ScanSettings, SettingsError> {
         let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read { path: path.to_path_buf(), source })?;
+        tracing::debug!(path = %path.display(), "settings file read");
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
             let json = |e: serde_json::Error| SettingsError::Json { path: path.to_path_buf(), source: e };
             let mut value: serde_json::Value = serde_json::from_str(&text).map_err(json)?;

@@ -19,7 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// What fan-out needs of a post.
 pub trait PostOwners {
+    /// Author of `post` (account number).
     fn account(&self, post: u32) -> u32;
+    /// Time of `post` (Unix ms).
     fn time(&self, post: u32) -> i64;
 }
 
@@ -35,7 +37,9 @@ impl PostOwners for disrupt_detect::DetectInput {
 /// A generation as fan-out sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct GenerationInfo {
+    /// Its account (number).
     pub account: u32,
+    /// When it was made (Unix ms).
     pub time: i64,
 }
 
@@ -50,7 +54,9 @@ pub struct FanOut {
     pub posts: Vec<(u32, u32)>,
     /// Distinct social accounts that distributed them.
     pub accounts: Vec<u32>,
+    /// Time of its first distributed post.
     pub first_post: i64,
+    /// Time of its last distributed post.
     pub last_post: i64,
 }
 

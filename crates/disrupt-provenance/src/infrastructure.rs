@@ -21,7 +21,9 @@ pub const FIELDS: [&str; 5] = ["ip", "device", "payment", "email", "api_key"];
 /// One generation's infrastructure, as linking sees it.
 #[derive(Debug, Clone)]
 pub struct Footprint {
+    /// The generation's account (number).
     pub account: u32,
+    /// When it was made (Unix ms).
     pub time: i64,
     /// The record standing for the generation in evidence (a post index of the store).
     pub record: u32,
@@ -32,8 +34,11 @@ pub struct Footprint {
 /// An infrastructure value shared by several accounts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedValue {
+    /// Which field (one of [`FIELDS`]).
     pub field: &'static str,
+    /// The value.
     pub value: String,
+    /// Accounts that used it.
     pub accounts: Vec<u32>,
 }
 

@@ -12,6 +12,8 @@
 //! [`link`] runs them all and returns evidence in the shape the network stage reads
 //! (account-pair evidence per signal), plus the per-record and per-account findings.
 
+#![forbid(unsafe_code)]
+
 mod evidence;
 pub mod fanout;
 pub mod infrastructure;
@@ -74,12 +76,19 @@ impl Default for ProvenanceConfig {
 /// One post matched to a generation output (a line of `provenance.jsonl`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkedPost {
+    /// The post (store number).
     pub post: u32,
+    /// The generation (index).
     pub generation: u32,
+    /// The output's position in the generation.
     pub output: u32,
+    /// Word-set Jaccard similarity.
     pub similarity: f64,
+    /// Share of the post's words in the output.
     pub post_containment: f64,
+    /// Share of the output's words in the post.
     pub output_containment: f64,
+    /// Milliseconds from the generation to the post.
     pub delay_ms: i64,
     /// Part of the output's distribution (else a later copy).
     pub distributed: bool,
@@ -108,15 +117,23 @@ impl Default for SignalWindows {
 /// Everything linking found.
 #[derive(Debug, Default)]
 pub struct Linkage {
+    /// Every post matched to an output.
     pub links: Vec<LinkedPost>,
+    /// Outputs of one operator session posted by two or more accounts.
     pub fan_outs: Vec<fanout::FanOut>,
+    /// Pair evidence of the fan-outs.
     pub provenance: SignalReport,
+    /// Pair evidence of shared infrastructure.
     pub infrastructure: SignalReport,
+    /// Infrastructure values shared by several accounts.
     pub shared_values: Vec<SharedValue>,
+    /// Each AI-provider account's risk.
     pub risks: Vec<AccountRisk>,
+    /// Outputs indexed.
     pub outputs_indexed: usize,
     /// Seconds spent building the provenance index and matching posts against it.
     pub index_seconds: f64,
+    /// Seconds matching posts against the index.
     pub match_seconds: f64,
 }
 

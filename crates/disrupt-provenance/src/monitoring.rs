@@ -95,8 +95,11 @@ impl MonitoringCues {
 
 /// One generation, as monitoring reads it.
 pub struct Request<'a> {
+    /// Generation id.
     pub id: &'a str,
+    /// Its prompt.
     pub prompt: &'a str,
+    /// Whether the model refused.
     pub refused: bool,
     /// Languages of its outputs (detected or given).
     pub languages: Vec<String>,

@@ -44,6 +44,7 @@ pub struct IndexedOutput {
 /// A post matched to the output it was copied from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProvenanceMatch {
+    /// The post (store number).
     pub post: u32,
     /// Index into [`ProvenanceIndex::outputs`].
     pub output: u32,
@@ -59,8 +60,11 @@ pub struct ProvenanceMatch {
 
 /// What the index needs of the posts it searches for.
 pub trait PostWords: Sync {
+    /// Posts held.
     fn post_count(&self) -> usize;
+    /// Word hashes of `post`, sorted.
     fn words(&self, post: u32) -> &[u32];
+    /// Time of `post` (Unix ms).
     fn time(&self, post: u32) -> i64;
     /// A few of the post's smallest word-pair hashes.
     fn sketch(&self, post: u32) -> &[u32];
@@ -90,6 +94,7 @@ const MATCH_RANGE_POSTS: u32 = 1 << 18;
 /// Every output, and per word the outputs that use it.
 #[derive(Debug, Default)]
 pub struct ProvenanceIndex {
+    /// Every output indexed.
     pub outputs: Vec<IndexedOutput>,
     postings: FxHashMap<u32, Vec<u32>>,
     /// `(pair << 32) | output`, sorted.
@@ -146,10 +151,12 @@ impl ProvenanceIndex {
         })
     }
 
+    /// Outputs indexed.
     pub fn len(&self) -> usize {
         self.outputs.len()
     }
 
+    /// Whether no output is indexed.
     pub fn is_empty(&self) -> bool {
         self.outputs.is_empty()
     }

@@ -189,19 +189,33 @@ fn owned_list(items: Option<Vec<Cow<'_, str>>>) -> Option<Vec<String>> {
 /// them from here without copying each one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostView<'a> {
+    /// As [`Post`]'s `id`.
     pub id: Cow<'a, str>,
+    /// As [`Post`]'s `account`.
     pub account: Cow<'a, str>,
+    /// As [`Post`]'s `platform`.
     pub platform: Cow<'a, str>,
+    /// As [`Post`]'s `created_at`.
     pub created_at: Timestamp,
+    /// As [`Post`]'s `text`.
     pub text: Cow<'a, str>,
+    /// As [`Post`]'s `lang`.
     pub lang: Option<Cow<'a, str>>,
+    /// As [`Post`]'s `hashtags`.
     pub hashtags: Option<Vec<Cow<'a, str>>>,
+    /// As [`Post`]'s `urls`.
     pub urls: Option<Vec<Cow<'a, str>>>,
+    /// As [`Post`]'s `mentions`.
     pub mentions: Option<Vec<Cow<'a, str>>>,
+    /// As [`Post`]'s `reply_to`.
     pub reply_to: Option<Cow<'a, str>>,
+    /// As [`Post`]'s `repost_of`.
     pub repost_of: Option<Cow<'a, str>>,
+    /// As [`Post`]'s `quote_of`.
     pub quote_of: Option<Cow<'a, str>>,
+    /// As [`Post`]'s `metrics`.
     pub metrics: Option<Metrics>,
+    /// As [`Post`]'s `is_ad`.
     pub is_ad: Option<bool>,
 }
 

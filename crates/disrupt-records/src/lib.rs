@@ -4,6 +4,8 @@
 //! reads them, outputs cite their identifiers. Validation lives here too, so a record
 //! that breaks the contract is rejected with the same message whatever format it came in.
 
+#![forbid(unsafe_code)]
+
 mod fast;
 mod record;
 mod time;

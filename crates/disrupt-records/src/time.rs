@@ -13,6 +13,7 @@ pub type Timestamp = i64;
 #[error("{0}")]
 pub struct TimeError(pub String);
 
+/// The zone of times written without one (UTC unless a scan says otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TimeZoneSetting {
     offset_seconds: i32,
@@ -51,6 +52,7 @@ impl TimeZoneSetting {
         Self { offset_seconds: offset }
     }
 
+    /// Seconds east of UTC.
     pub fn offset_seconds(&self) -> i32 {
         self.offset_seconds
     }

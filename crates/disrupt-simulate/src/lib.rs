@@ -13,6 +13,8 @@
 //! Output: `records.jsonl` (accounts and posts, shuffled: inputs are not sorted) and
 //! `labels.jsonl` (one `label` per account) in canonical JSONL.
 
+#![forbid(unsafe_code)]
+
 mod text;
 mod world;
 

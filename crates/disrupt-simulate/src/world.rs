@@ -19,10 +19,12 @@ const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
 const WEEK: i64 = 7 * DAY;
 
+/// What to simulate.
 #[derive(Debug, Clone)]
 pub struct SimulateConfig {
     /// Organic accounts (`--scale`).
     pub organic_accounts: usize,
+    /// Random seed: the same seed gives the same data.
     pub seed: u64,
     /// Spread of one operation burst: members post within this many seconds of its start.
     pub burst_seconds: f64,
@@ -38,10 +40,14 @@ impl Default for SimulateConfig {
     }
 }
 
+/// What a simulation wrote.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SimulationSummary {
+    /// Accounts.
     pub accounts: usize,
+    /// Posts.
     pub posts: usize,
+    /// Messages.
     pub messages: usize,
     /// Operation name -> (type, members).
     pub operations: BTreeMap<String, (String, usize)>,

@@ -6,7 +6,7 @@
 //! narrowest of the text signals.
 
 use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
-use crate::features::PostFeatures;
+use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 

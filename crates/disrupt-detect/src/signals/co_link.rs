@@ -5,7 +5,7 @@
 //! while a viral link spreads over hours. Empty URLs have no key, so they never match.
 
 use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
-use crate::features::PostFeatures;
+use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
 /// The signal, as registered in [`super::REGISTRY`].

@@ -5,7 +5,7 @@
 //! stock phrase. Reposts carry someone else's text and are left to `co_repost`.
 
 use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
-use crate::features::PostFeatures;
+use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
 /// The signal, as registered in [`super::REGISTRY`].

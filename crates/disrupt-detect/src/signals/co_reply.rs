@@ -4,7 +4,7 @@
 //! to a popular post spread over its first hours.
 
 use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
-use crate::features::PostFeatures;
+use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
 /// The signal, as registered in [`super::REGISTRY`].

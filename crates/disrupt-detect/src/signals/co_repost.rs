@@ -3,7 +3,7 @@
 //! Default window 60 s, the coordination-network-toolkit's default; CooRTweet uses 10 s.
 
 use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
-use crate::features::PostFeatures;
+use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
 /// The signal, as registered in [`super::REGISTRY`].

@@ -13,7 +13,7 @@ pub mod co_reply;
 pub mod co_repost;
 pub mod near_duplicate;
 
-use crate::features::PostFeatures;
+use crate::post::PostFeatures;
 use crate::window::{KeyedEvent, Windows};
 use disrupt_evidence::SignalDescription;
 pub use disrupt_evidence::{Signal, SignalConfig};
@@ -244,6 +244,7 @@ impl DetectConfig {
         self.signals.insert(at, (spec.signal(), spec.default));
     }
 
+    /// The window, baseline and crowd limit of signal `s`, in milliseconds.
     pub fn windows(&self, s: Signal) -> Windows {
         let w = (self.signal(s).window_seconds * 1000.0) as i64;
         Windows { window_ms: w, baseline_ms: ((self.baseline_seconds * 1000.0) as i64).max(w + 1), max_crowd: self.max_crowd }

@@ -2,7 +2,7 @@
 
 use crate::corpus::{account_key, identity_key};
 use compact_str::CompactString;
-use disrupt_detect::features::{ObjectHashes, Sketch, WordHashes, SKETCH_LEN};
+use disrupt_detect::input::{ObjectHashes, Sketch, WordHashes, SKETCH_LEN};
 use disrupt_detect::PostFeatures;
 use disrupt_evidence::store::{encode_parts, StoredFields};
 use disrupt_evidence::PostInfo;
@@ -18,7 +18,9 @@ use xxhash_rust::xxh3::xxh3_64;
 
 /// Everything normalization derives from one post.
 pub struct NormalizedPost {
+    /// Its matching keys.
     pub features: PostFeatures,
+    /// What evidence keeps of it.
     pub info: PostInfo,
 }
 
@@ -142,11 +144,13 @@ pub struct PreparedPost {
     /// Ids and platform names are short: held inline, they cost no allocation on the
     /// parsing thread and no free on the scan's.
     pub account: CompactString,
+    /// The author's platform.
     pub platform: CompactString,
     /// An ad or a Telegram channel post: where an operation promotes its contacts.
     pub promotes: bool,
     /// Matching keys; `account` is set once the corpus has numbered the author.
     pub features: PostFeatures,
+    /// The stored fields, encoded for the post store.
     pub encoded: Vec<u8>,
 }
 
@@ -154,19 +158,23 @@ pub struct PreparedPost {
 // Posts are the common case; boxing them would cost an allocation per record.
 #[allow(clippy::large_enum_variant)]
 pub enum Prepared {
+    /// A post, normalized.
     Post(PreparedPost),
+    /// Any other record, whole.
     Other(Record),
 }
 
 /// Normalizes posts where they are parsed (see [`disrupt_ingest::Prepare`]): the record's
 /// strings are read while in cache and freed on the thread that allocated them.
 pub struct ScanPreparer<'a> {
+    /// How links are canonicalized.
     pub policy: &'a UrlPolicy,
     /// Nanoseconds spent normalizing, over all threads (for `--verbose`).
     pub busy_nanos: AtomicU64,
 }
 
 impl<'a> ScanPreparer<'a> {
+    /// A preparer canonicalizing links with `policy`.
     pub fn new(policy: &'a UrlPolicy) -> Self {
         ScanPreparer { policy, busy_nanos: AtomicU64::new(0) }
     }

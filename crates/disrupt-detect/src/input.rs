@@ -1,53 +1,19 @@
-//! What detectors see of posts: compact, already normalized keys, turned into each
-//! signal's keyed events as posts stream in.
+//! Detection's input: every post's account, time and words in columns (spilled to disk
+//! past the memory budget), and each signal's keyed events, made as posts stream in.
 
+pub use crate::post::{ObjectHashes, PostFeatures, Sketch, WordHashes, SKETCH_LEN};
 use crate::signals::{keyed_events_into, DetectConfig, Signal};
 use crate::spill::{EventLog, FixedColumn, TokenColumn};
 use crate::window::KeyedEvent;
 use rayon::prelude::*;
-use smallvec::SmallVec;
 use std::io;
 use std::path::{Path, PathBuf};
-
-/// A post's word hashes: held inline up to a typical post's length, so most posts' keys
-/// take no allocation of their own (one a list was a tenth of normalization's cost).
-pub type WordHashes = SmallVec<[u32; 16]>;
-/// A post's link or hashtag hashes: most posts have none or a few.
-pub type ObjectHashes = SmallVec<[u64; 4]>;
-/// A post's word-pair sketch, never longer than [`SKETCH_LEN`].
-pub type Sketch = SmallVec<[u32; SKETCH_LEN]>;
-
-/// One post, reduced to what detection needs. Built by the normalize stage.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PostFeatures {
-    /// Dense account index.
-    pub account: u32,
-    /// Milliseconds since the epoch.
-    pub time: i64,
-    /// Hash of the matching text; `None` for empty text or reposts.
-    pub text_hash: Option<u64>,
-    /// Sorted, distinct hashes of the matching text's words (for near-duplicates).
-    pub tokens: WordHashes,
-    /// Hashes of canonical URLs, distinct.
-    pub urls: ObjectHashes,
-    /// Hashes of folded hashtags, distinct.
-    pub hashtags: ObjectHashes,
-    /// Hash of the reposted post id.
-    pub repost_of: Option<u64>,
-    /// Hash of the post replied to.
-    pub reply_to: Option<u64>,
-    /// Bottom-k sketch of the matching text's word pairs (for provenance), at most
-    /// [`SKETCH_LEN`] values.
-    pub sketch: Sketch,
-}
-
-/// Word-pair hashes kept per post for provenance matching.
-pub const SKETCH_LEN: usize = 8;
 
 /// The whole input of detection: per post its account, time and words, and per signal
 /// the keyed events its posts made. Posts are numbered in the order they were added.
 #[derive(Default)]
 pub struct DetectInput {
+    /// Accounts numbered in the scan (account numbers are below this).
     pub account_count: usize,
     accounts: Vec<u32>,
     times: Vec<i64>,
@@ -78,26 +44,32 @@ impl DetectInput {
         builder.finish(account_count).expect("in-memory detection input")
     }
 
+    /// Posts held.
     pub fn len(&self) -> usize {
         self.accounts.len()
     }
 
+    /// Whether no post is held.
     pub fn is_empty(&self) -> bool {
         self.accounts.is_empty()
     }
 
+    /// Author of `post` (its account number).
     pub fn account(&self, post: u32) -> u32 {
         self.accounts[post as usize]
     }
 
+    /// Time of `post` (Unix ms).
     pub fn time(&self, post: u32) -> i64 {
         self.times[post as usize]
     }
 
+    /// Identical-text key of `post` (0 when it has none).
     pub fn text_hash(&self, post: u32) -> u64 {
         self.text_hashes[post as usize]
     }
 
+    /// Word hashes of `post` (sorted, distinct).
     pub fn tokens(&self, post: u32) -> &[u32] {
         self.tokens.get(post)
     }
@@ -183,6 +155,7 @@ fn partitions_for(policy: &SpillPolicy, events_so_far: usize, posts_so_far: usiz
 }
 
 impl DetectInputBuilder {
+    /// A builder of the signals `config` runs, spilling under `policy`.
     pub fn new(config: &DetectConfig, policy: SpillPolicy) -> Self {
         let events = config.enabled_behavioural().iter().map(|s| (s.signal(), EventLog::default())).collect();
         let mut input = DetectInput {
@@ -227,11 +200,27 @@ impl DetectInputBuilder {
         if events > budget / 2 {
             let total: usize = self.input.events.iter().map(|(_, e)| e.len()).sum();
             let parts = partitions_for(&self.policy, total, self.input.len());
+            if !self.input.events.iter().any(|(_, log)| log.on_disk()) {
+                tracing::info!(
+                    events = total,
+                    bytes = events,
+                    budget,
+                    partitions = parts,
+                    "keyed events exceed half the memory budget: spilling them to disk"
+                );
+            }
             for (_, log) in &mut self.input.events {
                 log.spill(parts, self.policy.temp_dir.as_deref())?;
             }
         }
         if self.input.tokens.memory_bytes() > budget / 4 {
+            if !self.input.tokens.on_disk() {
+                tracing::info!(
+                    bytes = self.input.tokens.memory_bytes(),
+                    budget,
+                    "word hashes exceed a quarter of the memory budget: spilling them to disk"
+                );
+            }
             self.input.tokens.spill()?;
         }
         // Sketches are read only after detection (by provenance matching): past an eighth
@@ -242,6 +231,7 @@ impl DetectInputBuilder {
         Ok(())
     }
 
+    /// The finished input, with `account_count` accounts numbered.
     pub fn finish(mut self, account_count: usize) -> io::Result<DetectInput> {
         for (_, log) in &mut self.input.events {
             log.finish()?;
