@@ -7,8 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
+/// A redistributable fixture of the repository (tests/fixtures/README.md).
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(rel)
 }
 
 fn co_share(args: &[&str], input: &Path) -> (String, String) {
@@ -19,7 +20,7 @@ fn co_share(args: &[&str], input: &Path) -> (String, String) {
 
 #[test]
 fn toolkit_co_retweet_node_counts() {
-    let input = shared("coordination-network-toolkit/coretweet_test_input.csv");
+    let input = fixture("coordination-network-toolkit/coretweet_test_input.csv");
     for (window, min_weight, self_loops, nodes) in
         [(1, 1, false, 2), (1, 1, true, 3), (1, 2, false, 0), (1, 2, true, 1), (60, 1, false, 6), (60, 1, true, 7)]
     {
@@ -41,7 +42,7 @@ fn toolkit_co_retweet_node_counts() {
 
 #[test]
 fn coortweet_self_coordination_needs_loops() {
-    let input = shared("coortweet/russian_coord_tweets.csv");
+    let input = fixture("coortweet/russian_coord_tweets.csv.gz");
     let base = [
         "--columns",
         "id=content_id,account=account_id,repost_of=object_id,created_at=timestamp_share",
