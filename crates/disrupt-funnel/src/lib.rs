@@ -253,6 +253,20 @@ impl Stager {
         Stager::from_texts(&format!("{DEFAULT_CUES}\n{}", read("cues.tsv")?), &format!("{DEFAULT_PATTERNS}\n{}", read("patterns.tsv")?))
     }
 
+    /// Stages every message; the first message of each conversation is its first contact.
+    pub fn stage_messages(&self, messages: &[disrupt_records::Message]) -> Vec<Staged> {
+        let mut first: rustc_hash::FxHashMap<&str, (i64, usize)> = rustc_hash::FxHashMap::default();
+        for (i, m) in messages.iter().enumerate() {
+            let e = first.entry(m.conversation.as_str()).or_insert((m.created_at, i));
+            if (m.created_at, i) < *e {
+                *e = (m.created_at, i);
+            }
+        }
+        let inputs: Vec<(&str, bool)> =
+            messages.iter().enumerate().map(|(i, m)| (m.text.as_str(), first[m.conversation.as_str()].1 == i)).collect();
+        self.stage_all(&inputs)
+    }
+
     /// Stages one message. `first_contact` says the message opens its conversation (or is an
     /// ad), where a greeting is a ping rather than small talk.
     pub fn stage(&self, text: &str, first_contact: bool) -> Staged {

@@ -76,6 +76,26 @@ pub fn infer_roles(messages: &[RoleInput<'_>], staged: &[Staged], min_conversati
         .collect()
 }
 
+/// Operator and target sides of every message's sender (given roles win), and whether the
+/// record gave it.
+pub fn message_roles(messages: &[disrupt_records::Message], stages: &[Staged]) -> Vec<Option<(Role, bool)>> {
+    use disrupt_records::MessageRole;
+    let inputs: Vec<RoleInput<'_>> = messages
+        .iter()
+        .map(|m| RoleInput {
+            conversation: &m.conversation,
+            account: &m.account,
+            time_ms: m.created_at,
+            given: m.role.map(|r| match r {
+                MessageRole::Operator => Role::Operator,
+                MessageRole::Target => Role::Target,
+            }),
+        })
+        .collect();
+    // An operator works many targets at once: three conversations is "many" for a sender.
+    infer_roles(&inputs, stages, 3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

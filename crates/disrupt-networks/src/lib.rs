@@ -8,6 +8,7 @@
 pub mod assemble;
 pub mod attach;
 pub mod narrative;
+pub mod posts;
 pub mod traits;
 
 pub mod leiden;
@@ -15,3 +16,4 @@ pub mod leiden;
 pub use assemble::{assemble_networks, network_score, NetworkConfig, NetworkInputs};
 pub use disrupt_evidence::network_id;
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};
+pub use posts::count_posts_and_languages;

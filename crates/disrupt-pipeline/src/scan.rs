@@ -435,43 +435,6 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     })
 }
 
-/// Stages every message; the first message of each conversation is its first contact.
-fn stage_messages(messages: &[disrupt_records::Message], stager: &disrupt_funnel::Stager) -> Vec<disrupt_funnel::Staged> {
-    let mut first: rustc_hash::FxHashMap<&str, (i64, usize)> = rustc_hash::FxHashMap::default();
-    for (i, m) in messages.iter().enumerate() {
-        let e = first.entry(m.conversation.as_str()).or_insert((m.created_at, i));
-        if (m.created_at, i) < *e {
-            *e = (m.created_at, i);
-        }
-    }
-    let inputs: Vec<(&str, bool)> =
-        messages.iter().enumerate().map(|(i, m)| (m.text.as_str(), first[m.conversation.as_str()].1 == i)).collect();
-    stager.stage_all(&inputs)
-}
-
-/// Operator and target sides of every conversation (given roles win).
-fn message_roles(
-    messages: &[disrupt_records::Message],
-    stages: &[disrupt_funnel::Staged],
-) -> Vec<Option<(disrupt_funnel::roles::Role, bool)>> {
-    use disrupt_funnel::roles::{infer_roles, Role, RoleInput};
-    use disrupt_records::MessageRole;
-    let inputs: Vec<RoleInput<'_>> = messages
-        .iter()
-        .map(|m| RoleInput {
-            conversation: &m.conversation,
-            account: &m.account,
-            time_ms: m.created_at,
-            given: m.role.map(|r| match r {
-                MessageRole::Operator => Role::Operator,
-                MessageRole::Target => Role::Target,
-            }),
-        })
-        .collect();
-    // An operator works many targets at once: three conversations is "many" for a sender.
-    infer_roles(&inputs, stages, 3)
-}
-
 /// Runs the pipeline over `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<ScanResult, ScanError> {
     let Loaded {
@@ -534,10 +497,10 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     // The funnel: messages staged, sides told apart, and what operator-side accounts and
     // ads share added to the same graph as every other kind of evidence.
     let started = Instant::now();
-    let stages = stage_messages(&corpus.messages, &config.stager);
+    let stages = config.stager.stage_messages(&corpus.messages);
     let generation_accounts: Vec<u32> =
         corpus.generations.iter().map(|g| ai_accounts.get(g.account.as_str()).copied().unwrap_or(0)).collect();
-    let roles = message_roles(&corpus.messages, &stages);
+    let roles = disrupt_funnel::roles::message_roles(&corpus.messages, &stages);
     let funnel_records = FunnelRecords {
         messages: &corpus.messages,
         message_accounts: &corpus.message_accounts,
@@ -612,7 +575,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     }
 
     let mut networks = networks;
-    count_posts_and_languages(&mut networks, &accounts, &posts, public_posts, &detected_langs);
+    disrupt_networks::count_posts_and_languages(&mut networks, &accounts, &posts, public_posts, &detected_langs);
 
     Ok(ScanResult {
         files,
@@ -631,39 +594,4 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         parameters: config.parameters(),
         timings,
     })
-}
-
-/// Each network's public posts, and their languages (given or detected; `und` when
-/// neither), in one pass over the posts.
-fn count_posts_and_languages(
-    networks: &mut [Network],
-    accounts: &[AccountInfo],
-    posts: &PostStore,
-    public_posts: usize,
-    detected_langs: &rustc_hash::FxHashMap<u32, String>,
-) {
-    // Each member's network by dense account number, so a post finds its network in a
-    // small table keyed by its author's number rather than by hashing the author's id (a
-    // million lookups at a million posts). Members only: a vector over every account would
-    // take memory the scan's last stages do not have to spare under a tight limit.
-    let mut network_by_id: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    for (i, n) in networks.iter().enumerate() {
-        for a in &n.accounts {
-            network_by_id.insert(a.as_str(), i);
-        }
-    }
-    let network_of: rustc_hash::FxHashMap<u32, usize> =
-        accounts.iter().enumerate().filter_map(|(number, a)| network_by_id.get(a.id.as_str()).map(|&i| (number as u32, i))).collect();
-    let mut langs: Vec<std::collections::BTreeMap<String, usize>> = vec![Default::default(); networks.len()];
-    // Posts only: the generation records and messages after them are not public posts.
-    for (p, &account) in posts.accounts().iter().enumerate().take(public_posts) {
-        if let Some(&i) = network_of.get(&account) {
-            let lang = detected_langs.get(&(p as u32)).cloned().or_else(|| posts.get(p as u32).ok().and_then(|post| post.lang));
-            *langs[i].entry(lang.unwrap_or_else(|| "und".into())).or_default() += 1;
-        }
-    }
-    for (n, langs) in networks.iter_mut().zip(langs) {
-        n.posts = langs.values().sum();
-        n.languages = langs;
-    }
 }
