@@ -450,3 +450,51 @@ fn a_settings_file_is_read_flags_beat_it_and_unknown_keys_are_refused() {
     let refused = disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("--config").arg(&config).output().unwrap();
     assert!(String::from_utf8_lossy(&refused.stderr).contains("detect.alpha"), "{}", String::from_utf8_lossy(&refused.stderr));
 }
+
+/// Issue 17's panic: an account the group test considers, with a private chat, made the
+/// scan index the per-post chances with a message's store number (messages follow the
+/// posts in the store). The scan must finish and the chat's sender stay explainable.
+#[test]
+fn an_account_with_a_chat_beside_a_copying_group_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    let mut seed = 7u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed >> 33
+    };
+    let t0 = 1_767_225_600i64; // 2026-01-01
+    for a in 0..300 {
+        for k in 0..10 {
+            let words: Vec<String> = (0..8).map(|_| format!("w{}", next() % 5000)).collect();
+            lines.push(serde_json::json!({"kind": "post", "id": format!("b{a}-{k}"), "account": format!("x:b{a}"), "platform": "x",
+                "created_at": t0 + (next() % (7 * 86_400)) as i64, "text": words.join(" ")}));
+        }
+    }
+    for burst in 0..12i64 {
+        let start = t0 + 3_600 + burst * 40_000;
+        let text = format!("join the rally for the new harbour plan today number {burst}");
+        for member in 0..6i64 {
+            lines.push(serde_json::json!({"kind": "post", "id": format!("op{member}-{burst}"), "account": format!("x:op{member}"),
+                "platform": "x", "created_at": start + member * 20, "text": text}));
+        }
+        if burst < 2 {
+            lines.push(serde_json::json!({"kind": "post", "id": format!("late-{burst}"), "account": "x:late", "platform": "x",
+                "created_at": start + 30, "text": text}));
+        }
+    }
+    for k in 0..6i64 {
+        let (from, text) = if k % 2 == 0 { ("x:late", "hi, how are you") } else { ("x:friend", "fine, and you?") };
+        lines.push(serde_json::json!({"kind": "message", "id": format!("m{k}"), "conversation": "c1", "account": from,
+            "platform": "x", "created_at": t0 + 100 + k * 60, "text": text}));
+    }
+    let input = dir.path().join("records.jsonl");
+    std::fs::write(&input, lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n")).unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("-q"));
+    let doc = check_contract(&out);
+    let members: Vec<&str> =
+        doc["networks"].as_array().unwrap().iter().flat_map(|n| n["accounts"].as_array().unwrap()).filter_map(Value::as_str).collect();
+    assert!((0..6).all(|m| members.contains(&format!("x:op{m}").as_str())), "the copying group is found: {members:?}");
+    run(disrupt().args(["explain", "x:late", "--in"]).arg(&out));
+}

@@ -81,7 +81,9 @@ pub fn attach(cores: &[Vec<u32>], detection: &Detection, post_accounts: &[u32], 
             .get(account)
             .into_iter()
             .flatten()
-            .map(|&p| detection.post_chance[p as usize])
+            // Records past the public posts (generation outputs, messages cited as evidence)
+            // have no chance of their own: they are not copied posts.
+            .map(|&p| detection.post_chance.get(p as usize).copied().unwrap_or(0.0))
             .filter(|q| *q > 0.0)
             .map(|q| 1.0 - (1.0 - q).powi(m))
             .collect();
