@@ -9,7 +9,7 @@ n=${1:-1000000}
 cargo build --release -q
 d=bench/runs/provenance-$n
 [ -s "$d/records.jsonl" ] || python3 bench/provenance_data.py "$n" "$d"
-./target/release/disrupt scan "$d/records.jsonl" --out "$d/out" --verbose -q 2>&1 | grep -E "ingest|link|peak RSS" | head -8
+./target/release/disrupt scan "$d/records.jsonl" --out "$d/out" --verbose -q 2>&1 | grep -E "ingest|provenance|peak RSS" | head -8
 python3 - "$d/provenance_truth.jsonl" "$d/out/provenance.jsonl" <<'PY'
 import json, sys
 from collections import Counter

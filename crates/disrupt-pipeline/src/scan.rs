@@ -98,7 +98,7 @@ pub struct ScanResult {
     /// Posts in the store before the generation records.
     pub public_posts: usize,
     /// Provenance links, fan-outs, infrastructure and AI-account risk.
-    pub linkage: disrupt_provenance::Linkage,
+    pub linkage: disrupt_provenance::ProvenanceFindings,
     /// Each message (index into `corpus.messages`) staged in its scam funnel.
     pub stages: Vec<disrupt_funnel::Staged>,
     /// Each message's side (operator or target) and whether the record gave it.
@@ -470,7 +470,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         &detect_input,
         &generation_records,
         &config.monitoring,
-        &config.link,
+        &config.provenance,
         &disrupt_provenance::SignalWindows {
             distribution_seconds: config.detect.signal(Signal::PROVENANCE).window_seconds,
             infrastructure_seconds: config.detect.signal(Signal::SHARED_INFRASTRUCTURE).window_seconds,
@@ -490,9 +490,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         config.detect.signal(Signal::PROVENANCE).enabled,
         config.detect.signal(Signal::SHARED_INFRASTRUCTURE).enabled,
     );
-    stage(observer, &mut timings, "link", started);
-    record_stage(observer, &mut timings, "link: index build", linkage.index_seconds);
-    record_stage(observer, &mut timings, "link: matching", linkage.match_seconds);
+    stage(observer, &mut timings, "provenance", started);
+    record_stage(observer, &mut timings, "provenance: index build", linkage.index_seconds);
+    record_stage(observer, &mut timings, "provenance: matching", linkage.match_seconds);
 
     // The funnel: messages staged, sides told apart, and what operator-side accounts and
     // ads share added to the same graph as every other kind of evidence.

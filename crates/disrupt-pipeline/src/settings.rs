@@ -35,7 +35,7 @@ pub struct ScanConfig {
     /// Detect the language of posts that do not give one.
     pub detect_language: bool,
     /// Provenance matching.
-    pub link: disrupt_provenance::ProvenanceConfig,
+    pub provenance: disrupt_provenance::ProvenanceConfig,
     /// Monitoring cue lists (the shipped ones, and any extra).
     pub monitoring: disrupt_provenance::monitoring::MonitoringCues,
     /// Funnel cue lists and patterns.
@@ -84,7 +84,7 @@ impl Default for ScanConfig {
             detect: DetectConfig { signals: default_signal_settings(), ..DetectConfig::default() },
             networks: NetworkConfig::default(),
             detect_language: false,
-            link: disrupt_provenance::ProvenanceConfig::default(),
+            provenance: disrupt_provenance::ProvenanceConfig::default(),
             monitoring: disrupt_provenance::monitoring::MonitoringCues::default(),
             stager: disrupt_funnel::Stager::default(),
             scam_links: disrupt_funnel::shared_values::SharedValueConfig::default(),
@@ -114,7 +114,7 @@ impl ScanConfig {
                 url_drop_prefixes: self.url_policy.drop_prefixes.clone(),
             },
             detect: self.detect.clone(),
-            link: self.link.clone(),
+            provenance: self.provenance.clone(),
             scam_links: self.scam_links.clone(),
             networks: self.networks.clone(),
             memory_budget_bytes: self.memory_budget.map_or(MemoryBudget::Unlimited, MemoryBudget::Bytes),
@@ -300,8 +300,9 @@ pub struct ScanSettings {
     /// Every signal's settings and the null model's (signals by name: `[detect.co_post]`).
     #[serde(deserialize_with = "detect_settings")]
     pub detect: DetectConfig,
-    /// Provenance: posts matched to model outputs.
-    pub link: ProvenanceConfig,
+    /// Provenance: posts matched to model outputs (the `link` section of files).
+    #[serde(rename = "link")]
+    pub provenance: ProvenanceConfig,
     /// What makes scam records one operation's.
     pub scam_links: SharedValueConfig,
     /// Communities and their description.
@@ -326,7 +327,7 @@ impl Default for ScanSettings {
             ingest: IngestSettings::default(),
             normalize: NormalizeSettings::default(),
             detect: default_detect(),
-            link: ProvenanceConfig::default(),
+            provenance: ProvenanceConfig::default(),
             scam_links: SharedValueConfig::default(),
             networks: NetworkConfig::default(),
             memory_budget_bytes: MemoryBudget::Auto,
@@ -433,12 +434,12 @@ impl ScanSettings {
         let timezone = TimeZoneSetting::from_offset_seconds(ingest.timezone_offset_seconds);
         validate_detect(&self.detect)?;
         let unit = |key: &str, x: f64| if x > 0.0 && x <= 1.0 { Ok(()) } else { Err(invalid(key, "must be above 0 and at most 1")) };
-        unit("link.post_containment", self.link.post_containment)?;
-        unit("link.output_containment", self.link.output_containment)?;
+        unit("link.post_containment", self.provenance.post_containment)?;
+        unit("link.output_containment", self.provenance.output_containment)?;
         unit("scam_links.script_similarity", self.scam_links.script_similarity)?;
-        positive("link.max_delay_seconds", self.link.max_delay_seconds)?;
+        positive("link.max_delay_seconds", self.provenance.max_delay_seconds)?;
         positive("networks.leiden_resolution", self.networks.leiden_resolution)?;
-        if self.link.session_gap_seconds.is_nan() || self.link.session_gap_seconds < 0.0 {
+        if self.provenance.session_gap_seconds.is_nan() || self.provenance.session_gap_seconds < 0.0 {
             return Err(invalid("link.session_gap_seconds", "must be zero or more"));
         }
         let folder = |key: &str, dir: &Option<PathBuf>| match dir {
@@ -472,7 +473,7 @@ impl ScanSettings {
             detect: self.detect.clone(),
             networks: self.networks.clone(),
             detect_language: self.normalize.detect_language,
-            link: self.link.clone(),
+            provenance: self.provenance.clone(),
             monitoring,
             stager,
             scam_links: self.scam_links.clone(),

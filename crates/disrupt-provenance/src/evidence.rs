@@ -2,14 +2,14 @@
 //! infrastructure join the evidence the graph is built from, and each fan-out gets the
 //! sentence its network's explanation will carry.
 
-use crate::Linkage;
+use crate::ProvenanceFindings;
 use disrupt_evidence::{format_duration, AccountInfo, Detection, NetworkNote, PostStore, Signal};
 use disrupt_records::Generation;
 use std::collections::BTreeSet;
 
 /// Adds provenance and shared-infrastructure evidence to detection: per signal, and
 /// provenance's (deterministic) pairs to the fused evidence the graph is built from.
-pub fn add_to_detection(detection: &mut Detection, linkage: &Linkage, provenance_enabled: bool, infrastructure_enabled: bool) {
+pub fn add_to_detection(detection: &mut Detection, linkage: &ProvenanceFindings, provenance_enabled: bool, infrastructure_enabled: bool) {
     if provenance_enabled && !linkage.provenance.pairs.is_empty() {
         detection.add_deterministic(Signal::PROVENANCE, &linkage.provenance);
     }
@@ -24,7 +24,7 @@ pub fn add_to_detection(detection: &mut Detection, linkage: &Linkage, provenance
 /// Languages of fan-out posts that give none are detected here, in parallel, and kept in
 /// `detected` (by post) so the scan's languages stage does not detect them again.
 pub fn fan_out_notes(
-    linkage: &Linkage,
+    linkage: &ProvenanceFindings,
     generations: &[Generation],
     accounts: &[AccountInfo],
     posts: &PostStore,

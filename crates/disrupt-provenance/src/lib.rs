@@ -116,7 +116,7 @@ impl Default for SignalWindows {
 
 /// Everything linking found.
 #[derive(Debug, Default)]
-pub struct Linkage {
+pub struct ProvenanceFindings {
     /// Every post matched to an output.
     pub links: Vec<LinkedPost>,
     /// Outputs of one operator session posted by two or more accounts.
@@ -163,9 +163,9 @@ pub fn link_provenance(
     cues: &MonitoringCues,
     config: &ProvenanceConfig,
     windows: &SignalWindows,
-) -> Linkage {
+) -> ProvenanceFindings {
     if generations.is_empty() {
-        return Linkage::default();
+        return ProvenanceFindings::default();
     }
     let started = std::time::Instant::now();
     let infos: Vec<GenerationInfo> =
@@ -281,7 +281,7 @@ pub fn link_provenance(
         })
         .collect();
 
-    Linkage {
+    ProvenanceFindings {
         links,
         fan_outs,
         provenance: report(provenance_pairs),
