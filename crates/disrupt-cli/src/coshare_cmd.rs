@@ -67,7 +67,8 @@ pub fn run(args: CoShareArgs) -> Result<()> {
     let shares = CoShares::read(&args.inputs, &config, signal, &mut CountRejects)?;
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?)),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        // On standard output the CSV is escaped like all output; a file (--out) keeps ids raw.
+        None => Box::new(disrupt_output::terminal::EscapingWriter(std::io::BufWriter::new(std::io::stdout().lock()))),
     };
     let summary = match args.mode {
         Mode::Toolkit => {
@@ -88,6 +89,6 @@ pub fn run(args: CoShareArgs) -> Result<()> {
         }
     };
     out.flush()?;
-    eprintln!("disrupt co-share: {} shares of {} records ({} rejected): {summary}", shares.len(), shares.records, shares.rejected);
+    crate::errln!("disrupt co-share: {} shares of {} records ({} rejected): {summary}", shares.len(), shares.records, shares.rejected);
     Ok(())
 }

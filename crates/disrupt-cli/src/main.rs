@@ -49,25 +49,35 @@ macro_rules! out {
     ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };
 }
 
-/// Writes to standard output; a reader that went away (`| head`) is not an error.
+/// `eprintln!` with the text made safe for a terminal.
+#[macro_export]
+macro_rules! errln {
+    ($($t:tt)*) => { eprintln!("{}", disrupt_output::terminal::escape(&format!($($t)*))) };
+}
+
+/// Writes to standard output, with every control sequence and bidi override the input
+/// may carry escaped ([`disrupt_output::terminal`]); a reader that went away (`| head`) is
+/// not an error.
 pub fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
+    let text = disrupt_output::terminal::escape(text);
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("disrupt: cannot write to standard output: {e}");
+            errln!("disrupt: cannot write to standard output: {e}");
         }
     }
 }
 
 /// The libraries log through `tracing`: warnings by default, more with `RUST_LOG`
-/// (`RUST_LOG=disrupt_pipeline=debug`), always to standard error.
+/// (`RUST_LOG=disrupt_pipeline=debug`), always to standard error, escaped like the rest of
+/// the output (so without colours: an escape code of the logger's own would be escaped too).
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(|| disrupt_output::terminal::EscapingWriter(std::io::stderr()))
+        .with_ansi(false)
         .with_target(false)
         .try_init();
 }
@@ -87,7 +97,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("disrupt: {e:#}");
+            errln!("disrupt: {e:#}");
             ExitCode::from(2)
         }
     }

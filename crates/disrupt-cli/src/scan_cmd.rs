@@ -104,6 +104,10 @@ pub struct ScanArgs {
     /// Folder for spilled state (the system's temporary folder by default).
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
+    /// Neutralise CSV cells that start with `=`, `+`, `-` or `@` (a leading `'`), so a
+    /// spreadsheet does not run an id as a formula; ids then differ from the source.
+    #[arg(long)]
+    spreadsheet_safe: bool,
     /// Print time and peak memory per stage.
     #[arg(long, short)]
     verbose: bool,
@@ -181,7 +185,7 @@ struct Observer {
 impl ScanObserver for Observer {
     fn file_started(&mut self, path: &str, _bytes: u64) {
         if let Some(bar) = &self.bar {
-            bar.set_message(format!("reading {path}"));
+            bar.set_message(format!("reading {}", disrupt_output::terminal::escape(path)));
         }
     }
 
@@ -230,7 +234,7 @@ impl ScanObserver for Observer {
             );
             match &self.bar {
                 Some(bar) => bar.println(line),
-                None => eprintln!("{line}"),
+                None => crate::errln!("{line}"),
             }
         }
     }
@@ -284,7 +288,8 @@ pub fn run(args: ScanArgs) -> Result<()> {
     }
     let write_started = Instant::now();
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let written = write_scan_outputs(&args.out, &disrupt_pipeline::Findings::new(&result), &generated_at)?;
+    let options = disrupt_output::OutputOptions { spreadsheet_safe: args.spreadsheet_safe };
+    let written = write_scan_outputs(&args.out, &disrupt_pipeline::Findings::new(&result), &generated_at, options)?;
     observer.stage(&StageTiming { stage: "output", seconds: write_started.elapsed().as_secs_f64() });
     let Observer { rejects, bar, .. } = observer;
     rejects.commit()?;

@@ -498,3 +498,82 @@ fn an_account_with_a_chat_beside_a_copying_group_does_not_panic() {
     assert!((0..6).all(|m| members.contains(&format!("x:op{m}").as_str())), "the copying group is found: {members:?}");
     run(disrupt().args(["explain", "x:late", "--in"]).arg(&out));
 }
+
+/// Hostile identifiers, handles and texts (an OSC 52 clipboard write, BEL, NUL, a bidi
+/// override) reach neither standard output nor standard error raw; the files keep them raw.
+#[test]
+fn control_sequences_in_the_input_are_escaped_on_the_terminal_and_kept_in_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // No NUL in ids: a command line cannot carry one (the texts do).
+    let evil = |m: usize| format!("x:op{m}\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}");
+    let mut lines = Vec::new();
+    for m in 0..6 {
+        lines.push(serde_json::json!({"kind": "account", "id": evil(m), "platform": "x", "handle": format!("evil\u{1b}[2Jhandle{m}")}));
+    }
+    for burst in 0..8i64 {
+        for m in 0..6usize {
+            lines.push(serde_json::json!({"kind": "post", "id": format!("p{m}-{burst}\u{1b}[31m"), "account": evil(m), "platform": "x",
+                "created_at": 1_767_225_600 + burst * 7_200 + m as i64 * 10,
+                "text": format!("vote\u{1b}[8m\u{0} for the harbour plan at the town hall meeting number {burst}")}));
+        }
+    }
+    let input = dir.path().join("evil.jsonl");
+    std::fs::write(&input, lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n")).unwrap();
+    let out = dir.path().join("out");
+    let scan = disrupt().arg("scan").arg(&input).arg("--out").arg(&out).output().unwrap();
+    assert!(scan.status.success(), "{}", String::from_utf8_lossy(&scan.stderr));
+    let explain = disrupt().args(["explain", &evil(0), "--in"]).arg(&out).output().unwrap();
+    let missing = disrupt().args(["scan", "missing\u{1b}]0;title\u{7}.jsonl", "--out"]).arg(&out).output().unwrap();
+    for (what, bytes) in [
+        ("scan stdout", &scan.stdout),
+        ("scan stderr", &scan.stderr),
+        ("explain stdout", &explain.stdout),
+        ("explain stderr", &explain.stderr),
+        ("error", &missing.stderr),
+    ] {
+        let text = String::from_utf8_lossy(bytes);
+        for raw in ['\u{1b}', '\u{7}', '\u{0}', '\u{202e}'] {
+            assert!(!text.contains(raw), "{what} holds {raw:?} raw: {text}");
+        }
+    }
+    let summary = String::from_utf8_lossy(&scan.stdout);
+    assert!(summary.contains("Found 1 networks"), "{summary}");
+    assert!(String::from_utf8_lossy(&explain.stdout).contains("x:op0\\x1b]52;c;ZXZpbA==\\x07\\u{202e} is a member"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("missing\\x1b]0;title\\x07.jsonl"));
+    // The files keep the ids as they were, so they join back to the source.
+    let edges = std::fs::read_to_string(out.join("edges.csv")).unwrap();
+    assert!(edges.contains(&evil(0)));
+}
+
+/// An id a spreadsheet would run as a formula is neutralised with --spreadsheet-safe, and
+/// kept raw without it; the records cell is a JSON array, whatever the ids hold.
+#[test]
+fn spreadsheet_safe_cells_and_unambiguous_record_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = |m: usize| if m % 2 == 0 { format!("=HYPERLINK(\"http://evil.example\";\"x{m}\")") } else { format!("@SUM(1+{m})") };
+    let mut lines = Vec::new();
+    for burst in 0..8i64 {
+        for m in 0..4usize {
+            lines.push(serde_json::json!({"kind": "post", "id": format!("p;{m},{burst}"), "account": id(m), "platform": "x",
+                "created_at": 1_767_225_600 + burst * 7_200 + m as i64 * 10,
+                "text": format!("join us at the harbour meeting tonight, gathering number {burst}")}));
+        }
+    }
+    let input = dir.path().join("cells.jsonl");
+    std::fs::write(&input, lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n")).unwrap();
+    let (raw, safe) = (dir.path().join("raw"), dir.path().join("safe"));
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&raw).arg("-q"));
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&safe).args(["-q", "--spreadsheet-safe"]));
+    let rows = |dir: &Path| -> Vec<csv::StringRecord> {
+        csv::Reader::from_path(dir.join("edges.csv")).unwrap().records().map(Result::unwrap).collect()
+    };
+    let (raw_rows, safe_rows) = (rows(&raw), rows(&safe));
+    assert!(!raw_rows.is_empty());
+    assert!(raw_rows.iter().all(|r| r[0].starts_with(['=', '@']) && r[1].starts_with(['=', '@'])), "raw ids join back to the source");
+    assert!(safe_rows.iter().all(|r| r[0].starts_with('\'') && r[1].starts_with('\'')), "{:?}", safe_rows[0]);
+    for r in &raw_rows {
+        let ids: Vec<String> = serde_json::from_str(&r[11]).expect("the records cell is a JSON array");
+        assert!(ids.iter().all(|i| i.starts_with("p;")), "ids holding ; and , stay whole: {ids:?}");
+        assert_eq!(r[12].parse::<usize>().unwrap(), ids.len());
+    }
+}

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// The columns of `edges.csv`, in order.
-pub const EDGE_COLUMNS: [&str; 12] = [
+pub const EDGE_COLUMNS: [&str; 13] = [
     "source",
     "target",
     "signal",
@@ -26,6 +26,7 @@ pub const EDGE_COLUMNS: [&str; 12] = [
     "rarity_p_value",
     "pair_p_value",
     "records",
+    "records_total",
 ];
 
 /// Record ids listed in one `records` cell of `edges.csv` (every matched pair is in
@@ -61,7 +62,8 @@ pub struct Edge<'a> {
     pub rarity_p_value: f64,
     /// The pair's p-value with every signal fused.
     pub pair_p_value: f64,
-    /// Matched record ids, sorted; the cell lists the first [`RECORDS_IN_CSV`].
+    /// Matched record ids, sorted; the cell lists the first [`RECORDS_IN_CSV`] as a JSON
+    /// array, so an id holding any separator stays unambiguous.
     pub records: Vec<Cow<'a, str>>,
     /// How many matched records there are in all.
     pub records_total: usize,
@@ -76,23 +78,37 @@ fn sci(p: f64) -> String {
     }
 }
 
+/// A cell as a spreadsheet may read it: one that starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return would be taken as a formula (and run), so it gets a leading `'`, which
+/// spreadsheets show as text. Only with `--spreadsheet-safe`: the ids then no longer join
+/// back to the source byte for byte.
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 impl Edge<'_> {
-    /// Writes the row (no header) through a CSV writer; `cell` is a reused buffer.
-    pub fn write_csv<W: std::io::Write>(&self, csv: &mut csv::Writer<W>, cell: &mut String) -> csv::Result<()> {
+    /// Writes the row (no header) through a CSV writer; `cell` is a reused buffer. With
+    /// `spreadsheet_safe`, text cells that a spreadsheet would run as formulas are
+    /// neutralised ([`spreadsheet_safe`]).
+    pub fn write_csv<W: std::io::Write>(&self, csv: &mut csv::Writer<W>, cell: &mut String, spreadsheet_safe: bool) -> csv::Result<()> {
         cell.clear();
         let shown = self.records.len().min(RECORDS_IN_CSV);
-        for (i, id) in self.records.iter().take(shown).enumerate() {
-            if i > 0 {
-                cell.push(';');
+        let listed: Vec<&str> = self.records.iter().take(shown).map(|r| r.as_ref()).collect();
+        cell.push_str(&serde_json::to_string(&listed).map_err(|e| csv::Error::from(std::io::Error::other(e)))?);
+        let text = |s: &str| -> String {
+            if spreadsheet_safe {
+                self::spreadsheet_safe(s).into_owned()
+            } else {
+                s.to_string()
             }
-            cell.push_str(id);
-        }
-        if self.records_total > shown {
-            cell.push_str(&format!(";...(+{})", self.records_total - shown));
-        }
+        };
         csv.write_record([
-            &*self.source,
-            &*self.target,
+            &text(&self.source),
+            &text(&self.target),
             self.signal.as_str(),
             &format!("{:.4}", self.weight),
             &self.first_seen,
@@ -102,7 +118,8 @@ impl Edge<'_> {
             &sci(self.p_value),
             &sci(self.rarity_p_value),
             &sci(self.pair_p_value),
-            cell,
+            &text(cell),
+            &self.records_total.to_string(),
         ])
     }
 
@@ -114,15 +131,11 @@ impl Edge<'_> {
         let number = |i: usize| -> Result<f64, ModelError> {
             row[i].trim().parse::<f64>().map_err(|_| ModelError::Row(format!("{}: `{}` is not a number", EDGE_COLUMNS[i], &row[i])))
         };
-        let mut records: Vec<Cow<'static, str>> = Vec::new();
-        let mut more = 0usize;
-        for item in row[11].split(';').filter(|s| !s.is_empty()) {
-            match item.strip_prefix("...(+").and_then(|r| r.strip_suffix(')')).and_then(|n| n.parse::<usize>().ok()) {
-                Some(n) => more = n,
-                None => records.push(Cow::Owned(item.to_string())),
-            }
-        }
-        let records_total = records.len() + more;
+        let count = |i: usize| -> Result<u64, ModelError> {
+            row[i].trim().parse::<u64>().map_err(|_| ModelError::Row(format!("{}: `{}` is not a count", EDGE_COLUMNS[i], &row[i])))
+        };
+        let records: Vec<String> =
+            serde_json::from_str(&row[11]).map_err(|e| ModelError::Row(format!("records: not a JSON array of record ids ({e})")))?;
         Ok(Edge {
             source: Cow::Owned(row[0].to_string()),
             target: Cow::Owned(row[1].to_string()),
@@ -130,13 +143,13 @@ impl Edge<'_> {
             weight: number(3)?,
             first_seen: row[4].to_string(),
             last_seen: row[5].to_string(),
-            co_actions: row[6].trim().parse().map_err(|_| ModelError::Row(format!("co_actions: `{}` is not a count", &row[6])))?,
+            co_actions: count(6)?.min(u64::from(u32::MAX)) as u32,
             expected: number(7)?,
             p_value: number(8)?,
             rarity_p_value: number(9)?,
             pair_p_value: number(10)?,
-            records,
-            records_total,
+            records: records.into_iter().map(Cow::Owned).collect(),
+            records_total: count(12)? as usize,
         })
     }
 }

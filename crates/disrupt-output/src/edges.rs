@@ -51,8 +51,9 @@ pub(crate) fn write_json_lines<T: serde::Serialize>(path: &Path, rows: usize, li
     file.commit()
 }
 
-/// Writes `edges.csv`.
-pub fn write_edges(path: &Path, findings: &impl ScanFindings) -> io::Result<()> {
+/// Writes `edges.csv`; with `spreadsheet_safe`, cells a spreadsheet would run as formulas
+/// are neutralised ([`disrupt_model::spreadsheet_safe`]).
+pub fn write_edges(path: &Path, findings: &impl ScanFindings, spreadsheet_safe: bool) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;
     {
         let mut header = csv::Writer::from_writer(file.writer());
@@ -64,7 +65,7 @@ pub fn write_edges(path: &Path, findings: &impl ScanFindings) -> io::Result<()> 
         let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *buf);
         let mut cell = String::new();
         for i in range {
-            findings.edge(i).write_csv(&mut csv, &mut cell)?;
+            findings.edge(i).write_csv(&mut csv, &mut cell, spreadsheet_safe)?;
         }
         csv.flush()?;
         Ok(())

@@ -20,6 +20,7 @@ pub mod line_files;
 pub mod networks_json;
 pub mod rejects;
 pub mod scan_files;
+pub mod terminal;
 
 pub use atomic::AtomicFile;
 pub use edges::{write_edges, write_evidence};
@@ -28,4 +29,4 @@ pub use findings::ScanFindings;
 pub use line_files::{write_accounts, write_provenance, write_stages};
 pub use networks_json::write_networks;
 pub use rejects::RejectWriter;
-pub use scan_files::{write_scan_outputs, Written};
+pub use scan_files::{write_scan_outputs, OutputOptions, Written};

@@ -9,6 +9,15 @@ use disrupt_model::read::files;
 use std::io;
 use std::path::Path;
 
+/// How the files are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutputOptions {
+    /// Neutralise CSV cells that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`):
+    /// for files an analyst opens in a spreadsheet, at the cost of ids that no longer match
+    /// the source byte for byte.
+    pub spreadsheet_safe: bool,
+}
+
 /// What was written, for the scan summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
@@ -18,10 +27,10 @@ pub struct Written {
 
 /// Writes `networks.json`, `edges.csv`, `evidence.jsonl`, `records.jsonl`,
 /// `provenance.jsonl`, `accounts.jsonl` and `stages.jsonl` into `dir`.
-pub fn write_scan_outputs(dir: &Path, findings: &impl ScanFindings, generated_at: &str) -> io::Result<Written> {
+pub fn write_scan_outputs(dir: &Path, findings: &impl ScanFindings, generated_at: &str, options: OutputOptions) -> io::Result<Written> {
     let edge_files = || {
         let (edges, evidence) = rayon::join(
-            || write_edges(&dir.join(files::EDGES), findings),
+            || write_edges(&dir.join(files::EDGES), findings, options.spreadsheet_safe),
             || write_evidence(&dir.join(files::EVIDENCE), &dir.join(files::RECORDS), findings),
         );
         edges.and(evidence)
