@@ -550,7 +550,7 @@ fn control_sequences_in_the_input_are_escaped_on_the_terminal_and_kept_in_files(
 #[test]
 fn spreadsheet_safe_cells_and_unambiguous_record_lists() {
     let dir = tempfile::tempdir().unwrap();
-    let id = |m: usize| if m % 2 == 0 { format!("=HYPERLINK(\"http://evil.example\";\"x{m}\")") } else { format!("@SUM(1+{m})") };
+    let id = |m: usize| if m.is_multiple_of(2) { format!("=HYPERLINK(\"http://evil.example\";\"x{m}\")") } else { format!("@SUM(1+{m})") };
     let mut lines = Vec::new();
     for burst in 0..8i64 {
         for m in 0..4usize {
