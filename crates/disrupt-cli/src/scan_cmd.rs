@@ -260,10 +260,11 @@ fn peak_rss() -> Option<u64> {
 }
 
 pub fn run(args: ScanArgs) -> Result<()> {
-    let config = build_config(&args)?;
+    let mut config = build_config(&args)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let started = Instant::now();
-    let files = disrupt_pipeline::collect_input_files(&args.inputs)?;
+    config.skip_folders = vec![args.out.clone()];
+    let files = disrupt_pipeline::collect_input_files(&args.inputs, &config.skip_folders)?;
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());

@@ -577,3 +577,29 @@ fn spreadsheet_safe_cells_and_unambiguous_record_lists() {
         assert_eq!(r[12].parse::<usize>().unwrap(), ids.len());
     }
 }
+
+/// A symlink loop in an input folder is walked once (it hung the scan at 100% CPU), a file
+/// reached through two links is read once, and an output folder inside the input folder is
+/// not read back.
+#[cfg(unix)]
+#[test]
+fn input_folders_with_loops_links_and_the_output_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("sub")).unwrap();
+    std::fs::copy(repo().join("examples/simulated/records.jsonl.gz"), data.join("sub/records.jsonl.gz")).unwrap();
+    std::os::unix::fs::symlink(&data, data.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(data.join("sub/records.jsonl.gz"), data.join("again.jsonl.gz")).unwrap();
+    let out = data.join("out");
+    let started = std::time::Instant::now();
+    run(disrupt().arg("scan").arg(&data).arg("--out").arg(&out).arg("-q"));
+    let doc = read_json(&out.join("networks.json"));
+    assert_eq!(doc["inputs"]["files"].as_array().unwrap().len(), 1, "{}", doc["inputs"]["files"]);
+    assert_eq!(doc["inputs"]["duplicates"], 0);
+    // A second scan into the same folder does not read the first one's outputs.
+    run(disrupt().arg("scan").arg(&data).arg("--out").arg(&out).arg("-q"));
+    let again = read_json(&out.join("networks.json"));
+    assert_eq!(again["inputs"]["files"].as_array().unwrap().len(), 1, "{}", again["inputs"]["files"]);
+    assert_eq!(again["inputs"]["records"], doc["inputs"]["records"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(120));
+}

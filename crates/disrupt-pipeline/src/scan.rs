@@ -115,36 +115,69 @@ pub struct ScanResult {
 
 const INPUT_EXTENSIONS: &[&str] = &["jsonl", "ndjson", "json", "csv", "gz", "zst"];
 
-/// Expands the inputs: files as given, folders walked (sorted) for data files.
-pub fn collect_input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError> {
-    let mut out = Vec::new();
+/// Expands the inputs: files as given, folders walked (sorted) for data files. Each real
+/// path is read once (a symlink loop, or one file reached by two links, is not read twice),
+/// and the folders in `skip` (a scan's own output folder inside an input folder) are not
+/// walked.
+pub fn collect_input_files(inputs: &[PathBuf], skip: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError> {
+    let mut walk = Walk {
+        out: Vec::new(),
+        seen: std::collections::HashSet::new(),
+        skip: skip.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect(),
+    };
     for input in inputs {
         if input.is_file() {
-            out.push(input.clone());
+            walk.file(input.clone());
         } else if input.is_dir() {
-            walk(input, &mut out).map_err(|source| ScanError::ReadFolder { path: input.clone(), source })?;
+            walk.folder(input).map_err(|source| ScanError::ReadFolder { path: input.clone(), source })?;
         } else {
             return Err(ScanError::Missing { path: input.clone() });
         }
     }
-    Ok(out)
+    Ok(walk.out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| INPUT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
-            out.push(path);
+/// A walk of the input folders.
+struct Walk {
+    out: Vec<PathBuf>,
+    /// Real paths already read or walked.
+    seen: std::collections::HashSet<PathBuf>,
+    /// Real paths of folders not to walk.
+    skip: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn file(&mut self, path: PathBuf) {
+        let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if self.seen.insert(real) {
+            self.out.push(path);
         }
     }
-    Ok(())
+
+    fn folder(&mut self, dir: &Path) -> std::io::Result<()> {
+        let real = std::fs::canonicalize(dir)?;
+        if self.skip.contains(&real) || !self.seen.insert(real) {
+            return Ok(());
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for path in entries {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                // A folder that cannot be read (or a link to nowhere) is skipped, not fatal.
+                if let Err(e) = self.folder(&path) {
+                    tracing::warn!(folder = %path.display(), error = %e, "input folder not read");
+                }
+            } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| INPUT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            {
+                self.file(path);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Everything read and normalized from the inputs: the first two stages of a scan.
@@ -294,7 +327,7 @@ impl Unchecked {
 /// Ingest and normalize: every file read, deduplicated, and reduced to matching keys as it
 /// streams by; the posts' own fields go to the post store.
 pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObserver) -> Result<Loaded, ScanError> {
-    let files = collect_input_files(inputs)?;
+    let files = collect_input_files(inputs, &config.skip_folders)?;
     let mut timings = Vec::new();
     let started = Instant::now();
     let mut corpus = Corpus::default();

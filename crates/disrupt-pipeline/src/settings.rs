@@ -50,6 +50,10 @@ pub struct ScanConfig {
     pub monitoring_terms: Option<PathBuf>,
     /// The folder the extra funnel cues came from.
     pub funnel_cues: Option<PathBuf>,
+    /// Folders the walk of input folders skips: the scan's own output folder (not a
+    /// setting: a scan that writes into an input folder would otherwise read its last
+    /// outputs back).
+    pub skip_folders: Vec<PathBuf>,
 }
 
 /// Every signal a scan has, with its default settings: the behavioural detectors, then the
@@ -92,6 +96,7 @@ impl Default for ScanConfig {
             memory_budget: None,
             monitoring_terms: None,
             funnel_cues: None,
+            skip_folders: Vec::new(),
         }
     }
 }
@@ -481,6 +486,7 @@ impl ScanSettings {
             memory_budget: self.memory_budget_bytes.resolve(),
             monitoring_terms: self.monitoring_terms.clone(),
             funnel_cues: self.funnel_cues.clone(),
+            skip_folders: Vec::new(),
         })
     }
 }
