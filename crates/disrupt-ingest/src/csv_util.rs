@@ -3,8 +3,66 @@
 
 use crate::reader::{excerpt_bytes, Counted, Prepare};
 use disrupt_records::Record;
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
+use std::rc::Rc;
+
+/// What the row loop and its input share: where lines start (the CSV parser counts a CRLF
+/// line's end only when it reads on, so its line numbers ran one early), and how far the
+/// parser has read past the last whole record (an unclosed quote would otherwise make the
+/// rest of the file one record, held in memory).
+#[derive(Default)]
+struct Tracking {
+    /// Bytes read from the input.
+    read: u64,
+    /// Offsets of the newlines read but not yet passed by a record.
+    newlines: VecDeque<u64>,
+    /// Newlines passed.
+    lines_before: u64,
+    /// Where the last whole record ended.
+    boundary: u64,
+}
+
+impl Tracking {
+    /// The line (from 1) of a record that starts at `offset`, which no earlier call passed.
+    /// With CRLF endings the parser puts a record's start on the previous line's `\n`
+    /// (it ends a record at the `\r`), so a newline at the offset itself is before it.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&n| n <= offset) {
+            self.newlines.pop_front();
+            self.lines_before += 1;
+        }
+        self.lines_before + 1
+    }
+}
+
+/// The input, counted and bounded for [`for_each_row`].
+struct Tracked<R> {
+    inner: R,
+    tracking: Rc<RefCell<Tracking>>,
+    /// Bytes the parser may read past the last whole record.
+    limit: u64,
+}
+
+/// The error a record over the size limit stops its file with.
+const TOO_LONG: &str = "record too long";
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut t = self.tracking.borrow_mut();
+        if t.read.saturating_sub(t.boundary) > self.limit {
+            return Err(std::io::Error::other(TOO_LONG));
+        }
+        let n = self.inner.read(buf)?;
+        let start = t.read;
+        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+            t.newlines.push_back(start + i as u64);
+        }
+        t.read += n as u64;
+        Ok(n)
+    }
+}
 
 /// One CSV row, its cells looked up by (lower-cased, trimmed) header name.
 pub(crate) struct Row<'a> {
@@ -36,12 +94,21 @@ impl Row<'_> {
 }
 
 /// Streams rows through `map`, which returns the records a row stands for.
+///
+/// A record longer than `max_record_bytes` (usually an unclosed quote, which runs to the
+/// end of the file) stops the file with an error naming its line: where the next record
+/// starts cannot be known, and reading on would hold the rest of the file in memory.
 pub(crate) fn for_each_row<P: Prepare>(
     reader: impl Read,
+    max_record_bytes: usize,
     out: &mut Counted<'_, P>,
     mut map: impl FnMut(&Row<'_>) -> Result<Vec<Record>, String>,
 ) -> Result<HashMap<String, usize>, (String, u64)> {
-    let mut csv_reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);
+    let tracking = Rc::new(RefCell::new(Tracking::default()));
+    // The parser's own buffer (8 KiB) reads ahead of the record it parses.
+    let limit = max_record_bytes as u64 + (64 << 10);
+    let tracked = Tracked { inner: reader, tracking: tracking.clone(), limit };
+    let mut csv_reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(tracked);
     let header: HashMap<String, usize> = match csv_reader.byte_headers() {
         Ok(h) => h
             .iter()
@@ -53,6 +120,7 @@ pub(crate) fn for_each_row<P: Prepare>(
             .collect(),
         Err(e) => return Err((format!("cannot read the CSV header: {e}"), 1)),
     };
+    tracking.borrow_mut().boundary = csv_reader.position().byte();
     let width = header.len();
     let mut record = csv::ByteRecord::new();
     loop {
@@ -60,15 +128,30 @@ pub(crate) fn for_each_row<P: Prepare>(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                let mut t = tracking.borrow_mut();
+                let at = t.boundary;
+                let line = t.line_at(e.position().map_or(at, |p| p.byte()));
+                if let csv::ErrorKind::Io(io) = e.kind() {
+                    if io.to_string() == TOO_LONG {
+                        return Err((
+                            format!("a record from this line on is over {max_record_bytes} bytes (an unclosed quote?); the rest of the file is not read"),
+                            t.line_at(at),
+                        ));
+                    }
                     return Err((format!("read error: {e}"), line));
                 }
+                drop(t);
+                tracking.borrow_mut().boundary = csv_reader.position().byte();
                 out.reject(line, format!("malformed CSV: {e}"), String::new());
                 continue;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = {
+            let mut t = tracking.borrow_mut();
+            let start = record.position().map_or(t.boundary, |p| p.byte());
+            t.boundary = csv_reader.position().byte();
+            t.line_at(start)
+        };
         let excerpt = || excerpt_bytes(&join_fields(&record));
         if record.len() != width {
             if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {

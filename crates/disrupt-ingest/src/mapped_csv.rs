@@ -21,7 +21,7 @@ pub(crate) fn read<P: Prepare>(
     let mut seen_accounts: HashSet<String> = HashSet::new();
     let mut row_number = 0u64;
     let get = |row: &Row<'_>, field: &str| columns.column(field).and_then(|c| row.get(c)).map(String::from);
-    let header = for_each_row(reader, out, |row| {
+    let header = for_each_row(reader, options.max_record_bytes, out, |row| {
         row_number += 1;
         let account_col = columns.column("account").unwrap_or("account");
         let account =

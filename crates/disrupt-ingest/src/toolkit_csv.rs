@@ -12,7 +12,7 @@ pub(crate) fn read<P: Prepare>(reader: impl Read, options: &IngestOptions, out: 
     let platform = platform_or(options, "x");
     let zone = options.timezone;
     let mut seen_accounts: HashSet<String> = HashSet::new();
-    for_each_row(reader, out, |row| {
+    for_each_row(reader, options.max_record_bytes, out, |row| {
         let user = row.required("user_id")?;
         let account = prefixed(&platform, user);
         let time = row.required("timestamp")?;

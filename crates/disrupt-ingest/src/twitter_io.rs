@@ -20,7 +20,7 @@ pub(crate) fn read<P: Prepare>(
     // the account record, later ones are not duplicates of anything the user gave.
     let mut seen_accounts: HashSet<String> = HashSet::new();
     let tweets = *format == InputFormat::TwitterIoTweets;
-    for_each_row(reader, out, |row| {
+    for_each_row(reader, options.max_record_bytes, out, |row| {
         let account = account_from_row(row, &platform, zone)?;
         if !tweets {
             return Ok(vec![Record::Account(account)]);

@@ -214,3 +214,57 @@ fn telegram_account_export_reads_every_chat_with_replies_edits_forwards_and_reje
     assert_eq!(rejects[0].line, 5, "the fifth entry of the export");
     assert!(rejects[0].error.contains("text"), "{}", rejects[0].error);
 }
+
+fn mapped() -> IngestOptions {
+    IngestOptions {
+        columns: Some(ColumnMap::parse("id=id,account=account,text=text,created_at=created_at").unwrap()),
+        ..IngestOptions::default()
+    }
+}
+
+#[test]
+fn csv_rejects_name_the_right_line_with_crlf_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+        let path = dir.path().join(name);
+        let rows = [
+            "id,account,text,created_at",
+            "1,a,hello there,2026-01-01T00:00:00Z",
+            "2,b,bad time,notatime",
+            "3,c,ok,2026-01-01T00:00:00Z",
+            "4,d,bad again,never",
+        ];
+        std::fs::write(&path, rows.join(end) + end).unwrap();
+        let (_, rejects, _) = read(&path, &mapped());
+        let lines: Vec<u64> = rejects.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![3, 5], "{name}");
+    }
+}
+
+#[test]
+fn an_unclosed_quote_stops_its_file_with_a_clear_reject_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quote.csv");
+    let mut text = String::from("id,account,text,created_at\n");
+    for i in 0..60_000 {
+        if i == 5 {
+            text.push_str("5,a5,\"an unclosed quote,2026-01-01T00:00:00Z\n");
+        } else {
+            text.push_str(&format!("{i},a{},plain text number {i},2026-01-01T00:00:00Z\n", i % 50));
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    let options = IngestOptions { max_record_bytes: 64 << 10, ..mapped() };
+    let mut records = 0;
+    let mut rejects = Vec::new();
+    ingest_file(&path, "quote.csv", &options, &mut |e| match e {
+        IngestEvent::Record { .. } => records += 1,
+        IngestEvent::Reject(r) => rejects.push(r),
+    })
+    .unwrap();
+    // One reject at the quote's line ends the file; what came before was read.
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0].line, 7);
+    assert!(rejects[0].error.contains("unclosed quote"), "{}", rejects[0].error);
+    assert_eq!(records, 10, "five posts and their five accounts");
+}
