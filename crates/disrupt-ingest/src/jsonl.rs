@@ -91,7 +91,7 @@ fn parse_line<P: Prepare>(line: &Line, data: &[u8], options: &IngestOptions, pre
             }
         }
     }
-    let value: serde_json::Value = match serde_json::from_str(text) {
+    let value = match disrupt_records::parse_strict_json(text) {
         Ok(v) => v,
         Err(e) => return Some(Err(format!("invalid JSON: {e}"))),
     };

@@ -102,8 +102,15 @@ fn message_record(chat: &Chat<'_>, m: &Value) -> Result<Option<(Value, Option<Va
         }
         None => m.get("date").cloned().ok_or("a message without `date` or `date_unixtime`")?,
     };
-    // Channel posts carry the channel as sender; anonymous ones only the chat.
-    let sender_local = m.get("from_id").and_then(id_string).unwrap_or_else(|| format!("chat{}", chat.id));
+    // Channel posts carry the channel as sender; anonymous ones only the chat. A `from_id`
+    // that is there but not an id is an error, not an anonymous post: falling back to the
+    // chat would make one account of every sender of the chat.
+    let sender_local = match m.get("from_id") {
+        None | Some(Value::Null) => format!("chat{}", chat.id),
+        Some(v) => id_string(v).ok_or_else(|| {
+            format!("`from_id` is neither a string nor a number: {}", crate::reader::excerpt_bytes(v.to_string().as_bytes()))
+        })?,
+    };
     let account = format!("telegram:{sender_local}");
     let mut record = Map::new();
     record.insert("kind".into(), json!("message"));

@@ -268,3 +268,43 @@ fn an_unclosed_quote_stops_its_file_with_a_clear_reject_in_bounded_memory() {
     assert!(rejects[0].error.contains("unclosed quote"), "{}", rejects[0].error);
     assert_eq!(records, 10, "five posts and their five accounts");
 }
+
+#[test]
+fn a_json_object_naming_a_key_twice_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"kind":"post","id":"p1","account":"x:a","platform":"x","created_at":1767225600,"text":"hello","account":"x:b"}"#,
+            "\n",
+            r#"{"kind":"post","id":"p2","account":"x:a","platform":"x","created_at":1767225600,"text":"fine","metrics":{"likes":1,"likes":9}}"#,
+            "\n",
+            r#"{"kind":"post","id":"p3","account":"x:a","platform":"x","created_at":1767225600,"text":"fine"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let (records, rejects, _) = read(&path, &IngestOptions::default());
+    assert_eq!(posts(&records).iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["p3"]);
+    assert_eq!(rejects.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 2]);
+    assert!(rejects[0].error.contains("`account` appears twice"), "{}", rejects[0].error);
+}
+
+#[test]
+fn a_telegram_sender_that_is_not_an_id_is_rejected_not_taken_for_the_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("result.json");
+    let export = serde_json::json!({"name": "Club", "type": "personal_chat", "id": 7, "messages": [
+        {"id": 1, "type": "message", "date": "2026-01-01T10:00:00", "date_unixtime": "1767261600", "from": "A", "from_id": "user11", "text": "hi"},
+        {"id": 2, "type": "message", "date": "2026-01-01T10:01:00", "date_unixtime": "1767261660", "from": "B", "from_id": {"id": 12}, "text": "who am I"},
+        {"id": 3, "type": "message", "date": "2026-01-01T10:02:00", "date_unixtime": "1767261720", "from": "C", "from_id": 13, "text": "me"}
+    ]});
+    std::fs::write(&path, serde_json::to_string_pretty(&export).unwrap()).unwrap();
+    let (records, rejects, _) = read(&path, &IngestOptions::default());
+    let senders: Vec<&str> =
+        records.iter().filter_map(|r| if let Record::Message(m) = r { Some(m.account.as_str()) } else { None }).collect();
+    assert_eq!(senders, ["telegram:user11", "telegram:13"]);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert!(rejects[0].error.contains("from_id"), "{}", rejects[0].error);
+}

@@ -452,6 +452,12 @@ impl ScanSettings {
             _ => Ok(()),
         };
         folder("temp_dir", &self.temp_dir)?;
+        // Spilling starts late in a scan; a folder it cannot write to is found now.
+        if let Some(dir) = &self.temp_dir {
+            if let Err(e) = tempfile::tempfile_in(dir) {
+                return Err(invalid("temp_dir", format!("{}: cannot write a temporary file there: {e}", dir.display())));
+            }
+        }
         folder("monitoring_terms", &self.monitoring_terms)?;
         folder("funnel_cues", &self.funnel_cues)?;
         let monitoring = match &self.monitoring_terms {
@@ -575,6 +581,14 @@ mod tests {
         assert!(matches!(s.validate().unwrap_err(), SettingsError::Invalid { key, .. } if key == "detect.co_link.window_seconds"));
         let s = ScanSettings { ingest: IngestSettings { format: "xml".into(), ..IngestSettings::default() }, ..ScanSettings::default() };
         assert!(s.validate().is_err());
+        // A temporary folder the scan cannot write to is refused before the scan starts
+        // (/proc takes no file, even from root, whom file modes do not bind).
+        #[cfg(target_os = "linux")]
+        {
+            let s = ScanSettings { temp_dir: Some("/proc".into()), ..ScanSettings::default() };
+            let err = s.validate().unwrap_err().to_string();
+            assert!(err.contains("temp_dir") && err.contains("/proc"), "{err}");
+        }
     }
 }
 
