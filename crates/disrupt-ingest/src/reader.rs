@@ -113,11 +113,18 @@ pub(crate) struct Counted<'a, P: Prepare> {
     pub records: u64,
     pub rejected: u64,
     pub file: String,
+    /// Rejects handed on (the rest are counted only).
+    listed: u64,
 }
+
+/// Rejects of one file handed on to `rejects.jsonl`; past this they are counted, and one
+/// line says how many were left out (a few kilobytes of a compressed bomb made 422 MB of
+/// rejects before).
+pub const MAX_REJECTS_LISTED: u64 = 1000;
 
 impl<'a, P: Prepare> Counted<'a, P> {
     pub fn new(sink: &'a mut dyn FnMut(IngestEvent<P::Out>), prepare: &'a P, file: &str) -> Self {
-        Counted { sink, prepare, pending: Vec::new(), records: 0, rejected: 0, file: file.to_string() }
+        Counted { sink, prepare, pending: Vec::new(), records: 0, rejected: 0, file: file.to_string(), listed: 0 }
     }
 
     pub fn preparer(&self) -> &'a P {
@@ -143,7 +150,27 @@ impl<'a, P: Prepare> Counted<'a, P> {
         // Records read before this rejection reach the sink before it.
         self.flush();
         self.rejected += 1;
-        (self.sink)(IngestEvent::Reject(Reject { file: self.file.clone(), line, error: error.into(), record }));
+        if self.listed < MAX_REJECTS_LISTED {
+            self.listed += 1;
+            (self.sink)(IngestEvent::Reject(Reject { file: self.file.clone(), line, error: error.into(), record }));
+        }
+    }
+
+    /// Hands on what is pending and, when rejects were left out, one line saying how many
+    /// (line 0; it is not itself a reject: the file's count of rejects is the summary's).
+    pub fn finish(&mut self) {
+        self.flush();
+        if self.rejected > self.listed {
+            let left_out = self.rejected - self.listed;
+            (self.sink)(IngestEvent::Reject(Reject {
+                file: self.file.clone(),
+                line: 0,
+                error: format!(
+                    "{left_out} more rejected records of this file are counted but not listed (at most {MAX_REJECTS_LISTED} a file)"
+                ),
+                record: String::new(),
+            }));
+        }
     }
 
     /// Prepares and hands on every pending record.

@@ -148,7 +148,7 @@ pub fn ingest_file_prepared<P: Prepare>(
         // A broken stream (truncated gzip, I/O error) ends this file, not the run.
         counted.reject(line, message, String::new());
     }
-    counted.flush();
+    counted.finish();
     // Drain what the reader did not consume so the hash covers the whole file.
     drop(reader);
     let _ = io::copy(&mut hashing, &mut io::sink());

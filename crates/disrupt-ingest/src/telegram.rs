@@ -67,23 +67,27 @@ fn one_chat(c: &Value) -> Result<Chat<'_>, String> {
     Ok(Chat { id, name: c.get("name").and_then(Value::as_str), kind: c.get("type").and_then(Value::as_str), messages })
 }
 
-fn chats(doc: &Value) -> Result<Vec<Chat<'_>>, String> {
-    let one = one_chat;
+/// The export's chats, and the errors of those that are not chats (each rejects that chat
+/// alone: one broken chat of an account's export is no reason to lose the others).
+type Chats<'a> = (Vec<Chat<'a>>, Vec<String>);
+
+fn chats(doc: &Value) -> Result<Chats<'_>, String> {
     if doc.get("messages").is_some() {
-        return Ok(vec![one(doc)?]);
+        return Ok((vec![one_chat(doc)?], Vec::new()));
     }
     let list =
         doc.pointer("/chats/list").and_then(Value::as_array).ok_or("neither `messages` nor `chats.list`: not a Telegram Desktop export")?;
-    let mut out = Vec::new();
-    for c in list {
-        out.push(one(c)?);
-    }
-    if let Some(left) = doc.pointer("/left_chats/list").and_then(Value::as_array) {
-        for c in left {
-            out.push(one(c)?);
+    let (mut out, mut bad) = (Vec::new(), Vec::new());
+    let left = doc.pointer("/left_chats/list").and_then(Value::as_array);
+    for (where_, list) in [("chats.list", Some(list)), ("left_chats.list", left)] {
+        for (i, c) in list.into_iter().flatten().enumerate() {
+            match one_chat(c) {
+                Ok(chat) => out.push(chat),
+                Err(e) => bad.push(format!("chat {} of {where_}: {e}", i + 1)),
+            }
         }
     }
-    Ok(out)
+    Ok((out, bad))
 }
 
 /// One export message as a contract record (`None` for a service message).
@@ -155,7 +159,10 @@ pub(crate) fn read<P: Prepare>(reader: &mut impl Read, options: &IngestOptions, 
     reader.read_to_end(&mut bytes).map_err(|e| (format!("read error: {e}"), 0))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| (format!("invalid JSON: {e}"), e.line() as u64))?;
-    let chats = chats(&doc).map_err(|e| (e, 0))?;
+    let (chats, bad_chats) = chats(&doc).map_err(|e| (e, 0))?;
+    for e in bad_chats {
+        out.reject(0, e, String::new());
+    }
     let mut accounts_seen: HashSet<String> = HashSet::new();
     let mut ordinal = 0u64;
     for chat in &chats {

@@ -308,3 +308,45 @@ fn a_telegram_sender_that_is_not_an_id_is_rejected_not_taken_for_the_chat() {
     assert_eq!(rejects.len(), 1, "{rejects:?}");
     assert!(rejects[0].error.contains("from_id"), "{}", rejects[0].error);
 }
+
+#[test]
+fn rejects_past_a_thousand_a_file_are_counted_not_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("junk.jsonl.gz");
+    let junk =
+        "{not json\n".repeat(5_000) + r#"{"kind":"post","id":"ok","account":"x:a","platform":"x","created_at":1767225600,"text":"fine"}"#;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(junk.as_bytes()).unwrap();
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    let mut listed = Vec::new();
+    let summary = ingest_file(&path, "junk", &IngestOptions::default(), &mut |e| {
+        if let IngestEvent::Reject(r) = e {
+            listed.push(r)
+        }
+    })
+    .unwrap();
+    assert_eq!(summary.rejected, 5_000);
+    assert_eq!(summary.records, 1);
+    assert_eq!(listed.len() as u64, disrupt_ingest::MAX_REJECTS_LISTED + 1);
+    let last = listed.last().unwrap();
+    assert_eq!(last.line, 0);
+    assert!(last.error.contains("4000 more rejected records"), "{}", last.error);
+}
+
+#[test]
+fn one_broken_chat_rejects_that_chat_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("result.json");
+    let message = |id: u32| serde_json::json!({"id": id, "type": "message", "date": "2026-01-01T10:00:00", "date_unixtime": "1767261600", "from": "A", "from_id": "user1", "text": "hi"});
+    let export = serde_json::json!({"personal_information": {"user_id": 1}, "chats": {"list": [
+        {"name": "good", "type": "personal_chat", "id": 1, "messages": [message(1), message(2)]},
+        {"name": "broken", "type": "personal_chat", "messages": [message(1)]},
+        {"name": "also good", "type": "personal_chat", "id": 3, "messages": [message(1)]}
+    ]}});
+    std::fs::write(&path, serde_json::to_string_pretty(&export).unwrap()).unwrap();
+    let (records, rejects, _) = read(&path, &IngestOptions::default());
+    let messages = records.iter().filter(|r| matches!(r, Record::Message(_))).count();
+    assert_eq!(messages, 3, "the two good chats' messages");
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert!(rejects[0].error.contains("chat 2 of chats.list"), "{}", rejects[0].error);
+}

@@ -381,7 +381,8 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                         corpus.add(record);
                     }
                     IngestEvent::Reject(r) => {
-                        rejected += 1;
+                        // Counted from the file's summary: past a thousand a file, rejects
+                        // are counted there and not all listed.
                         observer.reject(&r);
                         return;
                     }
@@ -393,6 +394,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
             });
             match result {
                 Ok(summary) => {
+                    rejected += summary.rejected;
                     observer.file_finished(&summary);
                     summaries.push(summary);
                 }
