@@ -39,6 +39,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let labels_text = std::fs::read_to_string(&args.truth).with_context(|| format!("cannot read {}", args.truth.display()))?;
     let labels = disrupt_eval::read_labels(&labels_text).map_err(|e| anyhow::anyhow!("{}: {e}", args.truth.display()))?;
     let path = if args.networks.is_dir() { args.networks.join(files::NETWORKS) } else { args.networks.clone() };
+    // Only one consistent output set is scored (its manifest checked).
+    disrupt_output::set::open(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")))?;
     let doc = read_networks(&path)?;
     let report = disrupt_eval::evaluate(&labels, &doc.networks, args.min_score);
     let truth_path = truth_file(&args.provenance_truth, &args.truth, "provenance_truth.jsonl");

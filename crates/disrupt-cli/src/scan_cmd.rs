@@ -174,7 +174,8 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
 struct Observer {
     /// Bytes of the files already read.
     done_bytes: u64,
-    rejects: RejectWriter,
+    /// Until the output is written.
+    rejects: Option<RejectWriter>,
     write_error: Option<std::io::Error>,
     bar: Option<ProgressBar>,
     verbose: bool,
@@ -203,7 +204,7 @@ impl ScanObserver for Observer {
     }
 
     fn reject(&mut self, reject: &Reject) {
-        if let Err(e) = self.rejects.write(reject) {
+        if let Some(Err(e)) = self.rejects.as_mut().map(|w| w.write(reject)) {
             self.write_error.get_or_insert(e);
         }
     }
@@ -261,7 +262,9 @@ fn peak_rss() -> Option<u64> {
 
 pub fn run(args: ScanArgs) -> Result<()> {
     let mut config = build_config(&args)?;
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    // Every file goes to a staging folder beside --out, swapped in whole at the end
+    // (disrupt_output::set): a crash or a second scan never leaves two scans' files mixed.
+    let staging = disrupt_output::set::begin(&args.out)?;
     let started = Instant::now();
     config.skip_folders = vec![args.out.clone()];
     let files = disrupt_pipeline::collect_input_files(&args.inputs, &config.skip_folders)?;
@@ -277,7 +280,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
     });
     let mut observer = Observer {
         done_bytes: 0,
-        rejects: RejectWriter::create(&args.out.join("rejects.jsonl"))?,
+        rejects: Some(RejectWriter::create(&staging.dir().join("rejects.jsonl"))?),
         write_error: None,
         bar,
         verbose: args.verbose,
@@ -290,10 +293,14 @@ pub fn run(args: ScanArgs) -> Result<()> {
     let write_started = Instant::now();
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let options = disrupt_output::OutputOptions { spreadsheet_safe: args.spreadsheet_safe };
-    let written = write_scan_outputs(&args.out, &disrupt_pipeline::Findings::new(&result), &generated_at, options)?;
+    let written = write_scan_outputs(staging.dir(), &disrupt_pipeline::Findings::new(&result), &generated_at, options)?;
+    if let Some(rejects) = observer.rejects.take() {
+        rejects.commit()?;
+    }
+    let manifest = staging.commit(&scan_id(&result, &generated_at), &generated_at)?;
+    tracing::debug!(scan_id = manifest.scan_id.as_str(), files = manifest.files.len(), "output set swapped in");
     observer.stage(&StageTiming { stage: "output", seconds: write_started.elapsed().as_secs_f64() });
-    let Observer { rejects, bar, .. } = observer;
-    rejects.commit()?;
+    let Observer { bar, .. } = observer;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -315,6 +322,20 @@ pub fn run(args: ScanArgs) -> Result<()> {
     // first took a tenth of a second.
     std::mem::forget(result);
     Ok(())
+}
+
+/// A scan's id: unique per run (the inputs' hashes, the time, the process and a random
+/// seed), so two scans of the same input are told apart in their manifests.
+fn scan_id(result: &disrupt_pipeline::ScanResult, generated_at: &str) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    for f in &result.files {
+        h.write(f.sha256.as_bytes());
+    }
+    h.write(generated_at.as_bytes());
+    h.write_u32(std::process::id());
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    format!("{:016x}", h.finish())
 }
 
 /// A scam network's funnel in one line of the summary.

@@ -603,3 +603,54 @@ fn input_folders_with_loops_links_and_the_output_inside() {
     assert_eq!(again["inputs"]["records"], doc["inputs"]["records"]);
     assert!(started.elapsed() < std::time::Duration::from_secs(120));
 }
+
+/// Killed after any rename of its output files, a scan leaves the previous set or its own,
+/// never a mix: the next reader finds one consistent set (its manifest holds), and the next
+/// scan finishes cleanly. A second scan of the same folder waits for none: it is refused.
+#[test]
+fn a_scan_killed_at_any_rename_leaves_one_consistent_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(repo().join("examples/simulated/records.jsonl.gz")).arg("--out").arg(&out).arg("-q"));
+    let scan_id = |out: &Path| read_json(&out.join("manifest.json"))["scan_id"].as_str().unwrap().to_string();
+    let first = scan_id(&out);
+    // A second input: a copying group the example does not hold.
+    let mut lines = Vec::new();
+    for burst in 0..8i64 {
+        for m in 0..5 {
+            lines.push(serde_json::json!({"kind": "post", "id": format!("k{m}-{burst}"), "account": format!("x:k{m}"), "platform": "x",
+                "created_at": 1_767_225_600 + burst * 7_200 + m * 10, "text": format!("meet at the north gate before the vote, call {burst}")}));
+        }
+    }
+    let input = dir.path().join("b.jsonl");
+    std::fs::write(&input, lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n")).unwrap();
+    let mut finished = false;
+    for kill_after in 1..=20 {
+        let status = disrupt()
+            .arg("scan")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .arg("-q")
+            .env("DISRUPT_FAIL_AFTER_RENAMES", kill_after.to_string())
+            .status()
+            .unwrap();
+        // Whatever was left, a reader sees one whole set: the example's or the new one.
+        let explained = run(disrupt().args(["explain", "x:k0", "--in"]).arg(&out));
+        let id = scan_id(&out);
+        if id == first {
+            assert!(explained.contains("not a member"), "kill after rename {kill_after}: the old set, whole\n{explained}");
+        } else {
+            assert!(explained.contains("is a member of network"), "kill after rename {kill_after}: the new set, whole\n{explained}");
+        }
+        let beside: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(beside.iter().all(|n| !n.contains("staging") && !n.ends_with(".old")), "kill after rename {kill_after}: {beside:?}");
+        if status.success() {
+            assert_ne!(id, first);
+            finished = true;
+            break;
+        }
+    }
+    assert!(finished, "the scan finishes once it is let through every rename");
+}

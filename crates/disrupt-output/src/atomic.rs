@@ -34,6 +34,7 @@ impl AtomicFile {
         drop(file);
         fs::rename(&self.temp, &self.target)?;
         self.committed = true;
+        crate::set::failpoint_after_rename();
         if let Some(dir) = self.target.parent() {
             // Persist the rename itself; not every platform can open a directory.
             if let Ok(d) = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {

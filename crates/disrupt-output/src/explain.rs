@@ -13,10 +13,14 @@ pub enum ExplainError {
     /// A file of the scan is missing or not what the contract says.
     #[error(transparent)]
     Read(#[from] ModelError),
+    /// The folder is not one consistent output set.
+    #[error(transparent)]
+    Set(#[from] crate::set::SetError),
 }
 
 /// The explanation as text for a terminal.
 pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError> {
+    crate::set::open(dir)?;
     let doc = read_networks(&dir.join(files::NETWORKS))?;
     let mut out = String::new();
     let network = doc.network_of(account);

@@ -20,6 +20,7 @@ pub mod line_files;
 pub mod networks_json;
 pub mod rejects;
 pub mod scan_files;
+pub mod set;
 pub mod terminal;
 
 pub use atomic::AtomicFile;
