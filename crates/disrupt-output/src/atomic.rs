@@ -34,7 +34,7 @@ impl AtomicFile {
         drop(file);
         fs::rename(&self.temp, &self.target)?;
         self.committed = true;
-        crate::set::failpoint_after_rename();
+        failpoint_after_rename();
         if let Some(dir) = self.target.parent() {
             // Persist the rename itself; not every platform can open a directory.
             if let Ok(d) = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
@@ -42,6 +42,21 @@ impl AtomicFile {
             }
         }
         Ok(())
+    }
+}
+
+/// Test hook: with `DISRUPT_FAIL_AFTER_RENAMES=N`, the process aborts right after its Nth
+/// output rename, so tests can kill a scan at every step of writing its output set.
+pub(crate) fn failpoint_after_rename() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
+    static DONE: AtomicU64 = AtomicU64::new(0);
+    let limit = *LIMIT.get_or_init(|| std::env::var("DISRUPT_FAIL_AFTER_RENAMES").ok().and_then(|v| v.parse().ok()));
+    if let Some(limit) = limit {
+        if DONE.fetch_add(1, Ordering::SeqCst) + 1 == limit {
+            std::process::abort();
+        }
     }
 }
 

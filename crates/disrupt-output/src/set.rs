@@ -129,21 +129,8 @@ fn siblings(out: &Path) -> Siblings {
 /// process right after the N-th rename of the output's files, to test recovery).
 pub(crate) fn rename(from: &Path, to: &Path) -> io::Result<()> {
     fs::rename(from, to)?;
-    failpoint_after_rename();
+    crate::atomic::failpoint_after_rename();
     Ok(())
-}
-
-pub(crate) fn failpoint_after_rename() {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::OnceLock;
-    static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
-    static DONE: AtomicU64 = AtomicU64::new(0);
-    let limit = *LIMIT.get_or_init(|| std::env::var("DISRUPT_FAIL_AFTER_RENAMES").ok().and_then(|v| v.parse().ok()));
-    if let Some(limit) = limit {
-        if DONE.fetch_add(1, Ordering::SeqCst) + 1 == limit {
-            std::process::abort();
-        }
-    }
 }
 
 fn sync_dir(dir: &Path) {
