@@ -654,3 +654,30 @@ fn a_scan_killed_at_any_rename_leaves_one_consistent_set() {
     }
     assert!(finished, "the scan finishes once it is let through every rename");
 }
+
+#[test]
+fn the_automatic_budget_respects_an_address_space_limit() {
+    // `ulimit -v` of 2 GiB: a quarter of it is the detector budget, whatever the machine has.
+    if !Path::new("/bin/sh").exists() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let input = fixture("coortweet");
+    let script = format!(
+        "ulimit -v 2097152 && exec \"{}\" scan \"{}\" --out \"{}\" --verbose",
+        env!("CARGO_BIN_EXE_disrupt"),
+        input.display(),
+        out.path().join("o").display()
+    );
+    let output = Command::new("/bin/sh").arg("-c").arg(&script).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let said = String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
+    // At most a quarter of the limit (less if a container allows less still).
+    let budget: f64 = said
+        .split("memory budget ")
+        .nth(1)
+        .and_then(|rest| rest.split(" MiB").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no budget in {said}"));
+    assert!(budget > 0.0 && budget <= 512.0, "{said}");
+}

@@ -27,9 +27,9 @@ use crate::input::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
 use crate::signals::{Chance, Confirmation, DetectConfig, NullModel, Signal};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
-use crate::spill::{PairPart, PairSpill, PartFile};
+use crate::spill::{PairPart, PairSpill, PartFile, COUNT_FLAG};
 use crate::text_check::{LocalTexts, SimilarText};
-use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
+use crate::window::{ChanceCount, CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
 pub use disrupt_evidence::{Detection, PairEvidence, SignalReport};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -42,6 +42,18 @@ struct Opportunity {
     a: u32,
     b: u32,
     ratio: f64,
+}
+
+/// Opportunities counted on hot keys (see [`crate::window::ChanceCount`]), by account pair:
+/// `(post, count, ratio)`.
+type HotChances = HashMap<u64, Vec<(u32, u32, f64)>>;
+
+fn hot_chances<'a>(input: &DetectInput, counts: impl Iterator<Item = (&'a ChanceCount, f64)>) -> HotChances {
+    let mut by_pair: HotChances = HashMap::default();
+    for (c, ratio) in counts {
+        by_pair.entry(account_pair_key(input.account(c.post), c.other)).or_default().push((c.post, c.count, ratio));
+    }
+    by_pair
 }
 
 struct SignalRun<'a> {
@@ -278,7 +290,11 @@ fn detect_inner(
         }
         None => {
             let kept = selection.add_partition(input, config, runs.iter_mut().map(|r| std::mem::take(&mut r.matches)).collect());
-            ScoringInput::Held { matches: kept.into_iter().map(PostPairSet::from_unsorted).collect(), opportunities: Vec::new() }
+            ScoringInput::Held {
+                matches: kept.into_iter().map(PostPairSet::from_unsorted).collect(),
+                opportunities: Vec::new(),
+                counts: Vec::new(),
+            }
         }
     };
     let CandidateSelection { candidates, examined, fused_examined } = selection;
@@ -310,13 +326,20 @@ fn detect_inner(
                 Confirmation::SameKey => state.opportunities(&windows, &ExactKey, &candidates, &is_candidate),
             }
         })?;
+        let (found, hot): (Vec<PostPairSet>, Vec<Vec<ChanceCount>>) = found.into_iter().unzip();
         match &mut scoring {
             ScoringInput::Spilled { opportunities, .. } => {
                 for set in &found {
                     opportunities.write(number as u32, set.as_slice(), |p| input.account(p))?;
                 }
+                for part in &hot {
+                    opportunities.write_counts(number as u32, part, |p| input.account(p))?;
+                }
             }
-            ScoringInput::Held { opportunities, .. } => opportunities.push(PostPairSet::merge_all(found)),
+            ScoringInput::Held { opportunities, counts, .. } => {
+                opportunities.push(PostPairSet::merge_all(found));
+                counts.push(hot.concat());
+            }
         }
         // The keyed state is no longer needed: free it before scoring.
         run.partitions = Partitions::Held(Vec::new());
@@ -347,12 +370,18 @@ fn detect_inner(
     let mut tested: Vec<Vec<PairEvidence>> = vec![Vec::new(); runs.len()];
     let mut fused_tested: Vec<PairEvidence> = Vec::new();
     let mut parts = match scoring {
-        ScoringInput::Held { matches, opportunities } => ScoringParts::Held(vec![(matches, opportunities)].into_iter()),
+        ScoringInput::Held { matches, opportunities, counts } => ScoringParts::Held(vec![(matches, opportunities, counts)].into_iter()),
         ScoringInput::Spilled { matches, opportunities } => {
             ScoringParts::Spilled(matches.into_iter().zip(opportunities.finish()?).collect::<Vec<_>>().into_iter())
         }
     };
-    while let Some((matches, opportunities)) = parts.next_part(runs.len())? {
+    while let Some((matches, opportunities, counts)) = parts.next_part(runs.len())? {
+        // Hot keys' opportunity counts of this part's account pairs, per signal and fused.
+        let hot_by_signal: Vec<HotChances> =
+            counts.iter().zip(&ratios).map(|(counts, &ratio)| hot_chances(input, counts.iter().map(|c| (c, ratio)))).collect();
+        let hot_fused = hot_chances(input, counts.iter().zip(&ratios).flat_map(|(counts, &ratio)| counts.iter().map(move |c| (c, ratio))));
+        drop(counts);
+        let no_hot = HotChances::default();
         // Post pairs matched by a signal that has a rarity null (sorted, for the fusion's test).
         let mut copied: Vec<(u32, u32)> =
             runs.iter().zip(&matches).filter(|(r, _)| r.null.rarity).flat_map(|(_, m)| m.as_slice().iter().map(|p| (p.a, p.b))).collect();
@@ -365,7 +394,9 @@ fn detect_inner(
                 .map(|o| o.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: ratios[number] }).collect())
                 .unwrap_or_default();
             let empty = PostPairSet::default();
-            tested[number].extend(test_pairs(input, matches.get(number).unwrap_or(&empty), &opportunities, &rarity, config, account_count));
+            let pairs = matches.get(number).unwrap_or(&empty);
+            let hot = hot_by_signal.get(number).unwrap_or(&no_hot);
+            tested[number].extend(test_pairs(input, pairs, &opportunities, hot, &rarity, config, account_count));
         }
         // Fused opportunities: a post pair linked by several signals gets the widest window.
         let mut fused_opportunities: Vec<Opportunity> = Vec::with_capacity(opportunities.iter().map(PostPairSet::len).sum());
@@ -377,7 +408,7 @@ fn detect_inner(
         fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
         let fused_matches = PostPairSet::merge_all(matches);
         let rarity = RarityNull { chance: sources.clone(), posts_of: &posts_of, counted: Some(copied.as_slice()) };
-        fused_tested.extend(test_pairs(input, &fused_matches, &fused_opportunities, &rarity, config, account_count));
+        fused_tested.extend(test_pairs(input, &fused_matches, &fused_opportunities, &hot_fused, &rarity, config, account_count));
     }
     let mut signals = Vec::with_capacity(runs.len());
     for ((run, pairs), &examined) in runs.iter().zip(tested).zip(&examined) {
@@ -464,7 +495,7 @@ impl CandidateSelection {
 /// Where the candidates' matched post pairs and opportunities wait to be scored.
 enum ScoringInput {
     /// In memory, one set per signal.
-    Held { matches: Vec<PostPairSet>, opportunities: Vec<PostPairSet> },
+    Held { matches: Vec<PostPairSet>, opportunities: Vec<PostPairSet>, counts: Vec<Vec<ChanceCount>> },
     /// In account-pair files (the same partitions as the first pass's pairs), tagged by
     /// signal; opportunities are still being written until scoring starts.
     Spilled { matches: Vec<PairPart>, opportunities: PairSpill },
@@ -472,32 +503,50 @@ enum ScoringInput {
 
 /// The candidates' pairs, ready to score part by part.
 enum ScoringParts {
-    Held(std::vec::IntoIter<(Vec<PostPairSet>, Vec<PostPairSet>)>),
+    Held(std::vec::IntoIter<ScoringPart>),
     Spilled(std::vec::IntoIter<(PairPart, PairPart)>),
 }
 
 impl ScoringParts {
-    /// The next part's matched post pairs and opportunities, one set per signal.
-    fn next_part(&mut self, signals: usize) -> io::Result<Option<(Vec<PostPairSet>, Vec<PostPairSet>)>> {
+    /// The next part's matched post pairs, opportunities and hot keys' opportunity
+    /// counts, one set per signal.
+    fn next_part(&mut self, signals: usize) -> io::Result<Option<ScoringPart>> {
         match self {
             ScoringParts::Held(parts) => Ok(parts.next()),
             ScoringParts::Spilled(parts) => match parts.next() {
-                Some((matches, opportunities)) => Ok(Some((by_signal(&matches, signals)?, by_signal(&opportunities, signals)?))),
+                Some((matches, opportunities)) => {
+                    let loaded = opportunities.load()?;
+                    let mut counts: Vec<Vec<ChanceCount>> = vec![Vec::new(); signals];
+                    for (number, p) in &loaded {
+                        if let Some(list) = (number & COUNT_FLAG != 0).then(|| counts.get_mut((number & !COUNT_FLAG) as usize)).flatten() {
+                            list.push(ChanceCount { post: p.a, other: p.b, count: p.key_accounts });
+                        }
+                    }
+                    Ok(Some((by_signal(&matches, signals)?, sets_by_signal(loaded, signals), counts)))
+                }
                 None => Ok(None),
             },
         }
     }
 }
 
+/// One part's matches, opportunities and opportunity counts, per signal.
+type ScoringPart = (Vec<PostPairSet>, Vec<PostPairSet>, Vec<Vec<ChanceCount>>);
+
 /// One account-pair file's post pairs, one set per signal (of `signals`).
 fn by_signal(part: &PairPart, signals: usize) -> io::Result<Vec<PostPairSet>> {
+    Ok(sets_by_signal(part.load()?, signals))
+}
+
+/// Loaded post pairs, one set per signal; counts (numbers tagged [`COUNT_FLAG`]) are left out.
+fn sets_by_signal(loaded: Vec<(u32, PostPair)>, signals: usize) -> Vec<PostPairSet> {
     let mut per_signal: Vec<Vec<PostPair>> = vec![Vec::new(); signals];
-    for (number, pair) in part.load()? {
+    for (number, pair) in loaded {
         if let Some(list) = per_signal.get_mut(number as usize) {
             list.push(pair);
         }
     }
-    Ok(per_signal.into_iter().map(PostPairSet::from_unsorted).collect())
+    per_signal.into_iter().map(PostPairSet::from_unsorted).collect()
 }
 
 /// Post pairs keyed by unordered account pair and sorted by it, oriented so `.a` is the
@@ -533,10 +582,15 @@ fn co_action_count(run: &[(u64, PostPair)]) -> u32 {
     a.min(b)
 }
 
-/// Chance that each post on one side is matched: `1 - prod(1 - ratio)` over its opportunities.
-fn match_chances(side: &mut [(u32, f64)]) -> Vec<f64> {
-    side.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
-    side.chunk_by(|x, y| x.0 == y.0).map(|g| 1.0 - g.iter().map(|(_, r)| 1.0 - r).product::<f64>()).collect()
+/// Chance that each post on one side is matched: `1 - prod(1 - ratio)^count` over its
+/// opportunities (`(post, ratio, count)`; a hot key's come counted, the others one by one).
+fn match_chances(side: &mut [(u32, f64, u32)]) -> Vec<f64> {
+    side.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
+    side.chunk_by(|x, y| x.0 == y.0)
+        .map(|g| {
+            1.0 - g.iter().map(|&(_, r, c)| if c == 1 { 1.0 - r } else { (1.0 - r).powi(c.min(i32::MAX as u32) as i32) }).product::<f64>()
+        })
+        .collect()
 }
 
 /// One signal's rarity-null chance per post, kept as each post's key popularity (4 bytes
@@ -585,6 +639,7 @@ fn test_pairs(
     input: &DetectInput,
     matches: &PostPairSet,
     opportunities: &[Opportunity],
+    hot: &HotChances,
     rarity: &RarityNull<'_>,
     config: &DetectConfig,
     account_count: usize,
@@ -620,14 +675,21 @@ fn test_pairs(
                 return None;
             }
             let opp = opportunities_of.get(&key).copied().unwrap_or_default();
-            let mut side_a: Vec<(u32, f64)> = opp.iter().map(|(_, a, _, r)| (*a, *r)).collect();
-            let mut side_b: Vec<(u32, f64)> = opp.iter().map(|(_, _, b, r)| (*b, *r)).collect();
+            let mut side_a: Vec<(u32, f64, u32)> = opp.iter().map(|(_, a, _, r)| (*a, *r, 1)).collect();
+            let mut side_b: Vec<(u32, f64, u32)> = opp.iter().map(|(_, _, b, r)| (*b, *r, 1)).collect();
+            let (a, b) = unpack_account_pair(key);
+            for &(post, count, ratio) in hot.get(&key).map(Vec::as_slice).unwrap_or_default() {
+                if input.account(post) == a {
+                    side_a.push((post, ratio, count));
+                } else {
+                    side_b.push((post, ratio, count));
+                }
+            }
             let (chances_a, chances_b) = (match_chances(&mut side_a), match_chances(&mut side_b));
             let (lambda_a, lambda_b) = (chances_a.iter().sum::<f64>(), chances_b.iter().sum::<f64>());
             let p_a = poisson_binomial_upper_tail(&chances_a, o_a as u64);
             let p_b = poisson_binomial_upper_tail(&chances_b, o_b as u64);
             let (p_value, expected) = if p_a >= p_b { (p_a, lambda_a) } else { (p_b, lambda_b) };
-            let (a, b) = unpack_account_pair(key);
             // Only matched posts that have a rarity chance count here (reactions have none).
             let counted = |p: &&PostPair| rarity.counted.is_none_or(|set| set.binary_search(&(p.a.min(p.b), p.a.max(p.b))).is_ok());
             let rare_a = distinct_count(group.iter().filter(counted).map(|p| p.a).filter(|x| rarity.chance_of(*x) > 0.0).collect());

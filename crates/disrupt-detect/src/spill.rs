@@ -15,7 +15,7 @@
 //! account pairs, over every signal, and candidates are picked one file at a time.
 
 use crate::pairs::{account_pair_key, PostPair};
-use crate::window::{CoActionState, KeyedEvent};
+use crate::window::{ChanceCount, CoActionState, KeyedEvent};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -205,6 +205,9 @@ impl PartFile {
 
 const PAIR_BYTES: usize = 16;
 
+/// Set on the signal number of a record that is a [`ChanceCount`], not a post pair.
+pub const COUNT_FLAG: u32 = 1 << 31;
+
 /// Matched post pairs of every signal, written to files by account pair.
 pub struct PairSpill {
     parts: Vec<Part>,
@@ -240,6 +243,23 @@ impl PairSpill {
             buf[4..8].copy_from_slice(&p.a.to_le_bytes());
             buf[8..12].copy_from_slice(&p.b.to_le_bytes());
             buf[12..16].copy_from_slice(&p.key_accounts.to_le_bytes());
+            part.writer.write_all(&buf)?;
+            part.events += 1;
+        }
+        Ok(())
+    }
+
+    /// Appends one signal's opportunity counts from hot keys, by account pair, tagged
+    /// [`COUNT_FLAG`] (`a` the post, `b` the other account, `key_accounts` the count).
+    pub fn write_counts(&mut self, signal: u32, counts: &[ChanceCount], account_of: impl Fn(u32) -> u32) -> io::Result<()> {
+        let n = self.parts.len();
+        let mut buf = [0u8; PAIR_BYTES];
+        for c in counts {
+            let part = &mut self.parts[key_partition(account_pair_key(account_of(c.post), c.other), n)];
+            buf[0..4].copy_from_slice(&(signal | COUNT_FLAG).to_le_bytes());
+            buf[4..8].copy_from_slice(&c.post.to_le_bytes());
+            buf[8..12].copy_from_slice(&c.other.to_le_bytes());
+            buf[12..16].copy_from_slice(&c.count.to_le_bytes());
             part.writer.write_all(&buf)?;
             part.events += 1;
         }

@@ -8,6 +8,10 @@
 //! chances they had to co-act), which the null model needs. Each pass over a partition of
 //! the keys yields exactly its share of the single-run result.
 
+mod hot;
+
+pub use hot::ChanceCount;
+
 use crate::pairs::{account_pair_key, PostPair, PostPairSet};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -36,6 +40,9 @@ pub struct Windows {
     /// More events than this on one key within `W` of an event is a crowd (a chant, a
     /// trending tag): that event's co-actions are not enumerated.
     pub max_crowd: usize,
+    /// Co-actions a pair needs to be tested: on a hot key, an account with fewer posts on
+    /// it than this takes no part in its matches there.
+    pub min_co_actions: u32,
 }
 
 /// Decides whether two posts on the same key really co-act (near-duplicates check
@@ -242,23 +249,29 @@ impl CoActionState {
     }
 
     /// Post pairs on one key within `H`, for the candidate account pairs only
-    /// (`is_candidate`: whether an account, by number, is in one of them).
+    /// (`is_candidate`: whether an account, by number, is in one of them). A hot key's
+    /// come as counts per post instead (see [`hot`]).
     pub fn opportunities(
         &mut self,
         windows: &Windows,
         check: &impl PairCheck,
         candidates: &FxHashSet<u64>,
         is_candidate: &[bool],
-    ) -> PostPairSet {
+    ) -> (PostPairSet, Vec<ChanceCount>) {
         self.sort();
-        let all: Vec<PostPair> = self
+        let found: Vec<(Vec<PostPair>, Vec<ChanceCount>)> = self
             .key_groups()
-            .flat_map_iter(|g| {
+            .map(|g| {
                 let members: Vec<KeyedEvent> =
                     g.iter().copied().filter(|e| is_candidate.get(e.account as usize).copied().unwrap_or(false)).collect();
                 let mut out = Vec::new();
+                let mut counts = Vec::new();
                 if members.len() < 2 {
-                    return out.into_iter();
+                    return (out, counts);
+                }
+                if pairs_within(&members, windows.baseline_ms) > hot::HOT_PAIRS {
+                    hot::hot_opportunities(&members, windows.baseline_ms, candidates, &mut counts);
+                    return (out, counts);
                 }
                 let key_accounts = distinct_accounts(g);
                 for (i, e) in members.iter().enumerate() {
@@ -274,10 +287,21 @@ impl CoActionState {
                         }
                     }
                 }
-                out.into_iter()
+                (out, counts)
             })
             .collect();
-        PostPairSet::from_unsorted(all)
+        let mut all = Vec::new();
+        let mut counts: Vec<ChanceCount> = Vec::new();
+        for (pairs, c) in found {
+            all.extend(pairs);
+            // One hot key's counts can be most of them: taken, not copied.
+            if counts.is_empty() {
+                counts = c;
+            } else {
+                counts.extend(c);
+            }
+        }
+        (PostPairSet::from_unsorted(all), counts)
     }
 }
 
@@ -414,10 +438,13 @@ fn scan_group(group: &[KeyedEvent], windows: &Windows, check: &impl PairCheck) -
     }
     stats.shared_keys = 1;
     let near = pairs_within(group, windows.baseline_ms);
+    let close = pairs_within(group, windows.window_ms);
     if near > 0 {
-        stats.burstiness_sum = (pairs_within(group, windows.window_ms) as u128 * BURSTINESS_ONE as u128 / near as u128) as u64;
+        stats.burstiness_sum = (close as u128 * BURSTINESS_ONE as u128 / near as u128) as u64;
         stats.burstiness_keys = 1;
     }
+    let hot = close > hot::HOT_PAIRS;
+    let mut kept = if hot { vec![false; group.len()] } else { Vec::new() };
     let mut out = Vec::new();
     let (mut start, mut end) = (0, 0);
     for (i, e) in group.iter().enumerate() {
@@ -433,11 +460,18 @@ fn scan_group(group: &[KeyedEvent], windows: &Windows, check: &impl PairCheck) -
             stats.crowd_events += 1;
             continue;
         }
+        if hot {
+            kept[i] = true;
+            continue;
+        }
         for f in &group[i + 1..end] {
             if f.account != e.account && check.same_action(e.post, f.post) {
                 out.push(PostPair::new(e.post, f.post, key_accounts));
             }
         }
+    }
+    if hot {
+        out = hot::hot_matches(group, &kept, windows, check, key_accounts);
     }
     (out, stats)
 }
@@ -450,7 +484,7 @@ mod tests {
         KeyedEvent { key, time: secs * 1000, account, post }
     }
 
-    const WINDOWS: Windows = Windows { window_ms: 60_000, baseline_ms: 3_600_000, max_crowd: 100 };
+    const WINDOWS: Windows = Windows { window_ms: 60_000, baseline_ms: 3_600_000, max_crowd: 100, min_co_actions: 2 };
 
     #[test]
     fn co_actions_need_the_same_key_other_accounts_and_the_window() {

@@ -95,10 +95,13 @@ pub fn assemble_networks(
     let mut cores: Vec<Vec<u32>> = merge_split_communities(communities.into_values().filter(|m| m.len() >= 2).collect(), &edge_strength);
     // Members whose every pair is too thin on its own join the network they act with.
     let post_accounts = inputs.posts.accounts();
+    // Only copies count in the group test: the signals with a rarity null.
+    let copy_signals: Vec<Signal> =
+        detection.signals.iter().map(|(s, _)| *s).filter(|s| detect_config.spec(*s).is_some_and(|spec| spec.null.rarity)).collect();
     // Rounds: an account that joins makes the network larger, which can carry another.
     let mut attached_by_core: HashMap<usize, Vec<Attachment>> = HashMap::new();
     for _ in 0..3 {
-        let attachments = attach(&cores, detection, post_accounts, detect_config.alpha);
+        let attachments = attach(&cores, detection, post_accounts, &copy_signals, detect_config.alpha);
         if attachments.is_empty() {
             break;
         }

@@ -9,8 +9,13 @@
 //! that at least one member matches it is `1 - (1 - q)^m`. The account joins the network
 //! when the Poisson-binomial tail of its matched posts survives a Bonferroni correction over
 //! every (account, network) pair examined.
+//!
+//! Only matches of copied posts count: those made by a signal with a rarity null
+//! (`copy_signals`), the null `q` is a chance of. A shared trending hashtag is not a copy:
+//! counted against a copy's chance, an active account on a trend would "join" any network
+//! that used it.
 
-use disrupt_detect::Detection;
+use disrupt_detect::{Detection, Signal};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One account joined to a network by the group test.
@@ -32,13 +37,22 @@ pub struct Attachment {
 pub const MIN_CORE: usize = 3;
 
 /// Accounts outside every core whose copied posts the core matched more often than chance explains (one round; see the module doc).
-pub fn attach(cores: &[Vec<u32>], detection: &Detection, post_accounts: &[u32], alpha: f64) -> Vec<Attachment> {
+pub fn attach(cores: &[Vec<u32>], detection: &Detection, post_accounts: &[u32], copy_signals: &[Signal], alpha: f64) -> Vec<Attachment> {
     let mut core_of: HashMap<u32, usize> = HashMap::new();
     for (i, core) in cores.iter().enumerate() {
         for &a in core {
             core_of.insert(a, i);
         }
     }
+    // Post pairs a copy signal matched (only pairs with an outside account and a member).
+    let involves_one_core = |a: u32, b: u32| core_of.contains_key(&a) != core_of.contains_key(&b);
+    let copied: BTreeSet<(u32, u32)> = detection
+        .signals
+        .iter()
+        .filter(|(s, _)| copy_signals.contains(s))
+        .flat_map(|(_, report)| report.pairs.iter().filter(|p| involves_one_core(p.a, p.b)))
+        .flat_map(|p| p.matches.iter().map(|&(x, y)| (x.min(y), x.max(y))))
+        .collect();
     // For every outside account and core: its matched copied posts and partners.
     let mut links: BTreeMap<(u32, usize), (BTreeSet<u32>, BTreeSet<u32>)> = BTreeMap::new();
     for p in &detection.fused.pairs {
@@ -51,14 +65,19 @@ pub fn attach(cores: &[Vec<u32>], detection: &Detection, post_accounts: &[u32], 
         if cores[core].len() < MIN_CORE {
             continue;
         }
+        let own: Vec<u32> = p
+            .matches
+            .iter()
+            .filter(|(x, y)| copied.contains(&(*x.min(y), *x.max(y))))
+            .map(|&(x, y)| if outside_is_a { x } else { y })
+            .filter(|&own| detection.post_chance.get(own as usize).copied().unwrap_or(0.0) > 0.0)
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
         let entry = links.entry((outside, core)).or_default();
         entry.1.insert(member);
-        for &(x, y) in &p.matches {
-            let own = if outside_is_a { x } else { y };
-            if detection.post_chance.get(own as usize).copied().unwrap_or(0.0) > 0.0 {
-                entry.0.insert(own);
-            }
-        }
+        entry.0.extend(own);
     }
     if links.is_empty() {
         return Vec::new();
@@ -133,15 +152,16 @@ mod tests {
         let pairs = vec![pair(0, 9, vec![(0, 10), (1, 11)]), pair(1, 9, vec![(1, 10), (2, 11)])];
         let mut post_chance = vec![chance; post_accounts.len()];
         post_chance[12] = chance;
+        let copies = SignalReport { pairs: pairs.clone(), ..SignalReport::default() };
         let fused = SignalReport { pairs, ..SignalReport::default() };
-        (Detection { signals: Vec::new(), fused, post_chance }, post_accounts)
+        (Detection { signals: vec![(Signal::CO_POST, copies)], fused, post_chance }, post_accounts)
     }
 
     #[test]
     fn a_member_of_every_other_burst_joins_its_network() {
         let (d, accounts) = detection(1e-4);
         let cores = vec![vec![0, 1, 2, 3, 4]];
-        let attached = attach(&cores, &d, &accounts, 0.01);
+        let attached = attach(&cores, &d, &accounts, &[Signal::CO_POST], 0.01);
         assert_eq!(attached.len(), 1);
         assert_eq!(attached[0].account, 9);
         assert_eq!(attached[0].matched_posts, 2);
@@ -149,11 +169,19 @@ mod tests {
     }
 
     #[test]
+    fn matches_of_a_signal_without_a_copy_null_do_not_count() {
+        // The same matches, made by a shared hashtag: no copy, so no group test.
+        let (mut d, accounts) = detection(1e-4);
+        d.signals[0].0 = Signal::CO_HASHTAG;
+        assert!(attach(&[vec![0, 1, 2, 3, 4]], &d, &accounts, &[Signal::CO_POST], 0.01).is_empty());
+    }
+
+    #[test]
     fn popular_content_is_not_enough_to_join() {
         let (d, accounts) = detection(0.05);
-        assert!(attach(&[vec![0, 1, 2, 3, 4]], &d, &accounts, 0.01).is_empty());
+        assert!(attach(&[vec![0, 1, 2, 3, 4]], &d, &accounts, &[Signal::CO_POST], 0.01).is_empty());
         // Nor is a network of two.
         let (d, accounts) = detection(1e-4);
-        assert!(attach(&[vec![0, 1]], &d, &accounts, 0.01).is_empty());
+        assert!(attach(&[vec![0, 1]], &d, &accounts, &[Signal::CO_POST], 0.01).is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! How much memory the process may use, for the default detector memory budget.
 
-/// Bytes this process can count on: the container's limit when there is one (cgroup v2 or
-/// v1), else the machine's physical memory; `None` where neither can be read.
+/// Bytes this process can count on: the smallest of the container's limit (cgroup v2 or
+/// v1), the address-space limit (`ulimit -v`) and the machine's physical memory; `None`
+/// where none can be read.
 pub fn available_memory() -> Option<u64> {
     let read = |path: &str| std::fs::read_to_string(path).ok();
     let cgroup = own_cgroup_limit_files()
@@ -14,10 +15,23 @@ pub fn available_memory() -> Option<u64> {
     let physical = read("/proc/meminfo").and_then(|s| {
         s.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
     });
-    match (cgroup, physical.map(|kb| kb * 1024)) {
-        (Some(c), Some(p)) => Some(c.min(p)),
-        (c, p) => c.or(p),
+    [cgroup, address_space_limit(), physical.map(|kb| kb * 1024)].into_iter().flatten().min()
+}
+
+/// The process's address-space limit (`ulimit -v`, RLIMIT_AS), when one is set. Virtual
+/// size runs ahead of resident memory (thread stacks, allocator arenas are reserved whole),
+/// which the budget's share of a quarter leaves room for.
+fn address_space_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit writes the struct it is given and reads nothing else.
+        let status = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) };
+        if status == 0 && limit.rlim_cur != libc::RLIM_INFINITY {
+            return Some(limit.rlim_cur);
+        }
     }
+    None
 }
 
 /// The files that hold this process's memory limit: its own cgroup's (from

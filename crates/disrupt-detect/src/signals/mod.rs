@@ -247,7 +247,12 @@ impl DetectConfig {
     /// The window, baseline and crowd limit of signal `s`, in milliseconds.
     pub fn windows(&self, s: Signal) -> Windows {
         let w = (self.signal(s).window_seconds * 1000.0) as i64;
-        Windows { window_ms: w, baseline_ms: ((self.baseline_seconds * 1000.0) as i64).max(w + 1), max_crowd: self.max_crowd }
+        Windows {
+            window_ms: w,
+            baseline_ms: ((self.baseline_seconds * 1000.0) as i64).max(w + 1),
+            max_crowd: self.max_crowd,
+            min_co_actions: self.min_co_actions,
+        }
     }
 }
 
