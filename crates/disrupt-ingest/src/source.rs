@@ -90,8 +90,29 @@ pub fn ingest_file_prepared<P: Prepare>(
     sink: &mut dyn FnMut(IngestEvent<P::Out>),
 ) -> Result<FileSummary, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
-    let mut hashing =
-        HashingReader { inner: BufReader::with_capacity(1 << 20, file), hasher: Sha256::new(), progress: options.bytes_read.clone() };
+    ingest_reader_prepared(BufReader::with_capacity(1 << 20, file), display_name, options, prepare, sink)
+}
+
+/// [`ingest_file`] over bytes in memory (a request body, a fuzzer's input): the same
+/// detection, decompression and readers.
+pub fn ingest_bytes(
+    bytes: &[u8],
+    display_name: &str,
+    options: &IngestOptions,
+    sink: &mut dyn FnMut(IngestEvent),
+) -> Result<FileSummary, IngestError> {
+    ingest_reader_prepared(bytes, display_name, options, &KeepRecords, sink)
+}
+
+/// [`ingest_file_prepared`] over any reader of the file's bytes as stored.
+pub fn ingest_reader_prepared<P: Prepare, R: Read>(
+    source: R,
+    display_name: &str,
+    options: &IngestOptions,
+    prepare: &P,
+    sink: &mut dyn FnMut(IngestEvent<P::Out>),
+) -> Result<FileSummary, IngestError> {
+    let mut hashing = HashingReader { inner: source, hasher: Sha256::new(), progress: options.bytes_read.clone() };
     let mut magic = [0u8; 4];
     let magic_len = read_up_to(&mut hashing, &mut magic).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
     let raw = io::Cursor::new(magic[..magic_len].to_vec()).chain(&mut hashing);

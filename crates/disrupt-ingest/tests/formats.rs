@@ -350,3 +350,66 @@ fn one_broken_chat_rejects_that_chat_only() {
     assert_eq!(rejects.len(), 1, "{rejects:?}");
     assert!(rejects[0].error.contains("chat 2 of chats.list"), "{}", rejects[0].error);
 }
+
+fn telegram_message(id: u64, text: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "type": "message", "date": "2026-01-01T10:00:00", "date_unixtime": (1_767_261_600 + id).to_string(),
+        "from": "A", "from_id": "user11", "text": text})
+}
+
+#[test]
+fn a_telegram_message_past_the_record_limit_ends_the_export_with_one_reject() {
+    // A gzip bomb's shape: small on disk, one enormous message inside.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("result.json.gz");
+    let huge = "spam ".repeat(400_000);
+    let export = serde_json::json!({"name": "Club", "type": "personal_chat", "id": 7, "messages": [
+        telegram_message(1, "first"), telegram_message(2, "second"), telegram_message(3, &huge), telegram_message(4, "never read")
+    ]});
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(serde_json::to_string(&export).unwrap().as_bytes()).unwrap();
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    let options = IngestOptions { format: Some(InputFormat::TelegramExport), max_record_bytes: 1 << 20, ..IngestOptions::default() };
+    let (records, rejects, _) = read(&path, &options);
+    let ids: Vec<&str> = records.iter().filter_map(|r| if let Record::Message(m) = r { Some(m.id.as_str()) } else { None }).collect();
+    assert_eq!(ids, ["telegram:7/1", "telegram:7/2"], "what came before is kept");
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0].line, 3);
+    assert!(rejects[0].error.contains("record limit"), "{}", rejects[0].error);
+}
+
+#[test]
+fn a_telegram_chat_whose_id_follows_its_messages_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("result.json");
+    let messages = vec![telegram_message(1, "one"), telegram_message(2, "two")];
+    let export = serde_json::json!({"chats": {"about": "x", "list": [
+        {"messages": messages, "name": "Late", "type": "private_group", "id": 9},
+        {"name": "No id", "type": "private_group", "messages": [telegram_message(5, "lost")]},
+        "not a chat",
+        {"name": "Fine", "type": "personal_chat", "id": 10, "messages": [telegram_message(3, "three")]}
+    ]}, "contacts": {"list": [{"first_name": "x"}]}});
+    std::fs::write(&path, serde_json::to_string_pretty(&export).unwrap()).unwrap();
+    let (records, rejects, format) = read(&path, &IngestOptions::default());
+    assert_eq!(format, InputFormat::TelegramExport);
+    let messages: Vec<&disrupt_records::Message> =
+        records.iter().filter_map(|r| if let Record::Message(m) = r { Some(m) } else { None }).collect();
+    let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["telegram:9/1", "telegram:9/2", "telegram:10/3"]);
+    assert_eq!(messages[0].attributes.clone().map(|a| *a).unwrap_or_default()["chat_name"], "Late");
+    let errors: Vec<&str> = rejects.iter().map(|r| r.error.as_str()).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].starts_with("chat 2 of chats.list") && errors[0].contains("`id`"), "{errors:?}");
+    assert!(errors[1].starts_with("chat 3 of chats.list") && errors[1].contains("not a chat"), "{errors:?}");
+}
+
+#[test]
+fn a_json_document_that_is_no_telegram_export_is_one_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.json");
+    std::fs::write(&path, r#"{"type": "bundle", "objects": [1, 2, 3]}"#).unwrap();
+    let options = IngestOptions { format: Some(InputFormat::TelegramExport), ..IngestOptions::default() };
+    let (records, rejects, _) = read(&path, &options);
+    assert!(records.is_empty());
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert!(rejects[0].error.contains("not a Telegram Desktop export"), "{}", rejects[0].error);
+}

@@ -391,6 +391,11 @@ fn detect_settings<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DetectC
 }
 
 impl ScanSettings {
+    /// Reads settings from TOML text: what it gives over the defaults.
+    pub fn from_toml_str(text: &str) -> Result<ScanSettings, toml::de::Error> {
+        toml::from_str(text)
+    }
+
     /// Reads a settings file: TOML, or JSON (a settings object, or a scan's `networks.json`,
     /// whose `parameters` are taken, to scan again with the same settings). What the file
     /// gives is laid over the defaults.

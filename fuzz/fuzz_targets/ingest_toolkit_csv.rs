@@ -1,0 +1,6 @@
+//! Fuzz target `ingest_toolkit_csv`: the coordination-network-toolkit CSV.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| disrupt_fuzz::ingest_never_panics(data, &disrupt_fuzz::options(Some(disrupt_ingest::InputFormat::ToolkitCsv))));
