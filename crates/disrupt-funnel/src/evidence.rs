@@ -132,8 +132,27 @@ pub fn scam_evidence(
         });
     }
     let generation_of: std::collections::HashMap<u32, u32> = outputs.iter().map(|(r, gi, _)| (*r, *gi)).collect();
+    // An ad is a public post: like any post it is judged by co-action with timing. It takes
+    // part in script and contact linking only when it leads to the private conversations
+    // in the data: its account talks to targets there, or it names a contact (a handle, a
+    // number, a chat link) of those conversations. Shops that write alike and a news link
+    // posted in many channels are no operation.
+    let operator_accounts: BTreeSet<u32> = operator_side.iter().map(|&i| records.message_accounts[i]).collect();
+    let mut conversation_contacts: BTreeSet<String> = BTreeSet::new();
+    let mut keys = Vec::new();
+    for r in link_records.iter().filter(|r| !r.generated) {
+        crate::shared_values::contact_keys(r, &mut keys);
+        conversation_contacts.extend(keys.drain(..));
+    }
+    for &a in &operator_accounts {
+        let info = &accounts[a as usize];
+        let local = info.id.split_once(':').map(|(_, l)| l);
+        for h in info.handle.as_deref().into_iter().chain(local) {
+            conversation_contacts.insert(format!("@{}", h.trim_start_matches('@').to_lowercase()));
+        }
+    }
     for (((ad, post), staged), words) in records.ads.iter().zip(&ad_posts).zip(&ad_stages).zip(&ad_words) {
-        link_records.push(ValueRecord {
+        let record = ValueRecord {
             record: ad.record,
             account: ad.account,
             conversation: None,
@@ -142,7 +161,13 @@ pub fn scam_evidence(
             details: &staged.details,
             urls: &post.urls,
             generated: false,
-        });
+        };
+        crate::shared_values::contact_keys(&record, &mut keys);
+        let leads_to_conversations = operator_accounts.contains(&ad.account) || keys.drain(..).any(|k| conversation_contacts.contains(&k));
+        keys.clear();
+        if leads_to_conversations {
+            link_records.push(record);
+        }
     }
     // An operator-side account's own handle, cited by its first message.
     let mut first_record: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();

@@ -9,8 +9,8 @@
 //!   an ad that points to an account's own handle (`chat @rina_kr`) ties the ad's account
 //!   to that account.
 //!
-//! Only records the caller passes take part: operator-side messages and ads, never the
-//! targets' side. A value shared by more than `max_sharers` accounts says nothing about
+//! Only records the caller passes take part: operator-side messages, the ads that lead to
+//! them, and model outputs, never the targets' side. A value shared by more than `max_sharers` accounts says nothing about
 //! one operation (a marketplace's domain, a national hotline) and is dropped.
 
 use crate::Detail;
@@ -129,7 +129,7 @@ pub fn payment_key(detail: &Detail) -> Option<String> {
 }
 
 /// Contact keys a record names: phones, chat links, handles and landing pages.
-fn contact_keys(record: &ValueRecord<'_>, out: &mut Vec<String>) {
+pub(crate) fn contact_keys(record: &ValueRecord<'_>, out: &mut Vec<String>) {
     for d in record.details {
         match d.kind.as_str() {
             "phone" => out.extend(phone_key(&d.value).map(|p| format!("phone {p}"))),
