@@ -95,9 +95,11 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Unk
 fn looks_like_telegram(head: &[u8]) -> bool {
     let window = &head[..head.len().min(4096)];
     let text = String::from_utf8_lossy(window);
-    // Telegram Desktop writes a pretty-printed object whose first line is just `{`.
+    let telegram_keys = |t: &str| t.contains("\"messages\"") || t.contains("\"chats\"") || t.contains("\"personal_information\"");
+    // Telegram Desktop writes a pretty-printed object whose first line is just `{`; an
+    // export rewritten on one line is one object without the `kind` every record has.
     let first_line = text.lines().next().unwrap_or("").trim();
-    first_line == "{" && (text.contains("\"messages\"") || text.contains("\"chats\"") || text.contains("\"personal_information\""))
+    (first_line == "{" && telegram_keys(&text)) || (!first_line.contains("\"kind\"") && telegram_keys(first_line))
 }
 
 #[cfg(test)]
@@ -116,5 +118,7 @@ mod tests {
         assert!(detect_format(b"a,b,c\n", false).unwrap_err().0.contains("--columns"));
         assert_eq!(detect_format(b"a,b,c\n", true).unwrap(), InputFormat::MappedCsv);
         assert_eq!(detect_format(b"{\n \"name\": \"x\",\n \"messages\": []}", false).unwrap(), InputFormat::TelegramExport);
+        assert_eq!(detect_format(b"{\"name\":\"x\",\"id\":1,\"messages\":[]}", false).unwrap(), InputFormat::TelegramExport);
+        assert_eq!(detect_format(b"{\"kind\":\"message\",\"messages\":1}\n", false).unwrap(), InputFormat::Jsonl);
     }
 }

@@ -1,6 +1,6 @@
 //! Telegram Desktop JSON exports ("Export chat history" `result.json` of one chat, or "Export
 //! Telegram data" with every chat under `chats.list`), read as `message` and `account`
-//! records.
+//! records; a channel's messages (`public_channel`, `private_channel`) are `post` records.
 //!
 //! Identifiers: a chat's messages are `telegram:CHAT/ID` (Telegram numbers messages per
 //! chat), the conversation is `telegram:CHAT`, a sender is `telegram:` plus its `from_id`
@@ -95,9 +95,14 @@ fn message_record(chat: &Chat, m: &Value) -> Result<Option<(Value, Option<Value>
     };
     let account = format!("telegram:{sender_local}");
     let mut record = Map::new();
-    record.insert("kind".into(), json!("message"));
+    // A channel's messages are public posts, judged by co-action like any post; personal
+    // chats and groups are conversations.
+    let channel = matches!(chat.kind.as_deref(), Some("public_channel" | "private_channel"));
+    record.insert("kind".into(), json!(if channel { "post" } else { "message" }));
     record.insert("id".into(), json!(format!("telegram:{}/{local}", chat.id)));
-    record.insert("conversation".into(), json!(format!("telegram:{}", chat.id)));
+    if !channel {
+        record.insert("conversation".into(), json!(format!("telegram:{}", chat.id)));
+    }
     record.insert("account".into(), json!(account));
     record.insert("platform".into(), json!("telegram"));
     record.insert("created_at".into(), created_at);

@@ -413,3 +413,23 @@ fn a_json_document_that_is_no_telegram_export_is_one_reject() {
     assert_eq!(rejects.len(), 1, "{rejects:?}");
     assert!(rejects[0].error.contains("not a Telegram Desktop export"), "{}", rejects[0].error);
 }
+
+#[test]
+fn telegram_channel_messages_are_posts_and_group_messages_stay_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("result.json");
+    let mut channel_post = telegram_message(1, "Breaking: the bridge is closed https://news.example/a");
+    channel_post["from_id"] = serde_json::json!("channel500");
+    let export = serde_json::json!({"chats": {"list": [
+        {"name": "News", "type": "public_channel", "id": 500, "messages": [channel_post]},
+        {"name": "Family", "type": "private_group", "id": 600, "messages": [telegram_message(2, "see you tonight")]}
+    ]}});
+    std::fs::write(&path, serde_json::to_string(&export).unwrap()).unwrap();
+    let (records, rejects, _) = read(&path, &IngestOptions::default());
+    assert!(rejects.is_empty(), "{rejects:?}");
+    let posts = posts(&records);
+    assert_eq!(posts.len(), 1);
+    assert_eq!((posts[0].id.as_str(), posts[0].account.as_str()), ("telegram:500/1", "telegram:channel500"));
+    let messages: Vec<&str> = records.iter().filter_map(|r| if let Record::Message(m) = r { Some(m.id.as_str()) } else { None }).collect();
+    assert_eq!(messages, ["telegram:600/2"]);
+}
