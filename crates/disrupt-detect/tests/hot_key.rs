@@ -51,5 +51,7 @@ fn a_ring_hidden_in_a_trend_is_found_and_nothing_else() {
     // the hour of the baseline).
     let kept: usize = report.pairs.iter().map(|p| p.matches.len()).sum();
     assert!(kept < 2_000_000, "{kept} post pairs kept");
-    assert!(started.elapsed().as_secs() < 120, "took {:?}", started.elapsed());
+    // Seconds in an optimised build; an unoptimised `cargo test` is some ten times slower.
+    let limit = if cfg!(debug_assertions) { 900 } else { 120 };
+    assert!(started.elapsed().as_secs() < limit, "took {:?}", started.elapsed());
 }
