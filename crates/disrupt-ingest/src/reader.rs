@@ -91,10 +91,21 @@ impl Prepare for KeepRecords {
 /// Longest excerpt of a rejected record kept in `rejects.jsonl`.
 pub const REJECT_EXCERPT_BYTES: usize = 4096;
 
+/// At most [`REJECT_EXCERPT_BYTES`] of text (and an ellipsis when cut). Bytes that are not
+/// UTF-8 become U+FFFD, three bytes each, so the text is cut again after the conversion.
 pub(crate) fn excerpt_bytes(bytes: &[u8]) -> String {
     let cut = bytes.len().min(REJECT_EXCERPT_BYTES);
     let mut s = String::from_utf8_lossy(&bytes[..cut]).into_owned();
-    if bytes.len() > cut {
+    let mut cut_again = s.len() > REJECT_EXCERPT_BYTES;
+    if cut_again {
+        let mut end = REJECT_EXCERPT_BYTES;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    cut_again |= bytes.len() > cut;
+    if cut_again {
         s.push('…');
     }
     s
@@ -199,5 +210,21 @@ pub(crate) fn prefixed(platform: &str, local: &str) -> String {
         local.to_string()
     } else {
         format!("{platform}:{local}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_excerpt_of_bytes_that_are_not_utf8_stays_within_the_limit() {
+        // Found by the `ingest_jsonl` fuzz target: 0xFF bytes tripled the excerpt.
+        for bytes in [vec![0xFFu8; 10_000], vec![0xFFu8; 2_000], [b'a'; 4095].iter().copied().chain([0xE2, 0x82]).collect()] {
+            let e = excerpt_bytes(&bytes);
+            assert!(e.len() <= REJECT_EXCERPT_BYTES + '…'.len_utf8(), "{} bytes", e.len());
+        }
+        assert_eq!(excerpt_bytes(b"short"), "short");
+        assert!(excerpt_bytes(&[0xFF; 2_000]).ends_with('…'), "a cut excerpt says so");
     }
 }
