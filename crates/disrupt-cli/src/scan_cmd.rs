@@ -62,19 +62,21 @@ pub struct ScanArgs {
     config: Option<PathBuf>,
     #[command(flatten)]
     ingest: IngestArgs,
-    /// A signal's co-action window, e.g. --window co_post=120 (seconds); repeatable.
+    /// A signal's widest co-action window, e.g. --window co_post=3600 (seconds); the
+    /// narrower ones tested are fractions of it (--scales); repeatable.
     #[arg(long = "window", value_name = "SIGNAL=SECONDS")]
     windows: Vec<String>,
     /// Turn a signal off; repeatable.
     #[arg(long = "disable", value_name = "SIGNAL")]
     disabled: Vec<String>,
-    /// Half-width of the null model's baseline window, seconds.
-    #[arg(long)]
-    baseline: Option<f64>,
+    /// The windows tested, as fractions of each signal's window, the first 1: e.g.
+    /// --scales 1,0.1667,0.0333 (the default). Each is paid for in every p-value.
+    #[arg(long, value_delimiter = ',')]
+    scales: Option<Vec<f64>>,
     /// Jaccard similarity at or above which texts are near-duplicates.
     #[arg(long)]
     near_duplicate_threshold: Option<f64>,
-    /// Family-wise error rate over all account pairs examined (Bonferroni).
+    /// Family-wise error rate over every pair of active accounts (Bonferroni).
     #[arg(long)]
     alpha: Option<f64>,
     /// Exploratory mode: a false discovery rate (Benjamini-Hochberg) instead of --alpha.
@@ -132,8 +134,8 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
         settings.detect.signal_mut_named(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?.enabled = false;
     }
     let detect = &mut settings.detect;
-    if let Some(b) = args.baseline {
-        detect.baseline_seconds = b;
+    if let Some(scales) = &args.scales {
+        detect.scales = scales.clone();
     }
     if let Some(t) = args.near_duplicate_threshold {
         detect.near_duplicate_threshold = t;

@@ -38,6 +38,33 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
+/// `accounts` organic accounts posting ordinary, different texts over a day from `start`
+/// (Unix seconds): the background an operation stands out against. Data that is only an
+/// operation explains itself under the participation null: everybody is in every crowd.
+fn background(accounts: usize, start: i64) -> Vec<Value> {
+    const WORDS: [&str; 32] = [
+        "coffee", "train", "late", "again", "weekend", "garden", "match", "rain", "sunny", "market", "bread", "school", "music", "dinner",
+        "friends", "movie", "traffic", "bike", "beach", "work", "sleep", "book", "city", "river", "park", "lunch", "phone", "dog", "cat",
+        "shop", "walk", "tea",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut lines = Vec::new();
+    for a in 0..accounts {
+        for k in 0..5 {
+            let words: Vec<&str> = (0..8).map(|_| WORDS[(next() % 32) as usize]).collect();
+            lines.push(serde_json::json!({"kind": "post", "id": format!("bg{a}-{k}"), "account": format!("x:bg{a}"), "platform": "x",
+                "created_at": start + (next() % 86_400) as i64, "text": format!("{} {a} {k}", words.join(" "))}));
+        }
+    }
+    lines
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("json")
 }
@@ -313,7 +340,7 @@ fn members_joined_by_the_group_test_are_explained() {
     assert_eq!(report["false_positives"], 0, "the group test adds no organic account here");
     let text = run(disrupt().args(["explain", &attached, "--in"]).arg(out.path()));
     assert!(text.contains("joined by the group test"), "{text}");
-    assert!(text.contains("part of the group attachment"), "{text}");
+    assert!(text.contains("part of the group attachment") || text.contains("each too thin alone"), "{text}");
 }
 
 #[test]
@@ -384,6 +411,9 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
             "created_at": 1_772_440_500, "text": "Member baru? Langsung chat t.me/op2 ya, dijamin dapat teman kencan"})
         .to_string(),
     );
+    // The people around them: the chance that two accounts share a script line, a wallet
+    // and a handle is measured against everyone in the data.
+    lines.extend(background(300, 1_772_442_000).iter().map(|v| v.to_string()));
     let input = dir.path().join("chats.jsonl");
     std::fs::write(&input, lines.join("\n")).unwrap();
     let out = dir.path().join("out");
@@ -432,7 +462,7 @@ fn a_settings_file_is_read_flags_beat_it_and_unknown_keys_are_refused() {
     assert_eq!(detect["alpha"], 0.05, "the file beats the default");
     assert_eq!(detect["co_post"]["window_seconds"], 90.0, "the flag beats the file");
     assert_eq!(detect["co_hashtag"]["enabled"], false);
-    assert_eq!(detect["co_link"]["window_seconds"], 120.0, "what the file leaves out keeps its default");
+    assert_eq!(detect["co_link"]["window_seconds"], 3600.0, "what the file leaves out keeps its default");
     assert_eq!(doc["parameters"]["memory_budget_bytes"], Value::Null);
     assert_eq!(doc["schema_version"], "1.0");
 
@@ -517,6 +547,7 @@ fn control_sequences_in_the_input_are_escaped_on_the_terminal_and_kept_in_files(
                 "text": format!("vote\u{1b}[8m\u{0} for the harbour plan at the town hall meeting number {burst}")}));
         }
     }
+    lines.extend(background(300, 1_767_225_600));
     let input = dir.path().join("evil.jsonl");
     std::fs::write(&input, lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n")).unwrap();
     let out = dir.path().join("out");
@@ -559,6 +590,7 @@ fn spreadsheet_safe_cells_and_unambiguous_record_lists() {
                 "text": format!("join us at the harbour meeting tonight, gathering number {burst}")}));
         }
     }
+    lines.extend(background(300, 1_767_225_600));
     let input = dir.path().join("cells.jsonl");
     std::fs::write(&input, lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n")).unwrap();
     let (raw, safe) = (dir.path().join("raw"), dir.path().join("safe"));
@@ -622,6 +654,7 @@ fn a_scan_killed_at_any_rename_leaves_one_consistent_set() {
                 "created_at": 1_767_225_600 + burst * 7_200 + m * 10, "text": format!("meet at the north gate before the vote, call {burst}")}));
         }
     }
+    lines.extend(background(300, 1_767_225_600));
     let input = dir.path().join("b.jsonl");
     std::fs::write(&input, lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n")).unwrap();
     let mut finished = false;

@@ -21,6 +21,8 @@ fn synthetic(posts: usize, accounts: u32, seed: u64) -> DetectInput {
         tokens.dedup();
         out.push(PostFeatures {
             account: rng.gen_range(0..accounts),
+            id: i as u64,
+            site: if rng.gen_bool(0.2) { rng.gen_range(1..40) } else { 0 },
             time: if burst { (text_key as i64) * 3_000_000 + rng.gen_range(0..90_000) } else { rng.gen_range(0..week) },
             text_hash: Some(text_key),
             tokens: tokens.into(),

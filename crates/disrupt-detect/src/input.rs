@@ -20,6 +20,10 @@ pub struct DetectInput {
     /// Matching-text hash per post, 0 for none (a real hash of 0 is as likely as a
     /// collision, and both only cost a near-duplicate check).
     text_hashes: Vec<u64>,
+    /// Hash of each post's own id (what reposts and replies name).
+    ids: Vec<u64>,
+    /// Hash of the site of each post's first link, 0 for none.
+    sites: Vec<u64>,
     tokens: TokenColumn,
     /// Per post, its word-pair sketch padded with `u32::MAX`.
     sketches: FixedColumn<SKETCH_LEN>,
@@ -67,6 +71,16 @@ impl DetectInput {
     /// Identical-text key of `post` (0 when it has none).
     pub fn text_hash(&self, post: u32) -> u64 {
         self.text_hashes[post as usize]
+    }
+
+    /// Hash of `post`'s own id.
+    pub fn id_hash(&self, post: u32) -> u64 {
+        self.ids[post as usize]
+    }
+
+    /// Hash of the site of `post`'s first link (0 for none).
+    pub fn site(&self, post: u32) -> u64 {
+        self.sites[post as usize]
     }
 
     /// Word hashes of `post` (sorted, distinct).
@@ -169,6 +183,8 @@ impl DetectInputBuilder {
         input.accounts.reserve(policy.expected_posts);
         input.times.reserve(policy.expected_posts);
         input.text_hashes.reserve(policy.expected_posts);
+        input.ids.reserve(policy.expected_posts);
+        input.sites.reserve(policy.expected_posts);
         DetectInputBuilder { config: config.clone(), policy, input }
     }
 
@@ -184,6 +200,8 @@ impl DetectInputBuilder {
             self.input.accounts.push(p.account);
             self.input.times.push(p.time);
             self.input.text_hashes.push(p.text_hash.unwrap_or(0));
+            self.input.ids.push(p.id);
+            self.input.sites.push(p.site);
             self.input.tokens.push(&p.tokens)?;
             let mut sketch = [u32::MAX; SKETCH_LEN];
             for (slot, v) in sketch.iter_mut().zip(p.sketch.iter().filter(|&&v| v != u32::MAX)) {

@@ -7,10 +7,11 @@
 //! mergeable, so the same code runs on one machine or partitioned by key over a log.
 //!
 //! Popular things are organic, so raw co-action counts are not evidence. [`score`] tests
-//! every account pair against a jitter null model (each account's actions displaced at
-//! random within a baseline window around where they happened): a pair is kept only when
-//! it co-acted more often than that null explains, with a false discovery rate control
-//! over all pairs examined ([`significance`]).
+//! every account pair against the participation null ([`disrupt_evidence::null`], built
+//! by [`participation`]): accounts act independently, each with its own volume, and each
+//! key keeps its popularity. A pair is kept only when it co-acted in more distinct bursts
+//! than that null explains, after a correction over every pair of active accounts
+//! ([`significance`]).
 
 // Unsafe code here is confined to a few audited spots (SIMD, memory maps, prefetch and
 // allocator hints), each with a SAFETY comment.
@@ -21,9 +22,10 @@ pub mod input;
 pub mod post;
 pub use disrupt_normalize::minhash;
 pub mod pairs;
+pub mod participation;
 pub mod score;
 pub mod signals;
-pub mod significance;
+pub use disrupt_evidence::significance;
 pub mod spill;
 pub mod text_check;
 pub mod window;

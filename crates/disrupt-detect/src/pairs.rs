@@ -2,24 +2,27 @@
 //! and idempotent, which is what makes per-partition results mergeable.
 
 /// A co-action between two posts of different accounts (`a < b` by post index), with the
-/// number of distinct accounts that acted on the rarest key they shared.
+/// number of distinct accounts that acted on the rarest key they shared, and the
+/// occurrence of that key they co-acted in (0 when the signal's units are texts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PostPair {
-    /// The earlier post.
+    /// The lower post number.
     pub a: u32,
-    /// The later post (or the larger number, at equal times).
+    /// The higher post number.
     pub b: u32,
-    /// Accounts that used the key the pair matched on (for rarity weighting).
+    /// Accounts that ever used the key the pair matched on.
     pub key_accounts: u32,
+    /// The key's occurrence (see [`crate::window::occurrence_id`]).
+    pub unit: u64,
 }
 
 impl PostPair {
     /// The pair of `x` and `y`, in order.
-    pub fn new(x: u32, y: u32, key_accounts: u32) -> Self {
+    pub fn new(x: u32, y: u32, key_accounts: u32, unit: u64) -> Self {
         if x < y {
-            Self { a: x, b: y, key_accounts }
+            Self { a: x, b: y, key_accounts, unit }
         } else {
-            Self { a: y, b: x, key_accounts }
+            Self { a: y, b: x, key_accounts, unit }
         }
     }
 }
@@ -34,7 +37,7 @@ impl PostPairSet {
     /// A set of the pairs, sorted and deduplicated.
     pub fn from_unsorted(mut pairs: Vec<PostPair>) -> Self {
         rayon::slice::ParallelSliceMut::par_sort_unstable(&mut pairs[..]);
-        // Sorted by (a, b, key_accounts): the first of each (a, b) run has the rarest key.
+        // Sorted by (a, b, key_accounts, unit): the first of each (a, b) run has the rarest key.
         pairs.dedup_by(|later, first| later.a == first.a && later.b == first.b);
         Self { pairs }
     }
@@ -88,10 +91,10 @@ mod tests {
 
     #[test]
     fn union_keeps_the_rarest_key_once() {
-        let a = PostPairSet::from_unsorted(vec![PostPair::new(5, 2, 30), PostPair::new(1, 3, 4)]);
-        let b = PostPairSet::from_unsorted(vec![PostPair::new(2, 5, 7), PostPair::new(1, 3, 4)]);
+        let a = PostPairSet::from_unsorted(vec![PostPair::new(5, 2, 30, 9), PostPair::new(1, 3, 4, 8)]);
+        let b = PostPairSet::from_unsorted(vec![PostPair::new(2, 5, 7, 6), PostPair::new(1, 3, 4, 8)]);
         let u = a.clone().union(b.clone());
-        assert_eq!(u.as_slice(), &[PostPair::new(1, 3, 4), PostPair::new(2, 5, 7)]);
+        assert_eq!(u.as_slice(), &[PostPair::new(1, 3, 4, 8), PostPair::new(2, 5, 7, 6)]);
         assert_eq!(u, b.union(a));
     }
 }

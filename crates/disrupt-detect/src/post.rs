@@ -18,6 +18,10 @@ pub struct PostFeatures {
     pub account: u32,
     /// Milliseconds since the epoch.
     pub time: i64,
+    /// Hash of the post's own id (as a repost or reply names it), 0 when unknown.
+    pub id: u64,
+    /// Hash of the site (host) of the post's first link, 0 for none.
+    pub site: u64,
     /// Hash of the matching text; `None` for empty text or reposts.
     pub text_hash: Option<u64>,
     /// Sorted, distinct hashes of the matching text's words (for near-duplicates).
@@ -33,6 +37,11 @@ pub struct PostFeatures {
     /// Bottom-k sketch of the matching text's word pairs (for provenance), at most
     /// [`SKETCH_LEN`] values.
     pub sketch: Sketch,
+}
+
+/// The hash of a site (a link's host, as canonical links write it) in [`PostFeatures::site`].
+pub fn site_hash(host: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(host.as_bytes())
 }
 
 /// Word-pair hashes kept per post for provenance matching.

@@ -1,83 +1,44 @@
-//! From co-actions to evidence: per account pair, how many times the two co-acted, how
-//! many times chance (the jitter null) would make them, and whether the excess survives
-//! false-discovery control over every pair examined.
+//! From co-actions to evidence: per account pair, in how many units (key occurrences, or
+//! texts) the two co-acted within each window tested, how many the participation null
+//! ([`disrupt_evidence::null`]) expects, and whether the excess survives the correction
+//! over every pair of active accounts.
 //!
-//! Null model. Under the null each account's actions keep their keys but are displaced
-//! uniformly within +-H of where they happened. For a post `a` of account A, with `c`
-//! posts of B on a shared key within +-H, the chance that at least one lands within the
-//! signal window W of `a` is `1 - (1 - W/H)^c`. Summed over A's posts this is the expected
-//! number of A's posts matched by B by chance, `lambda`; the observed number is compared
-//! with a Poisson tail. Both directions are tested and the larger p-value is kept, so a
-//! hyperactive account cannot make a quiet one look coordinated.
+//! The test, for accounts `A` and `B` and a window `W`: `X`, the number of `A`'s units in
+//! which `B` co-acted with it within `W`, against the Poisson-binomial tail of `A`'s trials
+//! (its units on keys two or more accounts used), each with the chance that `B` took part
+//! in it. Both directions are tested and the larger p-value kept, so a hyperactive account
+//! cannot make a quiet one look coordinated. Every window tested is paid for: the pair's
+//! p-value is its best window's times the number of windows. The same test runs on all
+//! signals fused, where one post counts once however many signals matched it.
 //!
-//! Rarity null. Timing alone cannot tell a burst-only key (an operation's own text, posted
-//! only in its bursts) from chance, since the key exists only in the burst. So a second
-//! test asks how likely it is that one given other account used the same key near that time
-//! at all *and* landed within W: for a post whose key `n` other accounts used within +-H,
-//! out of `N` accounts active in the signal, the chance is `n/(N-1) * W/H`. This test is
-//! corrected over every pair of active accounts (`alpha / (N(N-1)/2)`), and it only counts
-//! when the pair is also synchronous at `synchrony_alpha`: habits (a morning greeting) and
-//! communities (friends sharing each other's posts) make some accounts far from random
-//! users of a key, and the synchrony test is what protects them.
-//!
-//! Rarity also weighs edges: a co-action on a key used by `n` of the `N` accounts weighs
-//! `ln(1 + N/n)`, so a shared rare hashtag counts for more than a trending one.
+//! A pair is significant when its p-value is at most `alpha` over the number of pairs of
+//! active accounts (Bonferroni: any two of them could have co-acted), or passes
+//! Benjamini-Hochberg over them with `fdr`.
 
 use crate::input::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
-use crate::signals::{Chance, Confirmation, DetectConfig, NullModel, Signal};
+use crate::participation::{reactions_of, Friends, Sites, Tally};
+use crate::signals::{Confirmation, DetectConfig, NullModel, Signal, UnitKind};
 use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
-use crate::spill::{PairPart, PairSpill, PartFile, COUNT_FLAG};
+use crate::spill::{PairPart, PairSpill, PartFile};
 use crate::text_check::{LocalTexts, SimilarText};
-use crate::window::{ChanceCount, CoActionState, ExactKey, KeyedEvent, PassStats, Windows};
+use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats};
 pub use disrupt_evidence::{Detection, PairEvidence, SignalReport};
+use disrupt_evidence::{MatchedPosts, ParticipationNull};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicU32};
+use std::sync::atomic::AtomicBool;
 
-/// A post pair that had the chance to co-act, with the chance `W/H` it would land in the window.
-#[derive(Clone, Copy)]
-struct Opportunity {
-    a: u32,
-    b: u32,
-    ratio: f64,
-}
-
-/// Opportunities counted on hot keys (see [`crate::window::ChanceCount`]), by account pair:
-/// `(post, count, ratio)`.
-type HotChances = HashMap<u64, Vec<(u32, u32, f64)>>;
-
-fn hot_chances<'a>(input: &DetectInput, counts: impl Iterator<Item = (&'a ChanceCount, f64)>) -> HotChances {
-    let mut by_pair: HotChances = HashMap::default();
-    for (c, ratio) in counts {
-        by_pair.entry(account_pair_key(input.account(c.post), c.other)).or_default().push((c.post, c.count, ratio));
-    }
-    by_pair
-}
-
-struct SignalRun<'a> {
+struct SignalRun {
     signal: Signal,
-    /// How its co-actions are tested.
-    null: NullModel,
-    /// Key partitions of the operator state.
-    partitions: Partitions<'a>,
-    windows: Windows,
-    matches: PostPairSet,
-    stats: PassStats,
     events: usize,
-    /// Rarity-null chance per post, for signals that have one.
-    chance: PostChance,
+    stats: PassStats,
     /// Accounts with at least one event in this signal.
     seen: Vec<bool>,
     active_accounts: usize,
-}
-
-/// The null model a signal declares (see [`crate::signals::NullModel`]). Copying (identical
-/// or near-identical text, identical links) has a rarity null; hashtags, reposts and
-/// replies are how communities talk and have none.
-fn null_model(config: &DetectConfig, signal: Signal) -> NullModel {
-    config.spec(signal).map_or(NullModel { rarity: false, chance: Chance::Uniform, confirmation: Confirmation::SameKey }, |s| s.null)
+    /// Who took part in what.
+    participation: ParticipationNull,
 }
 
 /// How the keyed state is laid out; results are the same for every layout.
@@ -93,11 +54,11 @@ pub enum Layout {
     ByTimeChunk(usize),
 }
 
-/// Where a signal's operator state lives between the two passes.
+/// Where a signal's operator state lives during its pass.
 enum Partitions<'a> {
     /// In memory, all partitions at once.
     Held(Vec<CoActionState>),
-    /// Spilled to key-partitioned files: loaded one at a time, for each pass.
+    /// Spilled to key-partitioned files: loaded one at a time.
     OnDisk(&'a [PartFile]),
 }
 
@@ -164,71 +125,77 @@ fn build_state<'a>(signal: Signal, input: &'a DetectInput, layout: Layout, owned
 /// The texts the near-duplicate check reads for one partition: `None` for the input's own
 /// (in memory), or a copy of the posts the partition may compare when the input's word
 /// hashes are in a mapped file, read in file order rather than jumping across it.
-/// `wanted` narrows the copy to the posts of accounts a pass can still pair (the second
-/// pass tests candidates only), so it reads the file no more than it must.
-fn partition_texts(input: &DetectInput, state: &mut CoActionState, wanted: impl Fn(u32) -> bool) -> Option<LocalTexts> {
-    input.tokens_on_disk().then(|| {
-        let mut posts = state.shared_posts();
-        posts.retain(|&p| wanted(input.account(p)));
-        LocalTexts::gather(input, posts)
-    })
+fn partition_texts(input: &DetectInput, state: &mut CoActionState) -> Option<LocalTexts> {
+    input.tokens_on_disk().then(|| LocalTexts::gather(input, state.shared_posts()))
 }
 
-/// Runs one signal's first pass. Its matched post pairs are kept in the run, or, with
-/// `spill`, written to the pair files under the signal's number and not kept.
-fn run_matches<'a>(
-    signal: Signal,
+/// The null model a signal declares.
+fn null_model(config: &DetectConfig, signal: Signal) -> NullModel {
+    config
+        .spec(signal)
+        .map_or(NullModel { unit: UnitKind::KeyOccurrence, by_site: false, reactions: false, confirmation: Confirmation::SameKey }, |s| {
+            s.null
+        })
+}
+
+/// What a signal's pass needs besides its own state.
+struct Context<'a> {
     input: &'a DetectInput,
-    config: &DetectConfig,
+    config: &'a DetectConfig,
+    sites: &'a Sites,
+    friends: &'a Friends,
+}
+
+/// Runs one signal's pass: its matched post pairs (kept in `found`, or written to the pair
+/// files under the signal's number), and the tally of its units.
+fn run_signal(
+    signal: Signal,
+    cx: &Context<'_>,
     layout: Layout,
     owned: Option<Vec<KeyedEvent>>,
     mut spill: Option<(&mut PairSpill, u32)>,
-) -> io::Result<SignalRun<'a>> {
+    found: &mut Vec<PostPairSet>,
+) -> io::Result<SignalRun> {
+    let (input, config) = (cx.input, cx.config);
     let windows = config.windows(signal);
     let (mut partitions, events) = build_state(signal, input, layout, owned);
-    let mut found = Vec::new();
+    let null = null_model(config, signal);
     let mut stats = PassStats::default();
     let seen: Vec<AtomicBool> = (0..input.account_count).map(|_| AtomicBool::new(false)).collect();
-    // Rarity null: the chance that one given other account acted on the post's key within
-    // +-H (the key's local popularity among active accounts) and landed within W.
-    let null = null_model(config, signal);
-    let rarity = null.rarity;
-    let popularity: Vec<AtomicU32> = if rarity { (0..input.len()).map(|_| AtomicU32::new(0)).collect() } else { Vec::new() };
+    let mut tally = Tally::new(null.unit, null.by_site, input.account_count, input.len());
     let mut written = Ok(());
+    let mut kept = Vec::new();
+    let nobody = |_: u64, _: u32| false;
+    let friends = |key: u64, account: u32| cx.friends.exempt(key, account);
     partitions.each(|state| {
         let threshold = config.near_duplicate_threshold;
-        let (m, s) = match null.confirmation {
-            Confirmation::SimilarText => match partition_texts(input, state, |_| true) {
-                Some(local) => state.matches(&windows, &SimilarText { texts: &local, threshold }),
-                None => state.matches(&windows, &SimilarText { texts: input, threshold }),
+        let (m, s) = match (null.confirmation, null.reactions) {
+            (Confirmation::SimilarText, _) => match partition_texts(input, state) {
+                Some(local) => state.matches(&windows, &SimilarText { texts: &local, threshold }, &nobody),
+                None => state.matches(&windows, &SimilarText { texts: input, threshold }, &nobody),
             },
-            Confirmation::SameKey => state.matches(&windows, &ExactKey),
+            (Confirmation::SameKey, true) => state.matches(&windows, &ExactKey, &friends),
+            (Confirmation::SameKey, false) => state.matches(&windows, &ExactKey, &nobody),
         };
         match spill.as_mut() {
             Some((pairs, number)) if written.is_ok() => written = pairs.write(*number, m.as_slice(), |p| input.account(p)),
             Some(_) => {}
-            None => found.push(m),
+            None => kept.push(m),
         }
         stats.add(&s);
         state.mark_accounts(&seen);
-        if rarity {
-            state.local_popularity(&windows, &popularity);
-        }
+        tally.add(input, cx.sites, state.units(&windows, null.unit == UnitKind::Text));
     })?;
     written?;
-    // One merge of every partition's pairs (merging as they come would sort the growing
-    // set once per partition).
-    let matches = PostPairSet::merge_all(found);
+    if spill.is_none() {
+        // One merge of every partition's pairs (merging as they come would sort the
+        // growing set once per partition).
+        found.push(PostPairSet::merge_all(kept));
+    }
     let seen: Vec<bool> = seen.into_iter().map(AtomicBool::into_inner).collect();
-    let popularity: Vec<u32> = popularity.into_iter().map(AtomicU32::into_inner).collect();
     let active_accounts = seen.iter().filter(|x| **x).count();
-    let ratio = chance_ratio(null, &windows, &stats);
-    let denominator = active_accounts.saturating_sub(1).max(1) as f64;
-    // Using the same hashtag, or reposting or replying to the same post, is how communities
-    // and fans talk: for those only the synchrony test counts, so they carry no rarity
-    // chance. Identical or near-identical text and identical links are copying.
-    let chance = PostChance { popularity, denominator, ratio };
-    Ok(SignalRun { signal, null, partitions, windows, matches, stats, events, chance, seen, active_accounts })
+    let participation = tally.finish(signal, input, cx.sites, config, active_accounts);
+    Ok(SignalRun { signal, events, stats, seen, active_accounts, participation })
 }
 
 /// Runs every enabled signal over the input and tests every account pair.
@@ -250,6 +217,28 @@ pub fn detect_with_layout(input: &DetectInput, config: &DetectConfig, layout: La
     detect_inner(input, config, layout, Vec::new())
 }
 
+/// Every reaction (repost or reply) of the signals that exempt friends: `(target, account)`.
+fn reactions(input: &DetectInput, config: &DetectConfig, owned: &[(Signal, Vec<KeyedEvent>)]) -> io::Result<Vec<(u64, u32)>> {
+    let mut out = Vec::new();
+    for spec in config.enabled_behavioural().iter().filter(|s| s.null.reactions) {
+        let signal = spec.signal();
+        if let Some((_, events)) = owned.iter().find(|(s, _)| *s == signal) {
+            out.extend(reactions_of(events));
+        } else if let Some(log) = input.events(signal) {
+            if let Some(events) = log.events() {
+                out.extend(reactions_of(events));
+            } else if let Some(parts) = log.parts() {
+                let mut state = CoActionState::default();
+                for part in parts {
+                    part.load_into(&mut state)?;
+                    out.extend(reactions_of(state.events()));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn detect_inner(
     input: &DetectInput,
     config: &DetectConfig,
@@ -257,6 +246,9 @@ fn detect_inner(
     mut owned: Vec<(Signal, Vec<KeyedEvent>)>,
 ) -> io::Result<Detection> {
     let enabled: Vec<Signal> = config.enabled_behavioural().iter().map(|s| s.signal()).collect();
+    let sites = Sites::of(input, config, crate::post::site_hash);
+    let friends = Friends::from_reactions(input, reactions(input, config, &owned)?);
+    let cx = Context { input, config, sites: &sites, friends: &friends };
     // One signal at a time (each is parallel inside), so only one signal's state is being
     // built and scanned at any moment.
     let mut pair_spill = match input.pair_spill() {
@@ -264,99 +256,23 @@ fn detect_inner(
         None => None,
     };
     let mut runs: Vec<SignalRun> = Vec::with_capacity(enabled.len());
+    let mut found: Vec<PostPairSet> = Vec::new();
     for (number, signal) in enabled.iter().enumerate() {
         let events = owned.iter().position(|(s, _)| s == signal).map(|i| owned.swap_remove(i).1);
-        runs.push(run_matches(*signal, input, config, layout, events, pair_spill.as_mut().map(|p| (p, number as u32)))?);
+        runs.push(run_signal(*signal, &cx, layout, events, pair_spill.as_mut().map(|p| (p, number as u32)), &mut found)?);
     }
-
-    // Candidates: pairs with enough co-actions in any signal, or across signals together.
-    // Organic data has millions of account pairs with a single co-action: they count as
-    // examined (the correction needs them) but are not kept past this point: only
-    // candidates' post pairs go on, to a second set of account-pair files when the first
-    // pass spilled, else in memory.
-    let mut selection = CandidateSelection::new(runs.len());
-    let mut scoring = match pair_spill {
-        // One account-pair file at a time: it holds every signal's co-actions of its pairs.
-        Some(spill) => {
-            let (parts, dir) = (spill.partitions(), input.pair_spill().and_then(|(_, dir)| dir));
-            let mut kept_spill = PairSpill::new(parts, dir)?;
-            for part in spill.finish()? {
-                let kept = selection.add_partition(input, config, by_signal(&part, runs.len())?);
-                for (number, kept) in kept.iter().enumerate() {
-                    kept_spill.write(number as u32, kept, |p| input.account(p))?;
-                }
-            }
-            ScoringInput::Spilled { matches: kept_spill.finish()?, opportunities: PairSpill::new(parts, dir)? }
-        }
-        None => {
-            let kept = selection.add_partition(input, config, runs.iter_mut().map(|r| std::mem::take(&mut r.matches)).collect());
-            ScoringInput::Held {
-                matches: kept.into_iter().map(PostPairSet::from_unsorted).collect(),
-                opportunities: Vec::new(),
-                counts: Vec::new(),
-            }
-        }
+    let nulls: Vec<ParticipationNull> = runs.iter().map(|r| r.participation.clone()).collect();
+    // Candidates: pairs with enough co-actions in one signal, or across signals together.
+    let first_pass = match pair_spill {
+        Some(spill) => Matches::Spilled(spill.finish()?),
+        None => Matches::Held(found),
     };
+    let mut selection = CandidateSelection::new(runs.len());
+    first_pass.each_part(runs.len(), |part| {
+        selection.add_partition(input, &nulls, part);
+    })?;
     let CandidateSelection { candidates, examined, fused_examined } = selection;
-    // Accounts in a candidate pair, by account number: read per event by the second pass.
-    let mut is_candidate = vec![false; input.account_count];
-    for &key in &candidates {
-        let (x, y) = unpack_account_pair(key);
-        for a in [x, y] {
-            if let Some(slot) = is_candidate.get_mut(a as usize) {
-                *slot = true;
-            }
-        }
-    }
 
-    // Per signal, the candidates' post pairs that had the chance to co-act (the signal's
-    // chance ratio is one number, so it is not stored per pair).
-    let mut ratios = Vec::with_capacity(runs.len());
-    for (number, run) in runs.iter_mut().enumerate() {
-        let windows = run.windows;
-        let found = run.partitions.each(|state| {
-            let threshold = config.near_duplicate_threshold;
-            match run.null.confirmation {
-                Confirmation::SimilarText => {
-                    match partition_texts(input, state, |a| is_candidate.get(a as usize).copied().unwrap_or(false)) {
-                        Some(local) => state.opportunities(&windows, &SimilarText { texts: &local, threshold }, &candidates, &is_candidate),
-                        None => state.opportunities(&windows, &SimilarText { texts: input, threshold }, &candidates, &is_candidate),
-                    }
-                }
-                Confirmation::SameKey => state.opportunities(&windows, &ExactKey, &candidates, &is_candidate),
-            }
-        })?;
-        let (found, hot): (Vec<PostPairSet>, Vec<Vec<ChanceCount>>) = found.into_iter().unzip();
-        match &mut scoring {
-            ScoringInput::Spilled { opportunities, .. } => {
-                for set in &found {
-                    opportunities.write(number as u32, set.as_slice(), |p| input.account(p))?;
-                }
-                for part in &hot {
-                    opportunities.write_counts(number as u32, part, |p| input.account(p))?;
-                }
-            }
-            ScoringInput::Held { opportunities, counts, .. } => {
-                opportunities.push(PostPairSet::merge_all(found));
-                counts.push(hot.concat());
-            }
-        }
-        // The keyed state is no longer needed: free it before scoring.
-        run.partitions = Partitions::Held(Vec::new());
-        ratios.push(chance_ratio(run.null, &run.windows, &run.stats));
-    }
-
-    let account_count = input.account_count.max(2);
-    let mut posts_of: Vec<Vec<u32>> = vec![Vec::new(); input.account_count];
-    for i in 0..input.len() as u32 {
-        let account = input.account(i);
-        if is_candidate.get(account as usize).copied().unwrap_or(false) {
-            posts_of[account as usize].push(i);
-        }
-    }
-    // Fused rarity: a post's chance is its largest over signals; active accounts, the union
-    // (counted again, one signal at a time, from the accounts each signal saw).
-    let sources: Vec<&PostChance> = runs.iter().map(|r| &r.chance).filter(|c| !c.popularity.is_empty()).collect();
     let mut fused_seen = vec![false; input.account_count];
     for run in &runs {
         for (f, s) in fused_seen.iter_mut().zip(&run.seen) {
@@ -365,51 +281,17 @@ fn detect_inner(
     }
     let fused_active = fused_seen.iter().filter(|x| **x).count();
 
-    // Scoring, one part of the candidate account pairs at a time (all of them at once when
-    // nothing spilled): every pair's test needs only its own matches and opportunities.
+    // Scoring, one part of the account pairs at a time (all at once when nothing spilled):
+    // every pair's test needs only its own matches and the nulls.
     let mut tested: Vec<Vec<PairEvidence>> = vec![Vec::new(); runs.len()];
     let mut fused_tested: Vec<PairEvidence> = Vec::new();
-    let mut parts = match scoring {
-        ScoringInput::Held { matches, opportunities, counts } => ScoringParts::Held(vec![(matches, opportunities, counts)].into_iter()),
-        ScoringInput::Spilled { matches, opportunities } => {
-            ScoringParts::Spilled(matches.into_iter().zip(opportunities.finish()?).collect::<Vec<_>>().into_iter())
+    first_pass.each_part(runs.len(), |part| {
+        let scored = score_part(input, config, &sites, &nulls, &candidates, part);
+        for (list, more) in tested.iter_mut().zip(scored.0) {
+            list.extend(more);
         }
-    };
-    while let Some((matches, opportunities, counts)) = parts.next_part(runs.len())? {
-        // Hot keys' opportunity counts of this part's account pairs, per signal and fused.
-        let hot_by_signal: Vec<HotChances> =
-            counts.iter().zip(&ratios).map(|(counts, &ratio)| hot_chances(input, counts.iter().map(|c| (c, ratio)))).collect();
-        let hot_fused = hot_chances(input, counts.iter().zip(&ratios).flat_map(|(counts, &ratio)| counts.iter().map(move |c| (c, ratio))));
-        drop(counts);
-        let no_hot = HotChances::default();
-        // Post pairs matched by a signal that has a rarity null (sorted, for the fusion's test).
-        let mut copied: Vec<(u32, u32)> =
-            runs.iter().zip(&matches).filter(|(r, _)| r.null.rarity).flat_map(|(_, m)| m.as_slice().iter().map(|p| (p.a, p.b))).collect();
-        copied.par_sort_unstable();
-        copied.dedup();
-        for (number, run) in runs.iter().enumerate() {
-            let rarity = RarityNull { chance: vec![&run.chance], posts_of: &posts_of, counted: None };
-            let opportunities: Vec<Opportunity> = opportunities
-                .get(number)
-                .map(|o| o.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: ratios[number] }).collect())
-                .unwrap_or_default();
-            let empty = PostPairSet::default();
-            let pairs = matches.get(number).unwrap_or(&empty);
-            let hot = hot_by_signal.get(number).unwrap_or(&no_hot);
-            tested[number].extend(test_pairs(input, pairs, &opportunities, hot, &rarity, config, account_count));
-        }
-        // Fused opportunities: a post pair linked by several signals gets the widest window.
-        let mut fused_opportunities: Vec<Opportunity> = Vec::with_capacity(opportunities.iter().map(PostPairSet::len).sum());
-        for (set, ratio) in opportunities.iter().zip(&ratios) {
-            fused_opportunities.extend(set.as_slice().iter().map(|p| Opportunity { a: p.a, b: p.b, ratio: *ratio }));
-        }
-        drop(opportunities);
-        fused_opportunities.par_sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)).then(y.ratio.total_cmp(&x.ratio)));
-        fused_opportunities.dedup_by(|later, first| later.a == first.a && later.b == first.b);
-        let fused_matches = PostPairSet::merge_all(matches);
-        let rarity = RarityNull { chance: sources.clone(), posts_of: &posts_of, counted: Some(copied.as_slice()) };
-        fused_tested.extend(test_pairs(input, &fused_matches, &fused_opportunities, &hot_fused, &rarity, config, account_count));
-    }
+        fused_tested.extend(scored.1);
+    })?;
     let mut signals = Vec::with_capacity(runs.len());
     for ((run, pairs), &examined) in runs.iter().zip(tested).zip(&examined) {
         let mut report = decide(pairs, examined, run.active_accounts, config);
@@ -419,26 +301,84 @@ fn detect_inner(
         signals.push((run.signal, report));
     }
     let fused = decide(fused_tested, fused_examined, fused_active, config);
-    let rarity = RarityNull { chance: sources, posts_of: &posts_of, counted: None };
-    let post_chance = (0..input.len() as u32).into_par_iter().map(|p| rarity.chance_of(p)).collect();
-    Ok(Detection { signals, fused, post_chance })
+    // Every co-action of an account in a significant pair, for the group test.
+    let mut significant: HashSet<u32> = HashSet::default();
+    for p in signals.iter().flat_map(|(_, r)| r.pairs.iter()).chain(&fused.pairs).filter(|p| p.significant) {
+        significant.insert(p.a);
+        significant.insert(p.b);
+    }
+    let mut periphery = Vec::new();
+    if !significant.is_empty() {
+        first_pass.each_part(runs.len(), |part| {
+            for (number, set) in part.iter().enumerate() {
+                let null = &nulls[number];
+                periphery.extend(
+                    set.as_slice()
+                        .iter()
+                        .filter(|p| significant.contains(&input.account(p.a)) || significant.contains(&input.account(p.b)))
+                        .map(|p| {
+                            let w = weighed(input, &sites, null, p);
+                            MatchedPosts {
+                                signal: number as u32,
+                                a: p.a,
+                                b: p.b,
+                                unit_a: w.unit.0,
+                                unit_b: w.unit.1,
+                                popularity: w.popularity,
+                                strata: w.stratum,
+                            }
+                        }),
+                );
+            }
+        })?;
+        periphery.par_sort_unstable();
+    }
+    if !friends.is_empty() {
+        tracing::debug!(friends = friends.len(), "pairs of accounts that react to each other");
+    }
+    Ok(Detection { signals, fused, nulls, periphery })
 }
 
-/// The chance that one opportunity (a post of B on the same key within +-H of a post of
-/// A) lands within W: W/H under the jitter null. Reactions to a post (reposts, replies)
-/// bunch up in the minutes after it whoever makes them, so for those signals the chance is
-/// at least the data's own share of near reaction pairs that fall within W.
-fn chance_ratio(null: NullModel, windows: &Windows, stats: &PassStats) -> f64 {
-    let uniform = windows.window_ms as f64 / windows.baseline_ms as f64;
-    match null.chance {
-        Chance::Bursty => uniform.max(stats.burstiness()),
-        Chance::Uniform => uniform,
+/// The unit of each side of a matched post pair: the key's occurrence, or each post's text.
+fn units_of(input: &DetectInput, p: &PostPair, text: bool) -> (u64, u64) {
+    if text {
+        (input.text_hash(p.a), input.text_hash(p.b))
+    } else {
+        (p.unit, p.unit)
+    }
+}
+
+/// The first pass's matched post pairs: in memory (one set per signal), or in account-pair
+/// files that each hold every signal's pairs of their account pairs.
+enum Matches {
+    Held(Vec<PostPairSet>),
+    Spilled(Vec<PairPart>),
+}
+
+impl Matches {
+    /// Runs `f` on each part: one set of post pairs per signal.
+    fn each_part(&self, signals: usize, mut f: impl FnMut(&[PostPairSet])) -> io::Result<()> {
+        match self {
+            Matches::Held(sets) => f(sets),
+            Matches::Spilled(parts) => {
+                for part in parts {
+                    let mut per_signal: Vec<Vec<PostPair>> = vec![Vec::new(); signals];
+                    for (number, pair) in part.load()? {
+                        if let Some(list) = per_signal.get_mut(number as usize) {
+                            list.push(pair);
+                        }
+                    }
+                    let sets: Vec<PostPairSet> = per_signal.into_iter().map(PostPairSet::from_unsorted).collect();
+                    f(&sets);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
 /// The account pairs worth testing, chosen over partitions of the matched post pairs (a
-/// partition holds every co-action of its account pairs, over every signal): per signal,
-/// the account pairs examined and the post pairs of candidates.
+/// partition holds every co-action of its account pairs, over every signal).
 struct CandidateSelection {
     /// Account pairs with enough co-actions in one signal or across signals together.
     candidates: HashSet<u64>,
@@ -453,112 +393,31 @@ impl CandidateSelection {
         CandidateSelection { candidates: HashSet::default(), examined: vec![0; signals], fused_examined: 0 }
     }
 
-    /// Counts one partition: `matches` holds one set per signal, in the runs' order.
-    /// Returns, per signal, the matched post pairs of the partition's candidates.
-    fn add_partition(&mut self, input: &DetectInput, config: &DetectConfig, matches: Vec<PostPairSet>) -> Vec<Vec<PostPair>> {
-        let mut pair_keys: Vec<u64> = Vec::new();
-        for (examined, set) in self.examined.iter_mut().zip(&matches) {
+    fn add_partition(&mut self, input: &DetectInput, nulls: &[ParticipationNull], matches: &[PostPairSet]) {
+        let mut totals: HashMap<u64, u32> = HashMap::default();
+        for ((examined, set), null) in self.examined.iter_mut().zip(matches).zip(nulls) {
             let keyed = keyed_by_account_pair(input, set);
-            for group in keyed.chunk_by(|x, y| x.0 == y.0) {
+            for run in keyed.chunk_by(|x, y| x.0 == y.0) {
                 *examined += 1;
-                pair_keys.push(group[0].0);
-                if co_action_count(group) >= config.min_co_actions {
-                    self.candidates.insert(group[0].0);
-                }
+                let count = unit_counts(input, run.iter().map(|(_, p)| p), null.text_units);
+                *totals.entry(run[0].0).or_insert(0) += count;
             }
         }
+        self.fused_examined += totals.len();
         // Across signals: a pair seen by two or more signals may reach the threshold together.
-        pair_keys.par_sort_unstable();
-        let mut multi: HashSet<u64> = HashSet::default();
-        for group in pair_keys.chunk_by(|x, y| x == y) {
-            self.fused_examined += 1;
-            if group.len() >= 2 && !self.candidates.contains(&group[0]) {
-                multi.insert(group[0]);
-            }
-        }
-        drop(pair_keys);
-        let in_pairs = |set: &HashSet<u64>, p: &PostPair| set.contains(&account_pair_key(input.account(p.a), input.account(p.b)));
-        if !multi.is_empty() {
-            let across = PostPairSet::from_unsorted(
-                matches.iter().flat_map(|m| m.as_slice().iter().filter(|p| in_pairs(&multi, p)).copied()).collect(),
-            );
-            for group in keyed_by_account_pair(input, &across).chunk_by(|x, y| x.0 == y.0) {
-                if co_action_count(group) >= config.min_co_actions {
-                    self.candidates.insert(group[0].0);
-                }
-            }
-        }
-        matches.iter().map(|set| set.as_slice().iter().filter(|p| in_pairs(&self.candidates, p)).copied().collect()).collect()
+        self.candidates.extend(totals.into_iter().filter(|(_, n)| *n >= 2).map(|(k, _)| k));
     }
-}
-
-/// Where the candidates' matched post pairs and opportunities wait to be scored.
-enum ScoringInput {
-    /// In memory, one set per signal.
-    Held { matches: Vec<PostPairSet>, opportunities: Vec<PostPairSet>, counts: Vec<Vec<ChanceCount>> },
-    /// In account-pair files (the same partitions as the first pass's pairs), tagged by
-    /// signal; opportunities are still being written until scoring starts.
-    Spilled { matches: Vec<PairPart>, opportunities: PairSpill },
-}
-
-/// The candidates' pairs, ready to score part by part.
-enum ScoringParts {
-    Held(std::vec::IntoIter<ScoringPart>),
-    Spilled(std::vec::IntoIter<(PairPart, PairPart)>),
-}
-
-impl ScoringParts {
-    /// The next part's matched post pairs, opportunities and hot keys' opportunity
-    /// counts, one set per signal.
-    fn next_part(&mut self, signals: usize) -> io::Result<Option<ScoringPart>> {
-        match self {
-            ScoringParts::Held(parts) => Ok(parts.next()),
-            ScoringParts::Spilled(parts) => match parts.next() {
-                Some((matches, opportunities)) => {
-                    let loaded = opportunities.load()?;
-                    let mut counts: Vec<Vec<ChanceCount>> = vec![Vec::new(); signals];
-                    for (number, p) in &loaded {
-                        if let Some(list) = (number & COUNT_FLAG != 0).then(|| counts.get_mut((number & !COUNT_FLAG) as usize)).flatten() {
-                            list.push(ChanceCount { post: p.a, other: p.b, count: p.key_accounts });
-                        }
-                    }
-                    Ok(Some((by_signal(&matches, signals)?, sets_by_signal(loaded, signals), counts)))
-                }
-                None => Ok(None),
-            },
-        }
-    }
-}
-
-/// One part's matches, opportunities and opportunity counts, per signal.
-type ScoringPart = (Vec<PostPairSet>, Vec<PostPairSet>, Vec<Vec<ChanceCount>>);
-
-/// One account-pair file's post pairs, one set per signal (of `signals`).
-fn by_signal(part: &PairPart, signals: usize) -> io::Result<Vec<PostPairSet>> {
-    Ok(sets_by_signal(part.load()?, signals))
-}
-
-/// Loaded post pairs, one set per signal; counts (numbers tagged [`COUNT_FLAG`]) are left out.
-fn sets_by_signal(loaded: Vec<(u32, PostPair)>, signals: usize) -> Vec<PostPairSet> {
-    let mut per_signal: Vec<Vec<PostPair>> = vec![Vec::new(); signals];
-    for (number, pair) in loaded {
-        if let Some(list) = per_signal.get_mut(number as usize) {
-            list.push(pair);
-        }
-    }
-    per_signal.into_iter().map(PostPairSet::from_unsorted).collect()
 }
 
 /// Post pairs keyed by unordered account pair and sorted by it, oriented so `.a` is the
-/// lower account's post: each account pair's co-actions are one run of the vector (held
-/// flat, since organic data has millions of pairs with a single co-action).
+/// lower account's post: each account pair's co-actions are one run of the vector.
 fn keyed_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, PostPair)> {
     let mut keyed: Vec<(u64, PostPair)> = set
         .as_slice()
         .par_iter()
         .map(|p| {
             let (acc_a, acc_b) = (input.account(p.a), input.account(p.b));
-            let oriented = if acc_a < acc_b { *p } else { PostPair { a: p.b, b: p.a, key_accounts: p.key_accounts } };
+            let oriented = if acc_a < acc_b { *p } else { PostPair { a: p.b, b: p.a, ..*p } };
             (account_pair_key(acc_a, acc_b), oriented)
         })
         .collect();
@@ -566,177 +425,293 @@ fn keyed_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, Po
     keyed
 }
 
-fn distinct_count(mut posts: Vec<u32>) -> u32 {
-    posts.sort_unstable();
-    posts.dedup();
-    posts.len() as u32
+/// The smaller of the two sides' numbers of distinct units among `pairs` (oriented).
+fn unit_counts<'a>(input: &DetectInput, pairs: impl Iterator<Item = &'a PostPair>, text: bool) -> u32 {
+    let (mut a, mut b): (Vec<u64>, Vec<u64>) = pairs.map(|p| units_of(input, p, text)).unzip();
+    a.sort_unstable();
+    a.dedup();
+    b.sort_unstable();
+    b.dedup();
+    (a.len() as u32).min(b.len() as u32)
 }
 
-/// Co-actions of one account pair: the smaller of its two sides' numbers of matched posts.
-fn co_action_count(run: &[(u64, PostPair)]) -> u32 {
-    if run.len() == 1 {
-        return 1;
-    }
-    let a = distinct_count(run.iter().map(|(_, p)| p.a).collect());
-    let b = distinct_count(run.iter().map(|(_, p)| p.b).collect());
-    a.min(b)
+/// A matched post pair as the tests weigh it: each side's unit, popularity and stratum.
+#[derive(Clone, Copy)]
+struct Weighed {
+    post: (u32, u32),
+    unit: (u64, u64),
+    popularity: (u32, u32),
+    stratum: (u32, u32),
+    gap_ms: i64,
 }
 
-/// Chance that each post on one side is matched: `1 - prod(1 - ratio)^count` over its
-/// opportunities (`(post, ratio, count)`; a hot key's come counted, the others one by one).
-fn match_chances(side: &mut [(u32, f64, u32)]) -> Vec<f64> {
-    side.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
-    side.chunk_by(|x, y| x.0 == y.0)
-        .map(|g| {
-            1.0 - g.iter().map(|&(_, r, c)| if c == 1 { 1.0 - r } else { (1.0 - r).powi(c.min(i32::MAX as u32) as i32) }).product::<f64>()
-        })
-        .collect()
+fn weighed(input: &DetectInput, sites: &Sites, null: &ParticipationNull, p: &PostPair) -> Weighed {
+    let unit = units_of(input, p, null.text_units);
+    let popularity = if null.text_units {
+        let of = |post: u32| null.post_popularity.get(post as usize).copied().unwrap_or(p.key_accounts);
+        (of(p.a), of(p.b))
+    } else {
+        (p.key_accounts, p.key_accounts)
+    };
+    let stratum = if null.by_site { (sites.of_post(input, p.a), sites.of_post(input, p.b)) } else { (0, 0) };
+    Weighed { post: (p.a, p.b), unit, popularity, stratum, gap_ms: (input.time(p.a) - input.time(p.b)).abs() }
 }
 
-/// One signal's rarity-null chance per post, kept as each post's key popularity (4 bytes
-/// a post rather than 8) and computed when asked.
-struct PostChance {
-    /// Other accounts that used the post's key within +-H (0: no chance; empty: the
-    /// signal has no rarity null).
-    popularity: Vec<u32>,
-    denominator: f64,
-    ratio: f64,
-}
-
-impl PostChance {
-    fn of(&self, post: u32) -> f64 {
-        match self.popularity.get(post as usize) {
-            Some(&n) if n > 0 => (n as f64 / self.denominator * self.ratio).min(1.0),
-            _ => 0.0,
+/// Each side's distinct units co-acted in within `window_ms` whose chance against the other
+/// account is weighed (see [`disrupt_evidence::null`]); `a` owns the pairs' `a` posts.
+fn side_units(null: &ParticipationNull, pairs: &[Weighed], a: u32, b: u32, window_ms: i64) -> (Vec<u64>, Vec<u64>) {
+    let (mut ua, mut ub) = (Vec::new(), Vec::new());
+    for w in pairs.iter().filter(|w| w.gap_ms <= window_ms) {
+        if null.weighed(null.degree_in(b, w.stratum.0) as f64, w.stratum.0, w.popularity.0, window_ms) {
+            ua.push(w.unit.0);
+        }
+        if null.weighed(null.degree_in(a, w.stratum.1) as f64, w.stratum.1, w.popularity.1, window_ms) {
+            ub.push(w.unit.1);
         }
     }
+    ua.sort_unstable();
+    ua.dedup();
+    ub.sort_unstable();
+    ub.dedup();
+    (ua, ub)
 }
 
-/// The rarity null of one signal (or the fusion).
-struct RarityNull<'a> {
-    /// The signals' chances; a post's is its largest over them.
-    chance: Vec<&'a PostChance>,
-    posts_of: &'a [Vec<u32>],
-    /// For the fusion: only post pairs matched by a signal that has a rarity null count
-    /// (sorted).
-    counted: Option<&'a [(u32, u32)]>,
-}
-
-impl RarityNull<'_> {
-    fn chance_of(&self, post: u32) -> f64 {
-        self.chance.iter().map(|c| c.of(post)).fold(0.0, f64::max)
+/// The tail probability that a side with these trial chances co-acts in `k` or more units,
+/// and the expected number. Small chances take the Poisson tail of their sum (an upper
+/// bound of the exact tail's order, cheap for hyperactive accounts with thousands of units).
+fn tail(chances: &[f64], k: u32) -> (f64, f64) {
+    let expected: f64 = chances.iter().sum();
+    if k == 0 {
+        return (1.0, expected);
     }
-
-    /// Chances of every post of `account` that acted on a shared key.
-    fn chances(&self, account: u32) -> Vec<f64> {
-        self.posts_of[account as usize].iter().map(|&p| self.chance_of(p)).filter(|c| *c > 0.0).collect()
+    if (k as f64) <= expected {
+        // At or below the mean: plainly not evidence.
+        return (1.0, expected);
     }
+    let p = if chances.len() > 256 && chances.iter().all(|&c| c <= 0.05) {
+        crate::significance::poisson_upper_tail(k as u64, expected)
+    } else {
+        poisson_binomial_upper_tail(chances, k as u64)
+    };
+    (p, expected)
 }
 
-/// Tests the account pairs of `matches` (with enough co-actions) against both nulls; which
-/// are significant is decided over all of them at once by [`decide`].
-fn test_pairs(
-    input: &DetectInput,
-    matches: &PostPairSet,
-    opportunities: &[Opportunity],
-    hot: &HotChances,
-    rarity: &RarityNull<'_>,
-    config: &DetectConfig,
-    account_count: usize,
-) -> Vec<PairEvidence> {
-    let keyed = keyed_by_account_pair(input, matches);
-    // Opportunities by account pair, oriented like the matches: sorted by pair on every
-    // core (a pair's order inside its run does not matter: `match_chances` sorts them).
-    let mut opp_by_pair: Vec<(u64, u32, u32, f64)> = opportunities
-        .par_iter()
-        .map(|o| {
-            let (acc_a, acc_b) = (input.account(o.a), input.account(o.b));
-            let (x, y) = if acc_a < acc_b { (o.a, o.b) } else { (o.b, o.a) };
-            (account_pair_key(acc_a, acc_b), x, y, o.ratio)
-        })
-        .collect();
-    opp_by_pair.par_sort_unstable_by_key(|o| o.0);
-    // Each pair's run, found by hashing: a binary search of a hundred million
-    // opportunities (the 10M file) missed the cache at every step.
-    let opportunities_of: HashMap<u64, &[(u64, u32, u32, f64)]> =
-        opp_by_pair.par_chunk_by(|x, y| x.0 == y.0).map(|run| (run[0].0, run)).collect();
-    keyed
-        .par_chunk_by(|x, y| x.0 == y.0)
-        .filter_map(|run| {
-            if (run.len() as u32) < config.min_co_actions {
-                return None;
-            }
-            let key = run[0].0;
-            let group: Vec<PostPair> = run.iter().map(|(_, p)| *p).collect();
-            let o_a = distinct_count(group.iter().map(|p| p.a).collect());
-            let o_b = distinct_count(group.iter().map(|p| p.b).collect());
-            let co_actions = o_a.min(o_b);
-            if co_actions < config.min_co_actions {
-                return None;
-            }
-            let opp = opportunities_of.get(&key).copied().unwrap_or_default();
-            let mut side_a: Vec<(u32, f64, u32)> = opp.iter().map(|(_, a, _, r)| (*a, *r, 1)).collect();
-            let mut side_b: Vec<(u32, f64, u32)> = opp.iter().map(|(_, _, b, r)| (*b, *r, 1)).collect();
-            let (a, b) = unpack_account_pair(key);
-            for &(post, count, ratio) in hot.get(&key).map(Vec::as_slice).unwrap_or_default() {
-                if input.account(post) == a {
-                    side_a.push((post, ratio, count));
-                } else {
-                    side_b.push((post, ratio, count));
+/// One direction's test at one window: `a`'s trials against `b`'s chance.
+fn direction(null: &ParticipationNull, a: u32, b: u32, window_ms: i64, observed: u32, buf: &mut Vec<f64>) -> (f64, f64) {
+    buf.clear();
+    null.chances(a, &[b], window_ms, buf);
+    tail(buf, observed)
+}
+
+/// What the test of one pair found at its best window.
+struct Outcome {
+    p_value: f64,
+    raw: f64,
+    co_actions: u32,
+    expected: f64,
+}
+
+/// Tests one account pair on one signal over every window; `None` when it never reaches
+/// `min_co_actions` weighed units.
+fn test_signal(config: &DetectConfig, null: &ParticipationNull, a: u32, b: u32, run: &[Weighed]) -> Option<Outcome> {
+    let windows = null.windows();
+    let mut best: Option<Outcome> = None;
+    let mut buf = Vec::new();
+    for &w in &windows {
+        let (ua, ub) = side_units(null, run, a, b, w);
+        let co = (ua.len() as u32).min(ub.len() as u32);
+        if co < config.min_co_actions {
+            continue;
+        }
+        let (pa, ea) = direction(null, a, b, w, ua.len() as u32, &mut buf);
+        let (pb, eb) = direction(null, b, a, w, ub.len() as u32, &mut buf);
+        let (raw, expected) = if pa >= pb { (pa, ea) } else { (pb, eb) };
+        if best.as_ref().is_none_or(|o| raw < o.raw) {
+            best = Some(Outcome { p_value: (raw * windows.len() as f64).min(1.0), raw, co_actions: co, expected });
+        }
+    }
+    best
+}
+
+/// Tests one account pair on every signal fused: one post counts once, whichever signals
+/// matched it, and a unit once, whichever posts it holds.
+fn test_fused(config: &DetectConfig, nulls: &[ParticipationNull], a: u32, b: u32, runs: &[(usize, Vec<Weighed>)]) -> Option<Outcome> {
+    let scales = nulls.first().map_or(1, |n| n.scales.len());
+    let mut best: Option<Outcome> = None;
+    let mut buf = Vec::new();
+    for scale in 0..scales {
+        let mut sides: [Vec<(u32, usize, u64)>; 2] = [Vec::new(), Vec::new()];
+        let (mut chances_a, mut chances_b) = (Vec::new(), Vec::new());
+        for (number, run) in runs {
+            let null = &nulls[*number];
+            let Some(&w) = null.windows().get(scale) else { continue };
+            for x in run.iter().filter(|x| x.gap_ms <= w) {
+                if null.weighed(null.degree_in(b, x.stratum.0) as f64, x.stratum.0, x.popularity.0, w) {
+                    sides[0].push((x.post.0, *number, x.unit.0));
+                }
+                if null.weighed(null.degree_in(a, x.stratum.1) as f64, x.stratum.1, x.popularity.1, w) {
+                    sides[1].push((x.post.1, *number, x.unit.1));
                 }
             }
-            let (chances_a, chances_b) = (match_chances(&mut side_a), match_chances(&mut side_b));
-            let (lambda_a, lambda_b) = (chances_a.iter().sum::<f64>(), chances_b.iter().sum::<f64>());
-            let p_a = poisson_binomial_upper_tail(&chances_a, o_a as u64);
-            let p_b = poisson_binomial_upper_tail(&chances_b, o_b as u64);
-            let (p_value, expected) = if p_a >= p_b { (p_a, lambda_a) } else { (p_b, lambda_b) };
-            // Only matched posts that have a rarity chance count here (reactions have none).
-            let counted = |p: &&PostPair| rarity.counted.is_none_or(|set| set.binary_search(&(p.a.min(p.b), p.a.max(p.b))).is_ok());
-            let rare_a = distinct_count(group.iter().filter(counted).map(|p| p.a).filter(|x| rarity.chance_of(*x) > 0.0).collect());
-            let rare_b = distinct_count(group.iter().filter(counted).map(|p| p.b).filter(|x| rarity.chance_of(*x) > 0.0).collect());
-            let rarity_p_value = poisson_binomial_upper_tail(&rarity.chances(a), rare_a as u64)
-                .max(poisson_binomial_upper_tail(&rarity.chances(b), rare_b as u64));
-            let mean_rarity =
-                group.iter().map(|p| (1.0 + account_count as f64 / p.key_accounts.max(1) as f64).ln()).sum::<f64>() / group.len() as f64;
-            let times = group.iter().flat_map(|p| [input.time(p.a), input.time(p.b)]);
-            let (first_seen, last_seen) = times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
-            Some(PairEvidence {
-                a,
-                b,
-                co_actions,
-                expected,
-                p_value,
-                rarity_p_value,
-                weight: co_actions as f64 * mean_rarity,
-                first_seen,
-                last_seen,
-                matches: group.iter().map(|p| (p.a, p.b)).collect(),
-                significant: false,
-            })
-        })
-        .collect()
+        }
+        if sides[0].is_empty() || sides[1].is_empty() {
+            continue;
+        }
+        let xa = distinct_actions(&mut sides[0]);
+        let xb = distinct_actions(&mut sides[1]);
+        let co = xa.min(xb);
+        if co < config.min_co_actions {
+            continue;
+        }
+        // Every weighed unit of either account, in every signal, is a trial.
+        for null in nulls {
+            let w = null.windows().get(scale).copied().unwrap_or(null.window_ms);
+            buf.clear();
+            null.chances(a, &[b], w, &mut buf);
+            chances_a.extend_from_slice(&buf);
+            buf.clear();
+            null.chances(b, &[a], w, &mut buf);
+            chances_b.extend_from_slice(&buf);
+        }
+        let (pa, ea) = tail(&chances_a, xa);
+        let (pb, eb) = tail(&chances_b, xb);
+        let (raw, expected) = if pa >= pb { (pa, ea) } else { (pb, eb) };
+        if best.as_ref().is_none_or(|o| raw < o.raw) {
+            best = Some(Outcome { p_value: (raw * scales as f64).min(1.0), raw, co_actions: co, expected });
+        }
+    }
+    best
 }
 
-/// Decides which tested pairs are significant; `pairs_examined` counts every account pair
-/// that co-acted at all (the tested ones are the candidates only), `active_accounts` those
-/// with an event in the signal.
+/// Distinct actions of one side: `(post, signal, unit)` entries; a post counts once, and
+/// only when it brings a unit not counted yet (greedy, in post order).
+fn distinct_actions(side: &mut [(u32, usize, u64)]) -> u32 {
+    side.sort_unstable();
+    let mut used: HashSet<(usize, u64)> = HashSet::default();
+    let mut count = 0;
+    for post in side.chunk_by(|x, y| x.0 == y.0) {
+        let fresh = post.iter().any(|&(_, s, u)| !used.contains(&(s, u)));
+        if fresh {
+            count += 1;
+            used.extend(post.iter().map(|&(_, s, u)| (s, u)));
+        }
+    }
+    count
+}
+
+fn evidence(input: &DetectInput, a: u32, b: u32, outcome: Outcome, run: &[PostPair], account_count: usize) -> PairEvidence {
+    let mean_rarity =
+        run.iter().map(|p| (1.0 + account_count as f64 / p.key_accounts.max(1) as f64).ln()).sum::<f64>() / run.len().max(1) as f64;
+    let times = run.iter().flat_map(|p| [input.time(p.a), input.time(p.b)]);
+    let (first_seen, last_seen) = times.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    let mut matches: Vec<(u32, u32)> = run.iter().map(|p| (p.a, p.b)).collect();
+    matches.sort_unstable();
+    matches.dedup();
+    PairEvidence {
+        a,
+        b,
+        co_actions: outcome.co_actions,
+        expected: outcome.expected,
+        p_value: outcome.p_value,
+        rarity_p_value: outcome.raw,
+        weight: outcome.co_actions as f64 * mean_rarity,
+        first_seen,
+        last_seen,
+        matches,
+        significant: false,
+    }
+}
+
+/// Scores one part's candidate pairs: per signal, and fused.
+fn score_part(
+    input: &DetectInput,
+    config: &DetectConfig,
+    sites: &Sites,
+    nulls: &[ParticipationNull],
+    candidates: &HashSet<u64>,
+    part: &[PostPairSet],
+) -> (Vec<Vec<PairEvidence>>, Vec<PairEvidence>) {
+    let account_count = input.account_count.max(2);
+    // Per signal, the candidates' post pairs keyed by account pair.
+    let keyed: Vec<Vec<(u64, PostPair)>> = part
+        .iter()
+        .map(|set| {
+            let mut k = keyed_by_account_pair(input, set);
+            k.retain(|(key, _)| candidates.contains(key));
+            k
+        })
+        .collect();
+    let per_signal: Vec<Vec<PairEvidence>> = keyed
+        .iter()
+        .zip(nulls)
+        .map(|(k, null)| {
+            k.par_chunk_by(|x, y| x.0 == y.0)
+                .filter_map(|run| {
+                    let (a, b) = unpack_account_pair(run[0].0);
+                    let pairs: Vec<PostPair> = run.iter().map(|(_, p)| *p).collect();
+                    let weighed_pairs: Vec<Weighed> = pairs.iter().map(|p| weighed(input, sites, null, p)).collect();
+                    test_signal(config, null, a, b, &weighed_pairs).map(|o| evidence(input, a, b, o, &pairs, account_count))
+                })
+                .collect()
+        })
+        .collect();
+    // Fused: every signal's runs of one account pair together.
+    let mut all: Vec<(u64, usize, PostPair)> =
+        keyed.iter().enumerate().flat_map(|(number, k)| k.iter().map(move |(key, p)| (*key, number, *p))).collect();
+    all.par_sort_unstable_by_key(|(key, number, p)| (*key, *number, p.a, p.b));
+    let fused: Vec<PairEvidence> = all
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .filter_map(|run| {
+            let (a, b) = unpack_account_pair(run[0].0);
+            let runs: Vec<(usize, Vec<Weighed>)> = run
+                .chunk_by(|x, y| x.1 == y.1)
+                .map(|r| (r[0].1, r.iter().map(|(_, n, p)| weighed(input, sites, &nulls[*n], p)).collect()))
+                .collect();
+            let pairs: Vec<PostPair> = run.iter().map(|(_, _, p)| *p).collect();
+            test_fused(config, nulls, a, b, &runs).map(|o| evidence(input, a, b, o, &pairs, account_count))
+        })
+        .collect();
+    (per_signal, fused)
+}
+
+/// Decides which tested pairs are significant: every pair of the `active_accounts` could
+/// have co-acted, so that is the number of hypotheses corrected for.
 fn decide(mut pairs: Vec<PairEvidence>, pairs_examined: usize, active_accounts: usize, config: &DetectConfig) -> SignalReport {
+    let n = active_accounts as f64;
+    let hypotheses = (n * (n - 1.0) / 2.0).max(1.0);
     let threshold = match config.fdr {
         // Exploratory: control the share of false pairs among those reported.
-        Some(q) => benjamini_hochberg_threshold(&pairs.iter().map(|p| p.p_value).collect::<Vec<_>>(), pairs_examined, q),
-        // Default: control the chance of any false pair at all (Bonferroni over every pair
-        // examined), because one false pair puts two innocent accounts in a network.
-        None => config.alpha / pairs_examined.max(1) as f64,
+        Some(q) => {
+            let tests = hypotheses.min(usize::MAX as f64) as usize;
+            benjamini_hochberg_threshold(&pairs.iter().map(|p| p.p_value).collect::<Vec<_>>(), tests, q)
+        }
+        // Default: control the chance of any false pair at all, because one false pair
+        // puts two innocent accounts in a network.
+        None => config.alpha / hypotheses,
     };
-    // Second route: co-action that is synchronous beyond chance at a moderate level and
-    // rare beyond chance over every pair of active accounts (what copied content is).
-    let n = active_accounts as f64;
-    let rarity_threshold = config.alpha / (n * (n - 1.0) / 2.0).max(1.0);
     for p in &mut pairs {
-        let synchronous = threshold > 0.0 && p.p_value <= threshold;
-        let rare = p.p_value <= config.synchrony_alpha && p.rarity_p_value <= rarity_threshold;
-        p.significant = synchronous || rare;
+        p.significant = threshold > 0.0 && p.p_value <= threshold;
     }
     pairs.sort_unstable_by_key(|p| (p.a, p.b));
-    SignalReport { events: 0, shared_keys: 0, crowd_events: 0, pairs_examined, threshold, active_accounts, rarity_threshold, pairs }
+    SignalReport { events: 0, shared_keys: 0, crowd_events: 0, pairs_examined, threshold, active_accounts, hypotheses, pairs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_post_counts_once_and_a_unit_once() {
+        // Post 1 matched by two signals, post 2 by a unit post 1 already brought.
+        let mut side = vec![(1, 0, 10), (1, 1, 20), (2, 0, 10), (3, 1, 30)];
+        assert_eq!(distinct_actions(&mut side), 2);
+    }
+
+    #[test]
+    fn the_tail_is_one_at_or_below_the_mean() {
+        assert_eq!(tail(&[0.5, 0.5, 0.5], 1).0, 1.0);
+        let (p, e) = tail(&[0.01; 10], 3);
+        assert!((e - 0.1).abs() < 1e-12);
+        assert!(p > 1e-4 && p < 2e-4, "{p}");
+    }
 }

@@ -15,7 +15,7 @@
 //! account pairs, over every signal, and candidates are picked one file at a time.
 
 use crate::pairs::{account_pair_key, PostPair};
-use crate::window::{ChanceCount, CoActionState, KeyedEvent};
+use crate::window::{CoActionState, KeyedEvent};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -203,10 +203,7 @@ impl PartFile {
     }
 }
 
-const PAIR_BYTES: usize = 16;
-
-/// Set on the signal number of a record that is a [`ChanceCount`], not a post pair.
-pub const COUNT_FLAG: u32 = 1 << 31;
+const PAIR_BYTES: usize = 24;
 
 /// Matched post pairs of every signal, written to files by account pair.
 pub struct PairSpill {
@@ -243,23 +240,7 @@ impl PairSpill {
             buf[4..8].copy_from_slice(&p.a.to_le_bytes());
             buf[8..12].copy_from_slice(&p.b.to_le_bytes());
             buf[12..16].copy_from_slice(&p.key_accounts.to_le_bytes());
-            part.writer.write_all(&buf)?;
-            part.events += 1;
-        }
-        Ok(())
-    }
-
-    /// Appends one signal's opportunity counts from hot keys, by account pair, tagged
-    /// [`COUNT_FLAG`] (`a` the post, `b` the other account, `key_accounts` the count).
-    pub fn write_counts(&mut self, signal: u32, counts: &[ChanceCount], account_of: impl Fn(u32) -> u32) -> io::Result<()> {
-        let n = self.parts.len();
-        let mut buf = [0u8; PAIR_BYTES];
-        for c in counts {
-            let part = &mut self.parts[key_partition(account_pair_key(account_of(c.post), c.other), n)];
-            buf[0..4].copy_from_slice(&(signal | COUNT_FLAG).to_le_bytes());
-            buf[4..8].copy_from_slice(&c.post.to_le_bytes());
-            buf[8..12].copy_from_slice(&c.other.to_le_bytes());
-            buf[12..16].copy_from_slice(&c.count.to_le_bytes());
+            buf[16..24].copy_from_slice(&p.unit.to_le_bytes());
             part.writer.write_all(&buf)?;
             part.events += 1;
         }
@@ -287,9 +268,10 @@ impl PairPart {
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "pair spill file is shorter than written"));
         }
         let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let u64_at = |b: &[u8], i: usize| u64::from(u32_at(b, i)) | u64::from(u32_at(b, i + 4)) << 32;
         Ok(bytes
             .chunks_exact(PAIR_BYTES)
-            .map(|b| (u32_at(b, 0), PostPair { a: u32_at(b, 4), b: u32_at(b, 8), key_accounts: u32_at(b, 12) }))
+            .map(|b| (u32_at(b, 0), PostPair { a: u32_at(b, 4), b: u32_at(b, 8), key_accounts: u32_at(b, 12), unit: u64_at(b, 16) }))
             .collect())
     }
 }
@@ -537,8 +519,10 @@ mod tests {
     #[test]
     fn spilled_pairs_come_back_whole_and_grouped_by_account_pair() {
         let account_of = |post: u32| post % 7;
-        let pairs: Vec<PostPair> =
-            (0..500u32).map(|i| PostPair::new(i, i * 3 + 1, i % 5)).filter(|p| account_of(p.a) != account_of(p.b)).collect();
+        let pairs: Vec<PostPair> = (0..500u32)
+            .map(|i| PostPair::new(i, i * 3 + 1, i % 5, u64::from(i) << 33 | 7))
+            .filter(|p| account_of(p.a) != account_of(p.b))
+            .collect();
         let mut spill = PairSpill::new(5, None).unwrap();
         spill.write(0, &pairs[..200], account_of).unwrap();
         spill.write(3, &pairs[200..], account_of).unwrap();

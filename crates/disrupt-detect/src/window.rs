@@ -3,19 +3,19 @@
 //! State is a bag of keyed events. It merges by union, so events may arrive in any order
 //! and in any split (by key or by time chunk). Results come in two passes, both keyed:
 //! [`CoActionState::matches`] emits post pairs of different accounts on the same key
-//! within the signal window `W`; [`CoActionState::opportunities`] emits, for candidate
-//! account pairs only, post pairs on the same key within the baseline window `H` (the
-//! chances they had to co-act), which the null model needs. Each pass over a partition of
-//! the keys yields exactly its share of the single-run result.
+//! within the signal window `W`, each with the key's occurrence it belongs to (a burst of
+//! the key: its events split where two in a row are more than twice `W` apart);
+//! [`CoActionState::units`] reports who took part in which occurrence and how many
+//! accounts ever used each key, which the null model needs
+//! ([`disrupt_evidence::null`]). Each pass over a partition of the keys yields exactly its
+//! share of the single-run result.
 
 mod hot;
 
-pub use hot::ChanceCount;
-
-use crate::pairs::{account_pair_key, PostPair, PostPairSet};
+use crate::pairs::{PostPair, PostPairSet};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One post acting on one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,10 +33,13 @@ pub struct KeyedEvent {
 /// Time windows of one signal, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Windows {
-    /// Co-action window `W`: two actions this close are a co-action.
+    /// Co-action window `W` (the widest tested): two actions this close are a co-action.
     pub window_ms: i64,
-    /// Baseline half-width `H` of the jitter null.
-    pub baseline_ms: i64,
+    /// A key's events more than this apart belong to different occurrences (bursts).
+    pub occurrence_gap_ms: i64,
+    /// Only a key at most this many accounts used has occurrences; a more popular key is
+    /// one unit in all (a daily greeting is one habit, not fourteen co-actions).
+    pub repeat_key_accounts: u32,
     /// More events than this on one key within `W` of an event is a crowd (a chant, a
     /// trending tag): that event's co-actions are not enumerated.
     pub max_crowd: usize,
@@ -78,12 +81,6 @@ pub struct PassStats {
     pub crowd_events: u64,
     /// Keys used by at least two accounts.
     pub shared_keys: u64,
-    /// Sum over shared keys of the share of their event pairs within `H` that are also
-    /// within `W` (how bursty the keys are by nature), in fixed point so that sums are
-    /// exact in any order of partitions, and how many keys had such pairs.
-    pub burstiness_sum: u64,
-    /// Shared keys with event pairs within `H`.
-    pub burstiness_keys: u64,
 }
 
 impl PassStats {
@@ -91,21 +88,8 @@ impl PassStats {
     pub fn add(&mut self, other: &PassStats) {
         self.crowd_events += other.crowd_events;
         self.shared_keys += other.shared_keys;
-        self.burstiness_sum += other.burstiness_sum;
-        self.burstiness_keys += other.burstiness_keys;
-    }
-
-    /// Mean share of a key's near pairs (within `H`) that are within `W`.
-    pub fn burstiness(&self) -> f64 {
-        if self.burstiness_keys == 0 {
-            0.0
-        } else {
-            self.burstiness_sum as f64 / BURSTINESS_ONE as f64 / self.burstiness_keys as f64
-        }
     }
 }
-
-const BURSTINESS_ONE: u64 = 1 << 32;
 
 /// Event pairs of a time-sorted group no more than `span` apart (two pointers, O(n)).
 fn pairs_within(group: &[KeyedEvent], span: i64) -> u64 {
@@ -204,10 +188,17 @@ impl CoActionState {
         posts
     }
 
-    /// Post pairs of different accounts on one key within `W`.
-    pub fn matches(&mut self, windows: &Windows, check: &impl PairCheck) -> (PostPairSet, PassStats) {
+    /// Post pairs of different accounts on one key within `W`, each with its key's
+    /// occurrence. `exempt(key, account)` leaves out co-actions of that account on that
+    /// key (reacting to a friend's post).
+    pub fn matches(
+        &mut self,
+        windows: &Windows,
+        check: &impl PairCheck,
+        exempt: &(impl Fn(u64, u32) -> bool + Sync),
+    ) -> (PostPairSet, PassStats) {
         self.sort();
-        let results: Vec<(Vec<PostPair>, PassStats)> = self.key_groups().map(|g| scan_group(g, windows, check)).collect();
+        let results: Vec<(Vec<PostPair>, PassStats)> = self.key_groups().map(|g| scan_group(g, windows, check, exempt)).collect();
         let mut stats = PassStats::default();
         let mut all = Vec::new();
         for (pairs, s) in results {
@@ -226,163 +217,88 @@ impl CoActionState {
         });
     }
 
-    /// For every event on a key used by two or more accounts: how many *other* accounts
-    /// acted on that key within `H` of it (the key's local popularity). The count is 0
-    /// when the key is a habit of the event's account (it used the key on occasions more
-    /// than `H` apart, like a daily greeting or an operation's own hashtag): a habit is not
-    /// a one-off copy, so it has no rarity. Each post keeps the largest count of its events
-    /// in `popularity` (indexed by post), raised from every core at once: the order the
-    /// events come in cannot change a maximum.
-    pub fn local_popularity(&mut self, windows: &Windows, popularity: &[AtomicU32]) {
+    /// Who took part in what, for the null model: for every key (single events
+    /// included), how many accounts ever used it, and its participations. With
+    /// `per_event` false a participation is one account in one occurrence of the key (its
+    /// first post there); with `per_event` true every event is one (near-duplicate band
+    /// keys, whose units are texts). Participations come in parallel chunks, in no
+    /// particular order.
+    pub fn units(&mut self, windows: &Windows, per_event: bool) -> Vec<Vec<Participation>> {
         self.sort();
-        // Groups are small (near-duplicate band keys: 1.6M groups of 7.6 events on
-        // average at 900k posts): one scratch space per rayon job, not maps per group.
-        self.key_groups().with_min_len(256).for_each_init(PopularityScratch::default, |scratch, g| {
-            scratch.add_group(g, windows.baseline_ms, |post, others| {
-                // Most events do not raise their post's count: reading first spares them
-                // the locked read-modify-write.
-                if let Some(slot) = popularity.get(post as usize).filter(|slot| slot.load(Ordering::Relaxed) < others) {
-                    slot.fetch_max(others, Ordering::Relaxed);
-                }
-            });
-        });
-    }
-
-    /// Post pairs on one key within `H`, for the candidate account pairs only
-    /// (`is_candidate`: whether an account, by number, is in one of them). A hot key's
-    /// come as counts per post instead (see [`hot`]).
-    pub fn opportunities(
-        &mut self,
-        windows: &Windows,
-        check: &impl PairCheck,
-        candidates: &FxHashSet<u64>,
-        is_candidate: &[bool],
-    ) -> (PostPairSet, Vec<ChanceCount>) {
-        self.sort();
-        let found: Vec<(Vec<PostPair>, Vec<ChanceCount>)> = self
-            .key_groups()
-            .map(|g| {
-                let members: Vec<KeyedEvent> =
-                    g.iter().copied().filter(|e| is_candidate.get(e.account as usize).copied().unwrap_or(false)).collect();
+        let events = &self.events;
+        // Cut at key changes into pieces worked on every core.
+        let pieces = rayon::current_num_threads() * 8;
+        let mut cuts = vec![0];
+        for p in 1..pieces {
+            let mut i = (events.len() * p / pieces).max(cuts[cuts.len() - 1]);
+            while i > 0 && i < events.len() && events[i].key == events[i - 1].key {
+                i += 1;
+            }
+            cuts.push(i);
+        }
+        cuts.push(events.len());
+        cuts.dedup();
+        cuts.par_windows(2)
+            .map(|w| {
                 let mut out = Vec::new();
-                let mut counts = Vec::new();
-                if members.len() < 2 {
-                    return (out, counts);
-                }
-                if pairs_within(&members, windows.baseline_ms) > hot::HOT_PAIRS {
-                    hot::hot_opportunities(&members, windows.baseline_ms, candidates, &mut counts);
-                    return (out, counts);
-                }
-                let key_accounts = distinct_accounts(g);
-                for (i, e) in members.iter().enumerate() {
-                    for f in &members[i + 1..] {
-                        if f.time - e.time > windows.baseline_ms {
-                            break;
+                let mut seen: Vec<u32> = Vec::new();
+                for group in events[w[0]..w[1]].chunk_by(|a, b| a.key == b.key) {
+                    let popularity = distinct_accounts(group);
+                    if per_event {
+                        out.extend(group.iter().map(|e| Participation { account: e.account, post: e.post, popularity }));
+                        continue;
+                    }
+                    let repeats = popularity <= windows.repeat_key_accounts;
+                    let mut start = 0;
+                    while start < group.len() {
+                        let mut end = start + 1;
+                        while end < group.len() && (!repeats || group[end].time - group[end - 1].time <= windows.occurrence_gap_ms) {
+                            end += 1;
                         }
-                        if f.account != e.account
-                            && candidates.contains(&account_pair_key(e.account, f.account))
-                            && check.same_action(e.post, f.post)
-                        {
-                            out.push(PostPair::new(e.post, f.post, key_accounts));
+                        seen.clear();
+                        for e in &group[start..end] {
+                            if !seen.contains(&e.account) {
+                                seen.push(e.account);
+                                out.push(Participation { account: e.account, post: e.post, popularity });
+                            }
                         }
+                        start = end;
                     }
                 }
-                (out, counts)
+                out
             })
-            .collect();
-        let mut all = Vec::new();
-        let mut counts: Vec<ChanceCount> = Vec::new();
-        for (pairs, c) in found {
-            all.extend(pairs);
-            // One hot key's counts can be most of them: taken, not copied.
-            if counts.is_empty() {
-                counts = c;
-            } else {
-                counts.extend(c);
-            }
-        }
-        (PostPairSet::from_unsorted(all), counts)
+            .collect()
     }
 }
 
-/// Reusable buffers for [`CoActionState::local_popularity`]: the group's accounts
-/// numbered densely, so per-account state is a plain vector.
-#[derive(Default)]
-struct PopularityScratch {
-    /// Dense number of each event's account, in the group's order.
-    local: Vec<u32>,
-    /// The group's distinct accounts, in order of first appearance.
-    accounts: Vec<u32>,
-    numbering: rustc_hash::FxHashMap<u32, u32>,
-    /// Per dense account: first and last time it acted on the key.
-    span: Vec<(i64, i64)>,
-    /// Per dense account: its events inside the sliding window.
-    in_window: Vec<u32>,
+/// One account's part in one occurrence of a key (or, for text units, in one event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Participation {
+    /// The account.
+    pub account: u32,
+    /// Its first post there.
+    pub post: u32,
+    /// Accounts that ever used the key.
+    pub popularity: u32,
 }
 
-impl PopularityScratch {
-    /// Below this many events a linear search numbers accounts faster than a hash map.
-    const LINEAR: usize = 32;
+/// The id of the occurrence of `key` that began at `start` (Unix ms).
+pub fn occurrence_id(key: u64, start: i64) -> u64 {
+    hot::mix(key ^ hot::mix(start as u64))
+}
 
-    fn add_group(&mut self, group: &[KeyedEvent], baseline_ms: i64, mut out: impl FnMut(u32, u32)) {
-        self.number_accounts(group);
-        let k = self.accounts.len();
-        self.span.clear();
-        self.span.resize(k, (i64::MAX, i64::MIN));
-        for (e, &l) in group.iter().zip(&self.local) {
-            let span = &mut self.span[l as usize];
-            span.0 = span.0.min(e.time);
-            span.1 = span.1.max(e.time);
+/// For each event of a time-sorted group, the start of its occurrence (the group's first
+/// time for every event when the key is too popular to have occurrences).
+fn occurrence_starts(group: &[KeyedEvent], gap_ms: i64, repeats: bool) -> Vec<i64> {
+    let mut starts = Vec::with_capacity(group.len());
+    let mut start = group.first().map_or(0, |e| e.time);
+    for (i, e) in group.iter().enumerate() {
+        if repeats && i > 0 && e.time - group[i - 1].time > gap_ms {
+            start = e.time;
         }
-        self.in_window.clear();
-        self.in_window.resize(k, 0);
-        let mut distinct = 0u32;
-        let (mut lo, mut hi) = (0usize, 0usize);
-        for (i, e) in group.iter().enumerate() {
-            while hi < group.len() && group[hi].time - e.time <= baseline_ms {
-                let slot = &mut self.in_window[self.local[hi] as usize];
-                distinct += u32::from(*slot == 0);
-                *slot += 1;
-                hi += 1;
-            }
-            while e.time - group[lo].time > baseline_ms {
-                let slot = &mut self.in_window[self.local[lo] as usize];
-                *slot -= 1;
-                distinct -= u32::from(*slot == 0);
-                lo += 1;
-            }
-            let (first, last) = self.span[self.local[i] as usize];
-            let habitual = last - first > baseline_ms;
-            out(e.post, if habitual { 0 } else { distinct.saturating_sub(1) });
-        }
+        starts.push(start);
     }
-
-    fn number_accounts(&mut self, group: &[KeyedEvent]) {
-        self.local.clear();
-        self.accounts.clear();
-        if group.len() <= Self::LINEAR {
-            for e in group {
-                let l = match self.accounts.iter().position(|&a| a == e.account) {
-                    Some(l) => l,
-                    None => {
-                        self.accounts.push(e.account);
-                        self.accounts.len() - 1
-                    }
-                };
-                self.local.push(l as u32);
-            }
-        } else {
-            self.numbering.clear();
-            for e in group {
-                let next = self.accounts.len() as u32;
-                let l = *self.numbering.entry(e.account).or_insert(next);
-                if l == next {
-                    self.accounts.push(e.account);
-                }
-                self.local.push(l);
-            }
-        }
-    }
+    starts
 }
 
 /// `(start, end)` of each run of two or more events sharing a key, in order. The events
@@ -430,19 +346,21 @@ fn distinct_accounts(group: &[KeyedEvent]) -> u32 {
     group.iter().map(|e| e.account).collect::<FxHashSet<_>>().len() as u32
 }
 
-fn scan_group(group: &[KeyedEvent], windows: &Windows, check: &impl PairCheck) -> (Vec<PostPair>, PassStats) {
+fn scan_group(
+    group: &[KeyedEvent],
+    windows: &Windows,
+    check: &impl PairCheck,
+    exempt: &(impl Fn(u64, u32) -> bool + Sync),
+) -> (Vec<PostPair>, PassStats) {
     let mut stats = PassStats::default();
     let key_accounts = distinct_accounts(group);
     if key_accounts < 2 {
         return (Vec::new(), stats);
     }
     stats.shared_keys = 1;
-    let near = pairs_within(group, windows.baseline_ms);
+    let key = group[0].key;
+    let starts = occurrence_starts(group, windows.occurrence_gap_ms, key_accounts <= windows.repeat_key_accounts);
     let close = pairs_within(group, windows.window_ms);
-    if near > 0 {
-        stats.burstiness_sum = (close as u128 * BURSTINESS_ONE as u128 / near as u128) as u64;
-        stats.burstiness_keys = 1;
-    }
     let hot = close > hot::HOT_PAIRS;
     let mut kept = if hot { vec![false; group.len()] } else { Vec::new() };
     let mut out = Vec::new();
@@ -460,18 +378,26 @@ fn scan_group(group: &[KeyedEvent], windows: &Windows, check: &impl PairCheck) -
             stats.crowd_events += 1;
             continue;
         }
+        if exempt(key, e.account) {
+            continue;
+        }
         if hot {
             kept[i] = true;
             continue;
         }
+        let unit = occurrence_id(key, starts[i]);
         for f in &group[i + 1..end] {
-            if f.account != e.account && check.same_action(e.post, f.post) {
-                out.push(PostPair::new(e.post, f.post, key_accounts));
+            if f.account != e.account && !exempt(key, f.account) && check.same_action(e.post, f.post) {
+                out.push(PostPair::new(e.post, f.post, key_accounts, unit));
             }
         }
     }
     if hot {
+        let unit_of: rustc_hash::FxHashMap<u32, u64> = group.iter().zip(&starts).map(|(e, &s)| (e.post, occurrence_id(key, s))).collect();
         out = hot::hot_matches(group, &kept, windows, check, key_accounts);
+        for p in &mut out {
+            p.unit = unit_of.get(&p.a).copied().unwrap_or(0);
+        }
     }
     (out, stats)
 }
@@ -484,48 +410,62 @@ mod tests {
         KeyedEvent { key, time: secs * 1000, account, post }
     }
 
-    const WINDOWS: Windows = Windows { window_ms: 60_000, baseline_ms: 3_600_000, max_crowd: 100, min_co_actions: 2 };
+    const WINDOWS: Windows =
+        Windows { window_ms: 60_000, occurrence_gap_ms: 120_000, repeat_key_accounts: 10, max_crowd: 100, min_co_actions: 2 };
+
+    fn nobody(_: u64, _: u32) -> bool {
+        false
+    }
 
     #[test]
     fn co_actions_need_the_same_key_other_accounts_and_the_window() {
         let mut s = CoActionState::default();
         s.extend([ev(1, 0, 0, 0), ev(1, 30, 1, 1), ev(1, 61, 2, 2), ev(2, 10, 3, 3), ev(1, 40, 0, 4)]);
-        let (pairs, stats) = s.matches(&WINDOWS, &ExactKey);
+        let (pairs, stats) = s.matches(&WINDOWS, &ExactKey, &nobody);
         let got: Vec<(u32, u32)> = pairs.as_slice().iter().map(|p| (p.a, p.b)).collect();
         // 0-1 (30 s), 1-2 (31 s), 1-4 (10 s), 2-4 (21 s); 0-2 is 61 s apart, 0-4 same account.
         assert_eq!(got, vec![(0, 1), (1, 2), (1, 4), (2, 4)]);
         assert_eq!(stats.shared_keys, 1);
+        // One burst of the key: one occurrence.
+        assert!(pairs.as_slice().iter().all(|p| p.unit == occurrence_id(1, 0)));
+    }
+
+    #[test]
+    fn bursts_further_apart_than_the_gap_are_different_occurrences() {
+        let mut s = CoActionState::default();
+        s.extend([ev(1, 0, 0, 0), ev(1, 10, 1, 1), ev(1, 1000, 0, 2), ev(1, 1010, 1, 3)]);
+        let (pairs, _) = s.matches(&WINDOWS, &ExactKey, &nobody);
+        let units: Vec<u64> = pairs.as_slice().iter().map(|p| p.unit).collect();
+        assert_eq!(units, vec![occurrence_id(1, 0), occurrence_id(1, 1_000_000)]);
+        let mut parts: Vec<Participation> = s.units(&WINDOWS, false).concat();
+        parts.sort_unstable();
+        assert_eq!(
+            parts,
+            vec![
+                Participation { account: 0, post: 0, popularity: 2 },
+                Participation { account: 0, post: 2, popularity: 2 },
+                Participation { account: 1, post: 1, popularity: 2 },
+                Participation { account: 1, post: 3, popularity: 2 },
+            ]
+        );
+    }
+
+    #[test]
+    fn exempt_reactions_are_left_out() {
+        let mut s = CoActionState::default();
+        s.extend([ev(7, 0, 0, 0), ev(7, 10, 1, 1), ev(7, 20, 2, 2)]);
+        let (pairs, _) = s.matches(&WINDOWS, &ExactKey, &|key: u64, account: u32| key == 7 && account == 1);
+        let got: Vec<(u32, u32)> = pairs.as_slice().iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(got, vec![(0, 2)]);
     }
 
     #[test]
     fn crowds_are_not_enumerated() {
         let mut s = CoActionState::default();
         s.extend((0..200u32).map(|i| ev(9, i as i64 / 10, i, i)));
-        let (pairs, stats) = s.matches(&WINDOWS, &ExactKey);
+        let (pairs, stats) = s.matches(&WINDOWS, &ExactKey, &nobody);
         assert!(pairs.is_empty());
         assert_eq!(stats.crowd_events, 200);
-    }
-
-    /// The plain statement of local popularity: per group, per event, the distinct other
-    /// accounts on the key within H, or 0 for an account that used the key over more than H;
-    /// a post keeps the largest of its events'.
-    fn popularity_by_definition(events: &[KeyedEvent], h: i64, posts: usize) -> Vec<u32> {
-        let mut sorted = events.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let mut out = vec![0u32; posts];
-        for g in sorted.chunk_by(|a, b| a.key == b.key).filter(|g| g.len() >= 2) {
-            for e in g {
-                let mine: Vec<i64> = g.iter().filter(|f| f.account == e.account).map(|f| f.time).collect();
-                let habitual = mine.iter().max().unwrap() - mine.iter().min().unwrap() > h;
-                let mut near: Vec<u32> = g.iter().filter(|f| (f.time - e.time).abs() <= h).map(|f| f.account).collect();
-                near.sort_unstable();
-                near.dedup();
-                let count = if habitual { 0 } else { near.len().saturating_sub(1) as u32 };
-                out[e.post as usize] = out[e.post as usize].max(count);
-            }
-        }
-        out
     }
 
     proptest::proptest! {
@@ -555,18 +495,45 @@ mod tests {
         }
 
         #[test]
-        fn local_popularity_matches_its_definition(
-            raw in proptest::collection::vec((0u64..40, 0i64..20_000, 0u32..60, 0u32..5000), 0..3000),
+        fn units_match_their_definition(
+            raw in proptest::collection::vec((0u64..40, 0i64..2_000, 0u32..30, 0u32..5000), 0..1500),
         ) {
-            // Few keys and accounts: groups both under and over the linear-numbering size.
-            let events: Vec<KeyedEvent> =
-                raw.iter().map(|&(key, secs, account, post)| ev(key % 8 + if key > 30 { 100 } else { 0 }, secs, account, post)).collect();
-            let h = 3_600_000;
+            let mut events: Vec<KeyedEvent> = raw.iter().map(|&(key, secs, account, post)| ev(key % 9, secs, account, post)).collect();
             let mut state = CoActionState::from_events(events.clone());
-            let popularity: Vec<AtomicU32> = (0..5000).map(|_| AtomicU32::new(0)).collect();
-            state.local_popularity(&WINDOWS, &popularity);
-            let got: Vec<u32> = popularity.into_iter().map(AtomicU32::into_inner).collect();
-            proptest::prop_assert_eq!(got, popularity_by_definition(&events, h, 5000));
+            let mut got: Vec<Participation> = state.units(&WINDOWS, false).concat();
+            got.sort_unstable();
+            // By definition: per key, occurrences split at gaps over 120 s (keys of at most 10
+            // accounts; a more popular key is one occurrence); per occurrence each account
+            // once, with its first post; popularity the key's accounts.
+            events.sort_unstable();
+            events.dedup();
+            let mut want = Vec::new();
+            for g in events.chunk_by(|a, b| a.key == b.key) {
+                let mut accounts: Vec<u32> = g.iter().map(|e| e.account).collect();
+                accounts.sort_unstable();
+                accounts.dedup();
+                let mut occurrence: Vec<KeyedEvent> = Vec::new();
+                let flush = |occ: &mut Vec<KeyedEvent>, want: &mut Vec<Participation>| {
+                    let mut done: Vec<u32> = Vec::new();
+                    for e in occ.iter() {
+                        if !done.contains(&e.account) {
+                            done.push(e.account);
+                            want.push(Participation { account: e.account, post: e.post, popularity: accounts.len() as u32 });
+                        }
+                    }
+                    occ.clear();
+                };
+                let repeats = accounts.len() <= 10;
+                for e in g {
+                    if repeats && occurrence.last().is_some_and(|l| e.time - l.time > 120_000) {
+                        flush(&mut occurrence, &mut want);
+                    }
+                    occurrence.push(*e);
+                }
+                flush(&mut occurrence, &mut want);
+            }
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 }

@@ -1,5 +1,7 @@
 //! A hot key (a hashtag used 300 times a minute for more than three hours) is worked in
-//! memory and time near-linear in its events, and still gives up the ring hidden in it.
+//! memory and time near-linear in its events, and a ring hidden in it is still found by
+//! what it does besides (under the participation null a key twenty thousand accounts used
+//! is weak evidence about any two of them, however often they used it together).
 
 use disrupt_detect::{detect, DetectConfig, DetectInput, PostFeatures, Signal};
 use rand::{Rng, SeedableRng};
@@ -9,7 +11,8 @@ const TREND: u64 = 1;
 const RING: std::ops::Range<u32> = 20_000..20_008;
 
 /// 60,000 posts of the trend over 200 minutes by 20,000 accounts of heavy-tailed activity
-/// (the busiest post hundreds of times), and 8 accounts posting it together 12 times.
+/// (the busiest post hundreds of times), and 8 accounts posting it together 12 times, each
+/// time with a campaign tag of their own besides.
 fn trend_with_ring(seed: u64) -> Vec<PostFeatures> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let span_ms = 200 * 60_000;
@@ -27,10 +30,11 @@ fn trend_with_ring(seed: u64) -> Vec<PostFeatures> {
         let account = cumulative.partition_point(|&c| c < draw).min(19_999) as u32;
         posts.push(PostFeatures { account, time: rng.gen_range(0..span_ms), hashtags: vec![TREND].into(), ..Default::default() });
     }
-    for _ in 0..12 {
+    for burst in 0..12u64 {
         let at = rng.gen_range(0..span_ms - 60_000);
         for account in RING {
-            posts.push(PostFeatures { account, time: at + rng.gen_range(0..20_000), hashtags: vec![TREND].into(), ..Default::default() });
+            let hashtags = vec![TREND, 1_000 + burst].into();
+            posts.push(PostFeatures { account, time: at + rng.gen_range(0..20_000), hashtags, ..Default::default() });
         }
     }
     posts

@@ -17,9 +17,13 @@ fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
         proptest::collection::btree_set(100u64..104, 0..3),
         proptest::option::weighted(0.2, 0u64..4),
         proptest::option::weighted(0.2, 0u64..4),
+        (0u64..6, 0u64..3),
     )
-        .prop_map(|(account, time, text, tokens, urls, tags, repost, reply)| PostFeatures {
+        .prop_map(|(account, time, text, tokens, urls, tags, repost, reply, (id, site))| PostFeatures {
             account,
+            // Ids that reposts and replies name, so friends are found; a few sites.
+            id,
+            site,
             // Bursts: many posts land in the same minutes.
             time: (time / 90_000) * 90_000 + time % 40_000,
             text_hash: text,
@@ -41,7 +45,8 @@ proptest! {
         parts in 2usize..6,
         batch in 1usize..50,
     ) {
-        let config = DetectConfig { min_text_tokens: 2, ..DetectConfig::default() };
+        // Sites linked by two accounts are strata, so both kinds of unit are exercised.
+        let config = DetectConfig { min_text_tokens: 2, popular_site_accounts: 2, ..DetectConfig::default() };
         // A budget of nothing: every event and word hash goes to disk as batches stream in.
         let mut builder = DetectInputBuilder::new(&config, SpillPolicy { memory_budget: Some(0), expected_posts: posts.len(), temp_dir: None });
         for chunk in posts.chunks(batch) {

@@ -2,7 +2,7 @@
 //! (posts whose word sets share their smallest word hash: one-permutation MinHash, which
 //! catches a code word slipped into otherwise different texts), registers it, and runs it.
 
-use disrupt_detect::signals::{Chance, Confirmation, KeySink, NullModel, SignalSpec};
+use disrupt_detect::signals::{Confirmation, KeySink, NullModel, SignalSpec, UnitKind};
 use disrupt_detect::{detect, DetectConfig, DetectInput, PostFeatures};
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 use rand::{Rng, SeedableRng};
@@ -18,7 +18,7 @@ mod co_min_word {
         description: SignalDescription { signal: SIGNAL, phrase, shares: SharedItems::Values, kind: EvidenceKind::CopiedText },
         default: SignalConfig { enabled: true, window_seconds: 60.0 },
         keys,
-        null: NullModel { rarity: false, chance: Chance::Uniform, confirmation: Confirmation::SameKey },
+        null: NullModel { unit: UnitKind::KeyOccurrence, by_site: false, reactions: false, confirmation: Confirmation::SameKey },
     };
 
     fn phrase(s: &SignalSummary) -> String {

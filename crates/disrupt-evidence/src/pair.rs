@@ -1,6 +1,7 @@
 //! Account-pair evidence: what a signal found for one pair of accounts, what it found in
 //! all, and the set of every signal's reports that networks are built from.
 
+use crate::null::{MatchedPosts, ParticipationNull};
 use disrupt_model::Signal;
 
 /// Evidence for one account pair on one signal (or on all signals fused).
@@ -10,14 +11,15 @@ pub struct PairEvidence {
     pub a: u32,
     /// The other account, `b > a`.
     pub b: u32,
-    /// Co-actions: the smaller of the two accounts' numbers of matched posts.
+    /// Co-actions: the smaller of the two accounts' numbers of units co-acted in (see
+    /// [`crate::null`]), at the window that decided `p_value`.
     pub co_actions: u32,
     /// Expected co-actions under the null (for the direction that decided `p_value`).
     pub expected: f64,
-    /// Tail probability of the synchrony (jitter) test, for the direction that decided it.
+    /// The pair's p-value: the participation test's tail at its best window, times the
+    /// windows tested (for links without a test, see [`PairEvidence::deterministic`]).
     pub p_value: f64,
-    /// p-value under the rarity null (a random account using the same key near that time
-    /// and landing within W), for the direction that decided it.
+    /// The same tail before it was multiplied by the windows tested.
     pub rarity_p_value: f64,
     /// Co-actions weighted by rarity.
     pub weight: f64,
@@ -61,15 +63,16 @@ pub struct SignalReport {
     pub shared_keys: u64,
     /// Events skipped because their key was a crowd at that moment.
     pub crowd_events: u64,
-    /// Account pairs with at least one co-action (the hypotheses examined).
+    /// Account pairs with at least one co-action.
     pub pairs_examined: usize,
-    /// p-value threshold of the synchrony test (Bonferroni over pairs examined, or
-    /// Benjamini-Hochberg with `fdr`).
+    /// p-value threshold: Bonferroni over every pair of active accounts (each could have
+    /// co-acted), or Benjamini-Hochberg over them with `fdr`.
     pub threshold: f64,
     /// Accounts with at least one event in this signal.
     pub active_accounts: usize,
-    /// Threshold of the rarity test (Bonferroni over every pair of active accounts).
-    pub rarity_threshold: f64,
+    /// The hypotheses the threshold corrects for: every pair of active accounts (times
+    /// the windows tested is already in each p-value).
+    pub hypotheses: f64,
     /// Tested pairs (at least `min_co_actions`), significant or not.
     pub pairs: Vec<PairEvidence>,
 }
@@ -81,10 +84,12 @@ pub struct Detection {
     pub signals: Vec<(Signal, SignalReport)>,
     /// Every signal fused per account pair.
     pub fused: SignalReport,
-    /// Per post, the fused rarity-null chance that one given other account copied it
-    /// within W by chance (0 for posts without a copied key); used to attach accounts to
-    /// networks as a group.
-    pub post_chance: Vec<f64>,
+    /// Each behavioural signal's null model, in the order of [`MatchedPosts::signal`]
+    /// (the group test of the network stage reads them).
+    pub nulls: Vec<ParticipationNull>,
+    /// Every co-action of an account that is in a significant pair, whatever the other
+    /// account: what the group test weighs for accounts outside a network.
+    pub periphery: Vec<MatchedPosts>,
 }
 
 impl Detection {
@@ -93,15 +98,20 @@ impl Detection {
         self.signals.iter().find(|(x, _)| *x == s).map(|(_, r)| r)
     }
 
-    /// Adds deterministic link evidence (no chance could make it) as its own signal, and its
-    /// pairs to the fused evidence the graph is built from.
+    /// Adds the evidence of a link signal (shared values, model batches) as its own signal,
+    /// and its pairs to the fused evidence the graph is built from; a significant link makes
+    /// its fused pair significant.
     pub fn add_deterministic(&mut self, signal: Signal, report: &SignalReport) {
         // Fused pairs by account pair, so merging is linear (there can be hundreds of
         // thousands of each).
         let at: rustc_hash::FxHashMap<(u32, u32), usize> = self.fused.pairs.iter().enumerate().map(|(i, f)| ((f.a, f.b), i)).collect();
         for p in &report.pairs {
             match at.get(&(p.a, p.b)) {
-                Some(&i) => self.fused.pairs[i].significant = true,
+                Some(&i) => {
+                    let fused = &mut self.fused.pairs[i];
+                    fused.significant |= p.significant;
+                    fused.p_value = fused.p_value.min(p.p_value);
+                }
                 None => self.fused.pairs.push(p.clone()),
             }
         }

@@ -69,6 +69,7 @@ pub fn scam_evidence(
     posts: &PostStore,
     signals: &[(Signal, SignalConfig)],
     value_config: &SharedValueConfig,
+    alpha: f64,
 ) -> ScamEvidence {
     use rayon::prelude::*;
     let operator_side: Vec<usize> =
@@ -252,14 +253,62 @@ pub fn scam_evidence(
             ),
         })
         .collect();
+    // How likely each link is by chance: a value's holders drawn at random from all the
+    // accounts (anyone could have written that number, handle or script); every pair of
+    // them could have shared one. A link that does not pass may still join an account to
+    // a network other evidence made (the network stage tests each join).
+    let population = accounts.len().max(2);
+    // Two nested tests a pair: over the values of the link's own kind, and over every kind
+    // it shares (a script, a wallet and a chat handle together are stronger than each
+    // alone). The link keeps the smaller p-value; the second holds the first's values, so
+    // the two are nearly one test and no correction is made for the pair.
+    let signal_of = |kind: ValueKind| match kind {
+        ValueKind::Script => Signal::SHARED_SCRIPT,
+        ValueKind::Payment => Signal::SHARED_PAYMENT,
+        ValueKind::Contact => Signal::SHARED_CONTACT,
+    };
+    let mut holders_of: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
+    let mut holders_by_kind: std::collections::BTreeMap<(Signal, u32), Vec<u32>> = std::collections::BTreeMap::new();
+    for value in &shared {
+        let accounts = value.accounts();
+        for &a in &accounts {
+            holders_of.entry(a).or_default().push(accounts.len() as u32);
+            holders_by_kind.entry((signal_of(value.kind), a)).or_default().push(accounts.len() as u32);
+        }
+    }
+    let mut shared_by_pair: std::collections::BTreeMap<(u32, u32), u32> = std::collections::BTreeMap::new();
+    for ((_, a, b), e) in pairs.iter() {
+        *shared_by_pair.entry((*a, *b)).or_insert(0) += e.co_actions;
+    }
+    let threshold = disrupt_evidence::null::pair_threshold(alpha, population);
+    let empty = Vec::new();
+    let n = population as u32;
+    for ((signal, a, b), e) in pairs.iter_mut() {
+        let (ka, kb) = (holders_by_kind.get(&(*signal, *a)).unwrap_or(&empty), holders_by_kind.get(&(*signal, *b)).unwrap_or(&empty));
+        let own = disrupt_evidence::null::shared_values_p(ka, kb, e.co_actions, n);
+        let (ha, hb) = (holders_of.get(a).unwrap_or(&empty), holders_of.get(b).unwrap_or(&empty));
+        let k = shared_by_pair.get(&(*a, *b)).copied().unwrap_or(e.co_actions);
+        let joint = disrupt_evidence::null::shared_values_p(ha, hb, k, n);
+        e.p_value = own.min(joint);
+        e.rarity_p_value = e.p_value;
+        e.expected = ka.iter().map(|&h| (h.saturating_sub(1)) as f64 / (population - 1) as f64).sum();
+        e.significant = e.p_value <= threshold;
+    }
     let mut reports: Vec<(Signal, SignalReport)> = Vec::new();
     for signal in crate::signals::SCAM_SIGNALS {
         let list: Vec<PairEvidence> = pairs.iter().filter(|((s, _, _), _)| *s == signal).map(|(_, p)| p.clone()).collect();
         if !list.is_empty() {
-            let active: std::collections::BTreeSet<u32> = list.iter().flat_map(|p| [p.a, p.b]).collect();
+            let n = population as f64;
             reports.push((
                 signal,
-                SignalReport { pairs_examined: list.len(), active_accounts: active.len(), pairs: list, ..SignalReport::default() },
+                SignalReport {
+                    pairs_examined: list.len(),
+                    active_accounts: population,
+                    threshold,
+                    hypotheses: (n * (n - 1.0) / 2.0).max(1.0),
+                    pairs: list,
+                    ..SignalReport::default()
+                },
             ));
         }
     }

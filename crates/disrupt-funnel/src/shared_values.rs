@@ -236,14 +236,26 @@ pub fn shared_values(records: &[ValueRecord<'_>], owners: &[HandleOwner<'_>], co
         // comparison a record: a script can have hundreds of thousands of copies).
         let mut first_place: FxHashMap<u32, (Option<&str>, u32)> = FxHashMap::default();
         let mut sharers: BTreeSet<u32> = BTreeSet::new();
+        let mut writers: BTreeSet<u32> = BTreeSet::new();
         for &i in &group {
             let r = &records[i];
+            if r.generated {
+                writers.insert(r.account);
+                continue;
+            }
             let place = (r.conversation, if r.conversation.is_some() { 0 } else { r.record });
             let first = *first_place.entry(r.account).or_insert(place);
-            if r.generated || first != place {
+            if first != place {
                 sharers.insert(r.account);
             }
         }
+        // A model output ties its AI-provider account to a script somebody sent; outputs
+        // alike that nobody sent (people asking a model for the same kind of post) are no
+        // script.
+        if sharers.is_empty() {
+            continue;
+        }
+        sharers.extend(writers);
         if sharers.len() < 2 || sharers.len() > config.max_sharers {
             continue;
         }

@@ -110,7 +110,7 @@ pub struct NetworkFeatures {
     pub traits_strength: f64,
 }
 
-/// An account that joined a network by the group test: its copied posts were matched by
+/// An account that joined a network by the group test: its posts drew the network's members,
 /// the network more often than chance explains, though no single pair was conclusive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {

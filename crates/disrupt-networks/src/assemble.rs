@@ -94,14 +94,11 @@ pub fn assemble_networks(
     }
     let mut cores: Vec<Vec<u32>> = merge_split_communities(communities.into_values().filter(|m| m.len() >= 2).collect(), &edge_strength);
     // Members whose every pair is too thin on its own join the network they act with.
-    let post_accounts = inputs.posts.accounts();
-    // Only copies count in the group test: the signals with a rarity null.
-    let copy_signals: Vec<Signal> =
-        detection.signals.iter().map(|(s, _)| *s).filter(|s| detect_config.spec(*s).is_some_and(|spec| spec.null.rarity)).collect();
+    let (post_accounts, post_times) = (inputs.posts.accounts(), inputs.posts.times());
     // Rounds: an account that joins makes the network larger, which can carry another.
     let mut attached_by_core: HashMap<usize, Vec<Attachment>> = HashMap::new();
-    for _ in 0..3 {
-        let attachments = attach(&cores, detection, post_accounts, &copy_signals, detect_config.alpha);
+    for _ in 0..10 {
+        let attachments = attach(&cores, detection, post_accounts, post_times, detect_config.alpha);
         if attachments.is_empty() {
             break;
         }
@@ -115,23 +112,79 @@ pub fn assemble_networks(
             attached_by_core.entry(a.network).or_default().push(a);
         }
     }
-    // Shared infrastructure joins AI-provider accounts to a network other evidence made
-    // (an operator's second account on the same device), never making one by itself.
-    let infrastructure: Vec<&PairEvidence> =
-        detection.signals.iter().filter(|(s, _)| *s == Signal::SHARED_INFRASTRUCTURE).flat_map(|(_, r)| r.pairs.iter()).collect();
-    if !infrastructure.is_empty() {
+    // A smaller core whose members act with a larger one as a group is part of it.
+    loop {
+        let merges = crate::attach::folds(&cores, detection, post_accounts, post_times, detect_config.alpha);
+        if merges.is_empty() {
+            break;
+        }
+        let mut moved = false;
+        for (from, to) in merges {
+            if cores[from].is_empty() || cores[to].is_empty() {
+                continue;
+            }
+            let members = std::mem::take(&mut cores[from]);
+            cores[to].extend(members);
+            if let Some(list) = attached_by_core.remove(&from) {
+                attached_by_core.entry(to).or_default().extend(list.into_iter().map(|mut a| {
+                    a.network = to;
+                    a
+                }));
+            }
+            moved = true;
+        }
+        if !moved {
+            break;
+        }
+    }
+    // Links that do not make a network on their own join an account to one that other
+    // evidence made: shared infrastructure (an operator's second account on the same
+    // device), and the link signals' pairs that did not pass their own test (an ad naming
+    // a chat account's handle, a model that wrote the script, one batch posted by two
+    // accounts). Each join is a test of its own at `alpha`: a value shared by many is no
+    // tie. No correction is applied over the joins: a join only extends a network that
+    // significant evidence made, to an account that account's own records tie to it.
+    let joining: Vec<&PairEvidence> = detection
+        .signals
+        .iter()
+        .filter(|(s, _)| !disrupt_detect::signals::is_behavioural(*s))
+        .flat_map(|(_, r)| r.pairs.iter().filter(|p| !p.significant))
+        .collect();
+    if !joining.is_empty() {
         let mut member_of: FxHashMap<u32, usize> = FxHashMap::default();
         for (i, members) in cores.iter().enumerate() {
             for &a in members {
                 member_of.insert(a, i);
             }
         }
+        let threshold = detect_config.alpha;
+        // A core that only shared values made (ads naming one contact page) is a part of
+        // whatever network its members' links lead to: it joins whole.
+        let acting: std::collections::HashSet<u32> = detection
+            .signals
+            .iter()
+            .filter(|(s, _)| disrupt_detect::signals::is_behavioural(*s) || *s == Signal::PROVENANCE)
+            .flat_map(|(_, r)| r.pairs.iter().filter(|p| p.significant).flat_map(|p| [p.a, p.b]))
+            .collect();
+        let mut link_only: Vec<bool> = cores.iter().map(|c| c.iter().all(|a| !acting.contains(a))).collect();
+
         loop {
             let mut joined = false;
-            for p in &infrastructure {
+            for p in joining.iter().filter(|p| p.p_value <= threshold) {
                 let (inside, outside) = match (member_of.get(&p.a), member_of.get(&p.b)) {
                     (Some(&i), None) => (i, p.b),
                     (None, Some(&i)) => (i, p.a),
+                    (Some(&i), Some(&j)) if i != j && (link_only[i] || link_only[j]) => {
+                        let (keep, fold) = if link_only[i] && !link_only[j] { (j, i) } else { (i, j) };
+                        let moved = std::mem::take(&mut cores[fold]);
+                        for &a in &moved {
+                            member_of.insert(a, keep);
+                        }
+                        cores[keep].extend(moved);
+                        link_only[keep] &= link_only[fold];
+                        joined = true;
+                        continue;
+                    }
                     _ => continue,
                 };
                 cores[inside].push(outside);
@@ -142,6 +195,7 @@ pub fn assemble_networks(
                 break;
             }
         }
+        // Folded cores stay, empty, so that indices (and attachments) keep their meaning.
     }
     for core in &mut cores {
         core.sort_unstable();
@@ -184,6 +238,7 @@ pub fn assemble_networks(
         .iter()
         .zip(buckets)
         .enumerate()
+        .filter(|(_, (members, _))| members.len() >= 2)
         .map(|(i, (members, pairs))| {
             let attached = attached_by_core.get(&i).map(Vec::as_slice).unwrap_or(&[]);
             describe(members, attached, &pairs, &detection.signals, inputs, detect_config, config)
@@ -291,7 +346,10 @@ fn describe(
             .signals
             .iter()
             .filter(|(s, p)| {
-                s == signal && (p.significant || fused_significant.contains(&(p.a, p.b)) || *s == Signal::SHARED_INFRASTRUCTURE)
+                // Links that joined an account (shared infrastructure, a handle an ad names)
+                // are the network's evidence too.
+                let joining = !disrupt_detect::signals::is_behavioural(*s) && p.p_value <= detect_config.alpha;
+                s == signal && (p.significant || fused_significant.contains(&(p.a, p.b)) || joining)
             })
             .map(|(_, p)| *p)
             .collect();
@@ -339,7 +397,7 @@ fn describe(
     if !attached.is_empty() {
         let weakest = attached.iter().map(|a| a.p_value).fold(0.0f64, f64::max);
         explanation.push_str(&format!(
-            " {} of the accounts joined as a group: each had its copied posts matched by the network more often than chance explains (p <= {:.0e}), though no single pair was conclusive.",
+            " {} of the accounts joined as a group: each drew the network's members into its posts more often than chance explains (p <= {:.0e}), though no single pair was conclusive.",
             attached.len(),
             weakest
         ));

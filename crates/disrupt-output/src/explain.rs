@@ -40,7 +40,7 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
             if let Some(a) = attachment {
                 let _ = writeln!(
                     out,
-                    "\n{account} joined by the group test: {} of its copied posts were matched by {} members, more often than chance explains (p = {:.1e}), though no single pair was conclusive.",
+                    "\n{account} joined by the group test: its posts drew {} members of the network ({} different ones), more often than chance explains (p = {:.1e}), though no single pair was conclusive.",
                     a.matched_posts,
                     a.partners.len(),
                     a.group_p_value
@@ -70,7 +70,14 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
         }
     }
     if edges.is_empty() {
-        let _ = writeln!(out, "\nNo co-action of {account} with another account beat chance: it is not flagged.");
+        if attachment.is_some() {
+            let _ = writeln!(
+                out,
+                "\nIts co-actions with the members are single ones, each too thin alone: together they are the group test above."
+            );
+        } else {
+            let _ = writeln!(out, "\nNo co-action of {account} with another account beat chance: it is not flagged.");
+        }
         return Ok(out);
     }
     edges.sort_by(|x, y| x.p_value.total_cmp(&y.p_value));

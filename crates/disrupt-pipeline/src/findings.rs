@@ -54,16 +54,23 @@ impl<'a> Findings<'a> {
         let fused: FxHashMap<(u32, u32), &PairEvidence> = detection.fused.pairs.iter().map(|p| ((p.a, p.b), p)).collect();
         let attached: FxHashSet<(&str, &str)> =
             result.networks.iter().flat_map(|n| n.attached_pairs()).map(|(x, y)| if x < y { (x, y) } else { (y, x) }).collect();
+        // Links that joined an account to its network (a handle an ad names, a device) are
+        // rows too, when both ends are in one network.
+        let alpha = result.parameters["detect"]["alpha"].as_f64().unwrap_or(0.01);
+        let network_of: FxHashMap<&str, &str> =
+            result.networks.iter().flat_map(|n| n.accounts.iter().map(move |a| (a.as_str(), n.id.as_str()))).collect();
         let mut rows = Vec::new();
         for (signal, report) in &detection.signals {
             let rank = signal.contract_rank();
+            let link = !disrupt_detect::signals::is_behavioural(*signal);
             for p in &report.pairs {
                 let pair = fused.get(&(p.a, p.b));
                 let pair_significant = pair.is_some_and(|f| f.significant);
                 let (x, y) = (accounts[p.a as usize].id.as_str(), accounts[p.b as usize].id.as_str());
                 let a_is_source = x < y;
                 let (source, target) = if a_is_source { (x, y) } else { (y, x) };
-                if !(p.significant || pair_significant || attached.contains(&(source, target))) {
+                let joined = link && p.p_value <= alpha && network_of.get(x).is_some_and(|n| network_of.get(y) == Some(n));
+                if !(p.significant || pair_significant || joined || attached.contains(&(source, target))) {
                     continue;
                 }
                 rows.push(EdgeRow {

@@ -73,6 +73,9 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
         Some(given) => given.iter().filter_map(|u| canonical_url(u.as_ref(), policy)).collect(),
         None => extract_urls(post.text).iter().filter_map(|u| canonical_url(u, policy)).collect(),
     };
+    // The site of the post's first link: a post linking to a popular site is judged among
+    // that site's sharers (see `disrupt_evidence::null`).
+    let site = urls.first().map_or(0, |u| disrupt_detect::post::site_hash(site_of(u)));
     urls.sort();
     urls.dedup();
     let mut hashtags: Vec<String> = match post.hashtags {
@@ -84,6 +87,8 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
     let features = PostFeatures {
         account: 0,
         time: post.time,
+        id: hash_str(post.id),
+        site,
         text_hash,
         tokens,
         urls: urls.iter().map(|u| hash_str(u)).collect::<ObjectHashes>(),
@@ -93,6 +98,11 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
         sketch,
     };
     (features, urls, hashtags)
+}
+
+/// The host of a canonical link (`host[:port]/path?query`).
+fn site_of(canonical: &str) -> &str {
+    canonical.split(['/', '?', '#']).next().unwrap_or(canonical)
 }
 
 fn fields_of(post: &Post) -> PostFields<'_, String> {

@@ -509,6 +509,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         &disrupt_provenance::SignalWindows {
             distribution_seconds: config.detect.signal(Signal::PROVENANCE).window_seconds,
             infrastructure_seconds: config.detect.signal(Signal::SHARED_INFRASTRUCTURE).window_seconds,
+            alpha: config.detect.alpha,
         },
     );
     let public_posts = detect_input.len();
@@ -522,6 +523,8 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
     disrupt_provenance::add_to_detection(
         &mut detection,
         &linkage,
+        &disrupt_provenance::fanout::StoreOwners { posts: &posts, accounts: accounts.len() },
+        config.detect.signal(Signal::PROVENANCE).window_seconds,
         config.detect.signal(Signal::PROVENANCE).enabled,
         config.detect.signal(Signal::SHARED_INFRASTRUCTURE).enabled,
     );
@@ -554,6 +557,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         &posts,
         &config.detect.signals,
         &config.scam_links,
+        config.detect.alpha,
     );
     disrupt_funnel::evidence::add_to_detection(&mut detection, &scam);
     let mut notes = notes;

@@ -358,13 +358,20 @@ fn detect_settings<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DetectC
         let number = |v: &serde_json::Value| v.as_f64().ok_or_else(|| D::Error::custom(format!("detect.{key}: expected a number")));
         let count = |v: &serde_json::Value| v.as_u64().ok_or_else(|| D::Error::custom(format!("detect.{key}: expected a whole number")));
         match key.as_str() {
-            "baseline_seconds" => detect.baseline_seconds = number(&value)?,
+            "scales" => {
+                let list = value.as_array().ok_or_else(|| D::Error::custom("detect.scales: expected a list of numbers"))?;
+                detect.scales = list.iter().map(number).collect::<Result<_, _>>()?;
+            }
+            "rare_key_accounts" => detect.rare_key_accounts = count(&value)?.min(u32::MAX as u64) as u32,
+            "repeat_key_accounts" => detect.repeat_key_accounts = count(&value)?.min(u32::MAX as u64) as u32,
+            "popular_site_accounts" => detect.popular_site_accounts = count(&value)? as usize,
+            "max_trial_chance" => detect.max_trial_chance = number(&value)?,
+            "popular_site_share" => detect.popular_site_share = number(&value)?,
             "min_text_tokens" => detect.min_text_tokens = count(&value)? as usize,
             "near_duplicate_threshold" => detect.near_duplicate_threshold = number(&value)?,
             "min_co_actions" => detect.min_co_actions = count(&value)?.min(u32::MAX as u64) as u32,
             "alpha" => detect.alpha = number(&value)?,
             "fdr" => detect.fdr = if value.is_null() { None } else { Some(number(&value)?) },
-            "synchrony_alpha" => detect.synchrony_alpha = number(&value)?,
             "max_crowd" => detect.max_crowd = count(&value)? as usize,
             name => {
                 #[derive(Deserialize)]
@@ -515,13 +522,21 @@ fn validate_detect(d: &DetectConfig) -> Result<(), SettingsError> {
     for (signal, SignalConfig { window_seconds, .. }) in &d.signals {
         positive(&format!("detect.{signal}.window_seconds"), *window_seconds)?;
     }
-    positive("detect.baseline_seconds", d.baseline_seconds)?;
+    // The widest window comes first: the engine matches at it and tests the others inside.
+    if d.scales.first() != Some(&1.0) || d.scales.iter().any(|f| !(*f > 0.0 && *f <= 1.0)) {
+        return Err(invalid("detect.scales", "must start with 1 and hold fractions in (0, 1]"));
+    }
     if !(0.0..=1.0).contains(&d.near_duplicate_threshold) {
         return Err(invalid("detect.near_duplicate_threshold", "must be between 0 and 1"));
     }
     let open = |key: &str, x: f64| if x > 0.0 && x < 1.0 { Ok(()) } else { Err(invalid(key, "must be between 0 and 1")) };
     open("detect.alpha", d.alpha)?;
-    open("detect.synchrony_alpha", d.synchrony_alpha)?;
+    if !(0.0..=1.0).contains(&d.popular_site_share) {
+        return Err(invalid("detect.popular_site_share", "must be between 0 and 1"));
+    }
+    if !(d.max_trial_chance > 0.0 && d.max_trial_chance <= 1.0) {
+        return Err(invalid("detect.max_trial_chance", "must be in (0, 1]"));
+    }
     if let Some(q) = d.fdr {
         open("detect.fdr", q)?;
     }
@@ -543,7 +558,7 @@ mod tests {
         let settings = ScanSettings { memory_budget_bytes: MemoryBudget::Bytes(1 << 30), ..ScanSettings::default() };
         let config = settings.validate().unwrap();
         let v = config.parameters();
-        assert_eq!(v["detect"]["co_post"]["window_seconds"], 120.0);
+        assert_eq!(v["detect"]["co_post"]["window_seconds"], 3600.0);
         assert_eq!(v["detect"]["shared_contact"]["enabled"], true);
         assert_eq!(v["ingest"]["format"], "auto");
         assert_eq!(v["memory_budget_bytes"], 1u64 << 30);

@@ -9,9 +9,23 @@ use std::collections::BTreeSet;
 
 /// Adds provenance and shared-infrastructure evidence to detection: per signal, and
 /// provenance's (deterministic) pairs to the fused evidence the graph is built from.
-pub fn add_to_detection(detection: &mut Detection, linkage: &ProvenanceFindings, provenance_enabled: bool, infrastructure_enabled: bool) {
+pub fn add_to_detection(
+    detection: &mut Detection,
+    linkage: &ProvenanceFindings,
+    posts: &impl crate::fanout::PostOwners,
+    distribution_seconds: f64,
+    provenance_enabled: bool,
+    infrastructure_enabled: bool,
+) {
     if provenance_enabled && !linkage.provenance.pairs.is_empty() {
         detection.add_deterministic(Signal::PROVENANCE, &linkage.provenance);
+        // The group test weighs fan-outs too: a distributor of a few of an operation's
+        // batches joins the network its other distributors made.
+        let signal = detection.nulls.len() as u32;
+        let (null, matched) =
+            crate::fanout::provenance_null(&linkage.fan_outs, posts, (distribution_seconds * 1000.0) as i64, posts.account_count(), signal);
+        detection.nulls.push(null);
+        detection.periphery.extend(matched);
     }
     if infrastructure_enabled && !linkage.infrastructure.pairs.is_empty() {
         detection.signals.push((Signal::SHARED_INFRASTRUCTURE, linkage.infrastructure.clone()));

@@ -4,7 +4,9 @@
 //! A value shared by a few accounts is one operator's; a value shared by many is a carrier,
 //! a VPN exit or a company proxy. Each link is weighted by rarity, `ln(1 + N / n)` for a
 //! value used by `n` of the `N` accounts seen, and values used by more than
-//! `infrastructure_max_sharers` accounts make no link at all. Two accounts share a value only
+//! `infrastructure_max_sharers` accounts make no link at all. Each link carries a p-value
+//! (a value's holders drawn at random from the AI-provider accounts seen:
+//! [`disrupt_evidence::null::shared_values_p`]). Two accounts share a value only
 //! when they used it within the signal's window of each other (`--window
 //! shared_infrastructure=SECONDS`, default 90 days): an address reassigned next season is
 //! someone else's. These links only ever join an
@@ -119,6 +121,23 @@ pub fn shared_infrastructure(footprints: &[Footprint], config: &ProvenanceConfig
             shared.push(SharedValue { field, value: value.to_string(), accounts: list.iter().map(|(a, _)| *a).collect() });
         }
     }
+    // How likely each link is by chance: a value's holders drawn at random from every
+    // AI-provider account seen (a conditional test: it cannot make a value two accounts
+    // share strong evidence alone; shared devices, cards and keys add up).
+    let mut holders_of: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for v in &shared {
+        for &a in &v.accounts {
+            holders_of.entry(a).or_default().push(v.accounts.len() as u32);
+        }
+    }
+    let population = all_accounts.len() as u32;
+    let empty = Vec::new();
+    for e in pairs.values_mut() {
+        let (ha, hb) = (holders_of.get(&e.a).unwrap_or(&empty), holders_of.get(&e.b).unwrap_or(&empty));
+        e.p_value = disrupt_evidence::null::shared_values_p(ha, hb, e.co_actions, population);
+        e.rarity_p_value = e.p_value;
+        e.expected = ha.iter().map(|&h| h.saturating_sub(1) as f64 / (population.max(2) - 1) as f64).sum();
+    }
     (shared, pairs.into_values().collect())
 }
 
@@ -144,6 +163,8 @@ mod tests {
         let linked: Vec<(u32, u32)> = pairs.iter().map(|p| (p.a, p.b)).collect();
         assert_eq!(linked, vec![(0, 1), (30, 31)]);
         assert!(pairs.iter().all(|p| !p.significant && p.weight > 0.0));
+        // A device two of 24 accounts share: one chance in 23 that the second is anyone's.
+        assert!(pairs.iter().all(|p| (p.p_value - 1.0 / 23.0).abs() < 1e-12), "{pairs:?}");
     }
 
     #[test]

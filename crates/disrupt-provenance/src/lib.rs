@@ -103,6 +103,8 @@ pub struct SignalWindows {
     /// Two accounts share an infrastructure value when they used it this close in time,
     /// seconds.
     pub infrastructure_seconds: f64,
+    /// The family-wise error rate of the links' tests (the scan's `alpha`).
+    pub alpha: f64,
 }
 
 impl Default for SignalWindows {
@@ -110,6 +112,7 @@ impl Default for SignalWindows {
         SignalWindows {
             distribution_seconds: signals::PROVENANCE.default.window_seconds,
             infrastructure_seconds: signals::SHARED_INFRASTRUCTURE.default.window_seconds,
+            alpha: 0.01,
         }
     }
 }
@@ -149,7 +152,7 @@ fn report(pairs: Vec<PairEvidence>) -> SignalReport {
         pairs_examined: pairs.len(),
         threshold: 0.0,
         active_accounts: 0,
-        rarity_threshold: 0.0,
+        hypotheses: 0.0,
         pairs,
     }
 }
@@ -201,7 +204,8 @@ pub fn link_provenance(
         records.record(out.generation, out.output)
     };
     let output_time = |o: u32| index.outputs[o as usize].time;
-    let provenance_pairs = fanout::fan_out_pairs(&fan_outs, posts, output_post, output_time);
+    let null = fanout::FanOutNull { window_ms: (windows.distribution_seconds * 1000.0) as i64, alpha: windows.alpha };
+    let provenance_pairs = fanout::fan_out_pairs(&fan_outs, posts, output_post, output_time, &null);
     let links = matches
         .iter()
         .zip(&roles)

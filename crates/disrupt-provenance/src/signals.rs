@@ -5,7 +5,8 @@ use disrupt_evidence::{EvidenceKind, LinkSignal, SharedItems, Signal, SignalConf
 
 /// Outputs of one model batch (or operator session) posted by several accounts. Its window
 /// is the distribution window: posts of an output within it of the output's first post
-/// distribute it, later ones copy it.
+/// distribute it, later ones copy it. An hour: operations spread a batch over 10 to 60
+/// minutes; a fact-checker quotes it hours later.
 pub const PROVENANCE: LinkSignal = LinkSignal {
     description: SignalDescription {
         signal: Signal::PROVENANCE,
@@ -13,7 +14,7 @@ pub const PROVENANCE: LinkSignal = LinkSignal {
         shares: SharedItems::Values,
         kind: EvidenceKind::Message,
     },
-    default: SignalConfig { enabled: true, window_seconds: 600.0 },
+    default: SignalConfig { enabled: true, window_seconds: 3600.0 },
 };
 
 /// AI-provider accounts using the same rare infrastructure within the window of each other

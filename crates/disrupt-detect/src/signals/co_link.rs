@@ -1,19 +1,21 @@
 //! `co_link`: the same canonical URL shared by different accounts.
 //!
-//! Default window 120 s: coordinated link sharing happens within seconds to a couple of
-//! minutes (CooRnet's estimated "coordination interval" is typically under a minute),
-//! while a viral link spreads over hours. Empty URLs have no key, so they never match.
+//! Default window 1 h (tested also at 10 and 2 min): coordinated link sharing happens
+//! within seconds to minutes (CooRnet's estimated "coordination interval" is typically
+//! under a minute) or is spread over an hour. A link to a popular site is judged among
+//! that site's sharers: readers of one outlet share its articles within minutes every day.
+//! Empty URLs have no key, so they never match.
 
-use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
+use super::{Confirmation, DetectConfig, KeySink, NullModel, SignalSpec, UnitKind};
 use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
 /// The signal, as registered in [`super::REGISTRY`].
 pub const SPEC: SignalSpec = SignalSpec {
     description: SignalDescription { signal: Signal::CO_LINK, phrase, shares: SharedItems::Links, kind: EvidenceKind::Links },
-    default: SignalConfig { enabled: true, window_seconds: 120.0 },
+    default: SignalConfig { enabled: true, window_seconds: 3600.0 },
     keys,
-    null: NullModel { rarity: true, chance: Chance::Uniform, confirmation: Confirmation::SameKey },
+    null: NullModel { unit: UnitKind::KeyOccurrence, by_site: true, reactions: false, confirmation: Confirmation::SameKey },
 };
 
 fn phrase(s: &SignalSummary) -> String {

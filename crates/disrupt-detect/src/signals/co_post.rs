@@ -1,19 +1,21 @@
 //! `co_post`: identical matching text (after normalization) by different accounts.
 //!
-//! Default window 120 s: copy-paste operations post their batch in bursts of seconds to a
-//! minute or two, while an identical text recurring hours apart is as often a quote or a
-//! stock phrase. Reposts carry someone else's text and are left to `co_repost`.
+//! Default window 1 h (tested also at 10 and 2 min): copy-paste operations post a batch
+//! within seconds, or spread it over the better part of an hour so it looks less like a
+//! batch. Identical text days apart is a quote or a stock phrase, not a co-action. A post
+//! linking to a popular site (its share button writes the headline) is judged among that
+//! site's sharers. Reposts carry someone else's text and are left to `co_repost`.
 
-use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
+use super::{Confirmation, DetectConfig, KeySink, NullModel, SignalSpec, UnitKind};
 use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
 
 /// The signal, as registered in [`super::REGISTRY`].
 pub const SPEC: SignalSpec = SignalSpec {
     description: SignalDescription { signal: Signal::CO_POST, phrase, shares: SharedItems::Values, kind: EvidenceKind::CopiedText },
-    default: SignalConfig { enabled: true, window_seconds: 120.0 },
+    default: SignalConfig { enabled: true, window_seconds: 3600.0 },
     keys,
-    null: NullModel { rarity: true, chance: Chance::Uniform, confirmation: Confirmation::SameKey },
+    null: NullModel { unit: UnitKind::KeyOccurrence, by_site: true, reactions: false, confirmation: Confirmation::SameKey },
 };
 
 fn phrase(s: &SignalSummary) -> String {

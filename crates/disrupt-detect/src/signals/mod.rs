@@ -64,27 +64,29 @@ impl SignalSpec {
     }
 }
 
-/// How a signal's co-actions are tested against chance (the jitter null always; see
-/// [`crate::score`]).
+/// How a signal's co-actions are tested against chance: the participation null of
+/// [`disrupt_evidence::null`], which every signal shares, and what varies by signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NullModel {
-    /// Also test against the rarity null (a random account using the same key near that
-    /// time at all): for keys an operation makes itself (its text, its links).
-    pub rarity: bool,
-    /// The chance that a displaced action lands in the window.
-    pub chance: Chance,
+    /// What one co-action is: a key's occurrence, or (near-duplicates) a distinct text.
+    pub unit: UnitKind,
+    /// Whether a post linking to a popular site is judged among that site's sharers.
+    pub by_site: bool,
+    /// Whether the keys are other accounts' posts (reposts, replies): reacting to a friend
+    /// (an account that reposts or answers either of the two, and is reposted or answered
+    /// back) is friendship, not evidence.
+    pub reactions: bool,
     /// What makes two posts on one key a co-action.
     pub confirmation: Confirmation,
 }
 
-/// The chance, under the jitter null, that a displaced action lands within the window.
+/// What counts once in a pair's co-actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Chance {
-    /// `W/H`: actions displaced uniformly within the baseline.
-    Uniform,
-    /// At least `W/H`, raised to the key's own burstiness: a post's reposts and replies
-    /// bunch in its first minutes whoever makes them.
-    Bursty,
+pub enum UnitKind {
+    /// One occurrence (burst) of one key.
+    KeyOccurrence,
+    /// One distinct text (the keys are LSH bands, many to a text).
+    Text,
 }
 
 /// What makes two posts on one key a co-action.
@@ -128,23 +130,37 @@ pub struct DetectConfig {
     /// Every signal's settings, in the order they are listed: the behavioural signals of
     /// [`REGISTRY`], then the signals other stages declare (the scan's settings add them).
     pub signals: Vec<(Signal, SignalConfig)>,
-    /// Half-width `H` of the jitter null, seconds: each action is displaced uniformly
-    /// within +-H under the null, so co-modulation slower than H (a trending hour, a
-    /// morning greeting, a live event) is explained by chance while synchrony within W is not.
-    pub baseline_seconds: f64,
+    /// The windows tested, as fractions of each signal's window (the widest, 1, first):
+    /// operations coordinate over seconds to hours, and each extra window is paid for in
+    /// every p-value.
+    pub scales: Vec<f64>,
+    /// Keys used by at most this many accounts are rare: co-acting on them within W also
+    /// counts against the chance of two uses landing that close (see
+    /// [`disrupt_evidence::null`]).
+    pub rare_key_accounts: u32,
+    /// Keys used by at most this many accounts count once per burst; a more popular key
+    /// counts once in all, however often a pair used it together (a habit).
+    pub repeat_key_accounts: u32,
+    /// Sites linked to by at least this many accounts, and by at least
+    /// `popular_site_share` of all accounts, are strata: a post linking to one is judged
+    /// among that site's sharers.
+    pub popular_site_accounts: usize,
+    /// See `popular_site_accounts`.
+    pub popular_site_share: f64,
+    /// Trials (and co-actions) whose chance under the null is above this are not weighed:
+    /// they are expected whatever happens (see [`disrupt_evidence::null`]).
+    pub max_trial_chance: f64,
     /// Words a text needs before identical or near-identical copies count.
     pub min_text_tokens: usize,
     /// Jaccard similarity of word sets at or above which two texts are near-duplicates.
     pub near_duplicate_threshold: f64,
     /// A pair needs at least this many co-actions before it is tested.
     pub min_co_actions: u32,
-    /// Family-wise error rate over all account pairs examined (Bonferroni): the chance
+    /// Family-wise error rate over every pair of active accounts (Bonferroni): the chance
     /// that even one pair is reported by chance.
     pub alpha: f64,
     /// Instead of `alpha`, a false discovery rate (Benjamini-Hochberg) for exploratory scans.
     pub fdr: Option<f64>,
-    /// Synchrony p-value a pair needs before the rarity test can make it significant.
-    pub synchrony_alpha: f64,
     /// Events within W of one event beyond which the key is a crowd at that moment.
     pub max_crowd: usize,
 }
@@ -155,21 +171,37 @@ impl Default for DetectConfig {
         Self {
             registry: Registry::default(),
             signals: REGISTRY.iter().map(|s| (s.signal(), s.default)).collect(),
-            baseline_seconds: 3600.0,
+            scales: vec![1.0, 1.0 / 6.0, 1.0 / 30.0],
+            rare_key_accounts: 20,
+            repeat_key_accounts: 10,
+            popular_site_accounts: 50,
+            popular_site_share: 0.02,
+            max_trial_chance: 0.1,
             min_text_tokens: 4,
             near_duplicate_threshold: 0.6,
             min_co_actions: 2,
             alpha: 0.01,
             fdr: None,
-            synchrony_alpha: 0.001,
             max_crowd: 1000,
         }
     }
 }
 
 /// The settings other than a signal's, by name (for writing and reading the settings).
-pub const DETECT_FIELDS: [&str; 8] =
-    ["baseline_seconds", "min_text_tokens", "near_duplicate_threshold", "min_co_actions", "alpha", "fdr", "synchrony_alpha", "max_crowd"];
+pub const DETECT_FIELDS: [&str; 12] = [
+    "scales",
+    "rare_key_accounts",
+    "repeat_key_accounts",
+    "popular_site_accounts",
+    "popular_site_share",
+    "max_trial_chance",
+    "min_text_tokens",
+    "near_duplicate_threshold",
+    "min_co_actions",
+    "alpha",
+    "fdr",
+    "max_crowd",
+];
 
 impl serde::Serialize for DetectConfig {
     /// One object: each signal's settings under its name, then the other settings.
@@ -179,13 +211,17 @@ impl serde::Serialize for DetectConfig {
         for (signal, config) in &self.signals {
             map.serialize_entry(signal.as_str(), config)?;
         }
-        map.serialize_entry("baseline_seconds", &self.baseline_seconds)?;
+        map.serialize_entry("scales", &self.scales)?;
+        map.serialize_entry("rare_key_accounts", &self.rare_key_accounts)?;
+        map.serialize_entry("repeat_key_accounts", &self.repeat_key_accounts)?;
+        map.serialize_entry("popular_site_accounts", &self.popular_site_accounts)?;
+        map.serialize_entry("popular_site_share", &self.popular_site_share)?;
+        map.serialize_entry("max_trial_chance", &self.max_trial_chance)?;
         map.serialize_entry("min_text_tokens", &self.min_text_tokens)?;
         map.serialize_entry("near_duplicate_threshold", &self.near_duplicate_threshold)?;
         map.serialize_entry("min_co_actions", &self.min_co_actions)?;
         map.serialize_entry("alpha", &self.alpha)?;
         map.serialize_entry("fdr", &self.fdr)?;
-        map.serialize_entry("synchrony_alpha", &self.synchrony_alpha)?;
         map.serialize_entry("max_crowd", &self.max_crowd)?;
         map.end()
     }
@@ -244,12 +280,13 @@ impl DetectConfig {
         self.signals.insert(at, (spec.signal(), spec.default));
     }
 
-    /// The window, baseline and crowd limit of signal `s`, in milliseconds.
+    /// The window, occurrence gap and crowd limit of signal `s`, in milliseconds.
     pub fn windows(&self, s: Signal) -> Windows {
-        let w = (self.signal(s).window_seconds * 1000.0) as i64;
+        let w = ((self.signal(s).window_seconds * 1000.0) as i64).max(1);
         Windows {
             window_ms: w,
-            baseline_ms: ((self.baseline_seconds * 1000.0) as i64).max(w + 1),
+            occurrence_gap_ms: 2 * w,
+            repeat_key_accounts: self.repeat_key_accounts,
             max_crowd: self.max_crowd,
             min_co_actions: self.min_co_actions,
         }

@@ -3,9 +3,10 @@
 //! through MinHash LSH bands and confirmed exactly ([`crate::text_check`]). Identical texts
 //! are `co_post`'s.
 //!
-//! Default window 120 s, as for `co_post`.
+//! Default window 1 h, as for `co_post`; a unit is one distinct text of an account (a
+//! text has many band keys).
 
-use super::{Chance, Confirmation, DetectConfig, KeySink, NullModel, SignalSpec};
+use super::{Confirmation, DetectConfig, KeySink, NullModel, SignalSpec, UnitKind};
 use crate::minhash::{band_keys, signature};
 use crate::post::PostFeatures;
 use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDescription, SignalSummary};
@@ -13,9 +14,9 @@ use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDe
 /// The signal, as registered in [`super::REGISTRY`].
 pub const SPEC: SignalSpec = SignalSpec {
     description: SignalDescription { signal: Signal::NEAR_DUPLICATE, phrase, shares: SharedItems::Values, kind: EvidenceKind::CopiedText },
-    default: SignalConfig { enabled: true, window_seconds: 120.0 },
+    default: SignalConfig { enabled: true, window_seconds: 3600.0 },
     keys,
-    null: NullModel { rarity: true, chance: Chance::Uniform, confirmation: Confirmation::SimilarText },
+    null: NullModel { unit: UnitKind::Text, by_site: true, reactions: false, confirmation: Confirmation::SimilarText },
 };
 
 fn phrase(s: &SignalSummary) -> String {

@@ -12,21 +12,17 @@
 //!   pair is then checked exactly by merging the two accounts' timelines, and keeps one post
 //!   pair per matched post on each side: exactly the pair's co-action count (distinct posts
 //!   matched on each side), with evidence linear in its posts.
-//! - **Opportunities.** For each candidate account pair, the number `c` of the other's
-//!   posts within +-H of each post is counted by two pointers, not listed pair by pair.
 //!
 //! What it gives up, on hot keys only: a pair that co-acts on under about a third of its
-//! posts on the key is usually not found there (it keeps its co-actions on other keys);
-//! near-duplicate opportunities are counted without the similarity check, and a post pair
-//! sharing several hot keys counts once per key. The last two raise the chance, so they can
-//! only make a pair less significant.
+//! posts on the key is usually not found there (it keeps its co-actions on other keys).
+//! Little is lost: a key busy enough to be hot was used by so many accounts that taking
+//! part in it is weak evidence under the participation null.
 
 use super::{KeyedEvent, PairCheck, Windows};
-use crate::pairs::{account_pair_key, unpack_account_pair, PostPair};
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::pairs::PostPair;
+use rustc_hash::FxHashMap;
 
-/// A key is hot when its event pairs within the window (matches) or within +-H among
-/// candidates (opportunities) exceed this: 12 MiB of post pairs.
+/// A key is hot when its event pairs within the window exceed this: 24 MiB of post pairs.
 pub(super) const HOT_PAIRS: u64 = 1 << 20;
 
 /// MinHash banding: `BANDS` bands of `ROWS` hashes. A pair of accounts whose cell sets have
@@ -35,21 +31,8 @@ pub(super) const HOT_PAIRS: u64 = 1 << 20;
 const BANDS: usize = 20;
 const ROWS: usize = 3;
 
-/// The other account's posts within +-H of one post on a hot key: `count` chances at the
-/// signal's ratio, for the null model (see the module's doc).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ChanceCount {
-    /// The post that had the chances.
-    pub post: u32,
-    /// The account whose posts were near it.
-    pub other: u32,
-    /// How many of them.
-    pub count: u32,
-}
-
 /// One account's events on the key, in time order.
 struct Timeline {
-    account: u32,
     times: Vec<i64>,
     posts: Vec<u32>,
 }
@@ -61,7 +44,7 @@ fn timelines(events: impl Iterator<Item = KeyedEvent>) -> Vec<Timeline> {
         let next = lines.len();
         let i = *index.entry(e.account).or_insert(next);
         if i == next {
-            lines.push(Timeline { account: e.account, times: Vec::new(), posts: Vec::new() });
+            lines.push(Timeline { times: Vec::new(), posts: Vec::new() });
         }
         lines[i].times.push(e.time);
         lines[i].posts.push(e.post);
@@ -69,7 +52,7 @@ fn timelines(events: impl Iterator<Item = KeyedEvent>) -> Vec<Timeline> {
     lines
 }
 
-fn mix(x: u64) -> u64 {
+pub(super) fn mix(x: u64) -> u64 {
     // splitmix64's finaliser: a cheap, well-spread hash of a cell and a seed.
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -161,7 +144,7 @@ fn matched_posts(x: &Timeline, y: &Timeline, window_ms: i64, check: &impl PairCh
         let mut k = lo;
         while k < y.times.len() && y.times[k] <= t + window_ms {
             if check.same_action(post, y.posts[k]) {
-                out.push(PostPair::new(post, y.posts[k], key_accounts));
+                out.push(PostPair::new(post, y.posts[k], key_accounts, 0));
                 matched += 1;
                 break;
             }
@@ -169,53 +152,6 @@ fn matched_posts(x: &Timeline, y: &Timeline, window_ms: i64, check: &impl PairCh
         }
     }
     matched
-}
-
-/// Chance counts of a hot key's candidate account pairs (`members`: the key's events of
-/// accounts in a candidate pair, in time order).
-pub(super) fn hot_opportunities(members: &[KeyedEvent], baseline_ms: i64, candidates: &FxHashSet<u64>, out: &mut Vec<ChanceCount>) {
-    let lines = timelines(members.iter().copied());
-    let local: FxHashMap<u32, usize> = lines.iter().enumerate().map(|(i, l)| (l.account, i)).collect();
-    let k = lines.len() as u64;
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    if k * k.saturating_sub(1) / 2 <= candidates.len() as u64 {
-        for i in 0..lines.len() {
-            for j in i + 1..lines.len() {
-                if candidates.contains(&account_pair_key(lines[i].account, lines[j].account)) {
-                    pairs.push((i, j));
-                }
-            }
-        }
-    } else {
-        for &key in candidates {
-            let (x, y) = unpack_account_pair(key);
-            if let (Some(&i), Some(&j)) = (local.get(&x), local.get(&y)) {
-                pairs.push((i.min(j), i.max(j)));
-            }
-        }
-        pairs.sort_unstable();
-    }
-    for (i, j) in pairs {
-        near_counts(&lines[i], &lines[j], baseline_ms, out);
-        near_counts(&lines[j], &lines[i], baseline_ms, out);
-    }
-}
-
-/// For each post of `x`, how many posts of `y` are within +-`span` of it (two pointers).
-fn near_counts(x: &Timeline, y: &Timeline, span: i64, out: &mut Vec<ChanceCount>) {
-    let (mut lo, mut hi) = (0, 0);
-    for (&t, &post) in x.times.iter().zip(&x.posts) {
-        while lo < y.times.len() && y.times[lo] < t - span {
-            lo += 1;
-        }
-        hi = hi.max(lo);
-        while hi < y.times.len() && y.times[hi] <= t + span {
-            hi += 1;
-        }
-        if hi > lo {
-            out.push(ChanceCount { post, other: y.account, count: (hi - lo) as u32 });
-        }
-    }
 }
 
 #[cfg(test)]
@@ -227,7 +163,8 @@ mod tests {
         KeyedEvent { key: 1, time: secs * 1000, account, post }
     }
 
-    const W: Windows = Windows { window_ms: 60_000, baseline_ms: 3_600_000, max_crowd: 1000, min_co_actions: 2 };
+    const W: Windows =
+        Windows { window_ms: 60_000, occurrence_gap_ms: 120_000, repeat_key_accounts: 10, max_crowd: 1000, min_co_actions: 2 };
 
     #[test]
     fn a_synchronous_pair_is_found_in_a_busy_key_with_its_exact_count() {
@@ -261,32 +198,5 @@ mod tests {
         distinct.sort_unstable();
         distinct.dedup();
         assert_eq!(distinct.len(), 12);
-    }
-
-    #[test]
-    fn near_counts_count_the_other_accounts_posts_within_the_baseline() {
-        let x = Timeline { account: 1, times: vec![0, 10_000, 100_000], posts: vec![0, 1, 2] };
-        let y = Timeline { account: 2, times: vec![-5_000, 5_000, 12_000, 90_000], posts: vec![3, 4, 5, 6] };
-        let mut out = Vec::new();
-        near_counts(&x, &y, 6_000, &mut out);
-        assert_eq!(out, vec![ChanceCount { post: 0, other: 2, count: 2 }, ChanceCount { post: 1, other: 2, count: 2 },]);
-    }
-
-    #[test]
-    fn hot_opportunities_cover_candidate_pairs_only() {
-        let members = vec![ev(0, 1, 0), ev(10, 2, 1), ev(20, 3, 2), ev(30, 1, 3)];
-        let candidates: FxHashSet<u64> = [account_pair_key(1, 2)].into_iter().collect();
-        let mut out = Vec::new();
-        hot_opportunities(&members, 3_600_000, &candidates, &mut out);
-        out.sort_unstable();
-        assert!(out.iter().all(|c| c.other == 1 || c.other == 2));
-        assert_eq!(
-            out,
-            vec![
-                ChanceCount { post: 0, other: 2, count: 1 },
-                ChanceCount { post: 1, other: 1, count: 2 },
-                ChanceCount { post: 3, other: 2, count: 1 },
-            ]
-        );
     }
 }

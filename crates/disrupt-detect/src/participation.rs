@@ -1,0 +1,264 @@
+//! Building the participation null of each signal ([`disrupt_evidence::null`]) from the
+//! engine's units pass: the popular sites that are strata of their own, who reposts or
+//! answers whom (friends' posts are not evidence), and the tally of every account's units.
+
+use crate::input::DetectInput;
+use crate::pairs::account_pair_key;
+use crate::signals::{DetectConfig, Signal, UnitKind};
+use crate::window::{KeyedEvent, Participation};
+use disrupt_evidence::{ParticipationNull, Trials};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Sites (hosts of posts' first links) that many accounts link to, numbered from 1: each
+/// is a stratum of the null. "Many" is at least `popular_site_accounts` and at least
+/// `popular_site_share` of the accounts, so that an operation's own site, however many
+/// members link to it, stays small beside the data; link shorteners hide the site and are
+/// never one (their hashes are in [`SHORTENERS`]).
+#[derive(Debug, Default)]
+pub struct Sites {
+    stratum: FxHashMap<u64, u32>,
+}
+
+/// Link shorteners and redirectors: a link through one says nothing of the site behind it.
+pub const SHORTENERS: &[&str] = &[
+    "t.co",
+    "bit.ly",
+    "goo.gl",
+    "ow.ly",
+    "tinyurl.com",
+    "buff.ly",
+    "dlvr.it",
+    "ift.tt",
+    "fb.me",
+    "lnkd.in",
+    "is.gd",
+    "tiny.cc",
+    "trib.al",
+    "shorturl.at",
+    "rebrand.ly",
+    "cutt.ly",
+    "rb.gy",
+    "t.ly",
+    "bl.ink",
+    "s.id",
+    "wp.me",
+    "amzn.to",
+    "youtu.be",
+    "j.mp",
+    "po.st",
+    "su.pr",
+];
+
+impl Sites {
+    /// The popular sites of the input. `site_hash` hashes a host as the input's site
+    /// column does.
+    pub fn of(input: &DetectInput, config: &DetectConfig, site_hash: impl Fn(&str) -> u64) -> Self {
+        let shorteners: FxHashSet<u64> = SHORTENERS.iter().map(|s| site_hash(s)).collect();
+        let mut linked: Vec<(u64, u32)> = (0..input.len() as u32)
+            .into_par_iter()
+            .filter_map(|p| Some((input.site(p), input.account(p))).filter(|(s, _)| *s != 0 && !shorteners.contains(s)))
+            .collect();
+        linked.par_sort_unstable();
+        linked.dedup();
+        let minimum = config.popular_site_accounts.max((config.popular_site_share * input.account_count as f64).ceil() as usize).max(1);
+        let mut stratum = FxHashMap::default();
+        for run in linked.chunk_by(|x, y| x.0 == y.0) {
+            if run.len() >= minimum {
+                let next = stratum.len() as u32 + 1;
+                stratum.insert(run[0].0, next);
+            }
+        }
+        Sites { stratum }
+    }
+
+    /// Strata, counting the whole signal's (0).
+    pub fn strata(&self) -> usize {
+        self.stratum.len() + 1
+    }
+
+    /// The stratum of `post`: its first link's site when popular, else 0.
+    pub fn of_post(&self, input: &DetectInput, post: u32) -> u32 {
+        match input.site(post) {
+            0 => 0,
+            site => self.stratum.get(&site).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// Who reposts or answers whom: two accounts each of which reposted or answered the other
+/// are friends, and reacting to a friend's post is how friends talk.
+#[derive(Debug, Default)]
+pub struct Friends {
+    /// The author of every post someone reacted to (by the post id's hash).
+    author_of: FxHashMap<u64, u32>,
+    /// Friends, as account-pair keys.
+    mutual: FxHashSet<u64>,
+}
+
+impl Friends {
+    /// Friends from the reactions: `(target post id hash, reacting account)`.
+    pub fn from_reactions(input: &DetectInput, mut reactions: Vec<(u64, u32)>) -> Self {
+        if reactions.is_empty() {
+            return Friends::default();
+        }
+        reactions.par_sort_unstable();
+        reactions.dedup();
+        let targets: FxHashSet<u64> = reactions.iter().map(|r| r.0).collect();
+        let author_of: FxHashMap<u64, u32> = (0..input.len() as u32)
+            .filter_map(|p| {
+                let id = input.id_hash(p);
+                targets.contains(&id).then(|| (id, input.account(p)))
+            })
+            .collect();
+        // Directed edges reactor -> author; friends are the pairs with both directions.
+        let mut edges: Vec<(u32, u32)> = reactions
+            .iter()
+            .filter_map(|&(target, reactor)| author_of.get(&target).filter(|&&a| a != reactor).map(|&author| (reactor, author)))
+            .collect();
+        edges.par_sort_unstable();
+        edges.dedup();
+        let mutual: FxHashSet<u64> =
+            edges.iter().filter(|&&(x, y)| x < y && edges.binary_search(&(y, x)).is_ok()).map(|&(x, y)| account_pair_key(x, y)).collect();
+        Friends { author_of, mutual }
+    }
+
+    /// Whether `account` reacting to the post `target` is reacting to a friend.
+    pub fn exempt(&self, target: u64, account: u32) -> bool {
+        !self.mutual.is_empty()
+            && self.author_of.get(&target).is_some_and(|&author| self.mutual.contains(&account_pair_key(author, account)))
+    }
+
+    /// Pairs of friends.
+    pub fn len(&self) -> usize {
+        self.mutual.len()
+    }
+
+    /// Whether nobody is anybody's friend.
+    pub fn is_empty(&self) -> bool {
+        self.mutual.is_empty()
+    }
+}
+
+/// `(key, account)` of reaction events (the key is the reacted-to post's id hash).
+pub fn reactions_of(events: &[KeyedEvent]) -> Vec<(u64, u32)> {
+    events.par_iter().map(|e| (e.key, e.account)).collect()
+}
+
+/// A signal's units, tallied as the units pass reports them, partition by partition.
+pub struct Tally {
+    kind: UnitKind,
+    by_site: bool,
+    /// Units per account (key units).
+    degree: Vec<u32>,
+    /// `(account, stratum)` of every key unit in a site stratum.
+    site_units: Vec<(u32, u32)>,
+    /// `(account, stratum, popularity)` of every key unit on a key two or more used.
+    trials: Vec<(u32, u32, u32)>,
+    /// Text units: each post's largest key popularity (0: no event).
+    post_popularity: Vec<u32>,
+}
+
+impl Tally {
+    /// An empty tally for a signal whose units are `kind`.
+    pub fn new(kind: UnitKind, by_site: bool, accounts: usize, posts: usize) -> Self {
+        Tally {
+            kind,
+            by_site,
+            degree: vec![0; accounts],
+            site_units: Vec::new(),
+            trials: Vec::new(),
+            post_popularity: if kind == UnitKind::Text { vec![0; posts] } else { Vec::new() },
+        }
+    }
+
+    /// Adds one partition's participations.
+    pub fn add(&mut self, input: &DetectInput, sites: &Sites, chunks: Vec<Vec<Participation>>) {
+        for chunk in chunks {
+            for p in chunk {
+                match self.kind {
+                    UnitKind::Text => {
+                        if let Some(slot) = self.post_popularity.get_mut(p.post as usize) {
+                            *slot = (*slot).max(p.popularity);
+                        }
+                    }
+                    UnitKind::KeyOccurrence => {
+                        if let Some(d) = self.degree.get_mut(p.account as usize) {
+                            *d += 1;
+                        }
+                        let stratum = if self.by_site { sites.of_post(input, p.post) } else { 0 };
+                        if stratum != 0 {
+                            self.site_units.push((p.account, stratum));
+                        }
+                        if p.popularity >= 2 {
+                            self.trials.push((p.account, stratum, p.popularity));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The finished null of `signal`.
+    pub fn finish(mut self, signal: Signal, input: &DetectInput, sites: &Sites, config: &DetectConfig, active: usize) -> ParticipationNull {
+        let strata = if self.by_site { sites.strata() } else { 1 };
+        if self.kind == UnitKind::Text {
+            // A unit is one distinct text of an account: its popularity the largest of its
+            // posts', its stratum its first post's.
+            let mut texts: Vec<(u32, u64, u32, u32)> = (0..input.len() as u32)
+                .into_par_iter()
+                .filter(|&p| self.post_popularity[p as usize] > 0)
+                .map(|p| {
+                    let stratum = if self.by_site { sites.of_post(input, p) } else { 0 };
+                    (input.account(p), input.text_hash(p), self.post_popularity[p as usize], stratum)
+                })
+                .collect();
+            texts.par_sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.cmp(&x.2)));
+            texts.dedup_by(|later, first| later.0 == first.0 && later.1 == first.1);
+            for &(account, _, popularity, stratum) in &texts {
+                if let Some(d) = self.degree.get_mut(account as usize) {
+                    *d += 1;
+                }
+                if stratum != 0 {
+                    self.site_units.push((account, stratum));
+                }
+                if popularity >= 2 {
+                    self.trials.push((account, stratum, popularity));
+                }
+            }
+        }
+        let mut totals = vec![0u64; strata];
+        totals[0] = self.degree.iter().map(|&d| d as u64).sum();
+        self.site_units.par_sort_unstable();
+        let mut site_degree = FxHashMap::default();
+        for run in self.site_units.chunk_by(|x, y| x == y) {
+            site_degree.insert(run[0], run.len() as u32);
+            if let Some(t) = totals.get_mut(run[0].1 as usize) {
+                *t += run.len() as u64;
+            }
+        }
+        self.trials.par_sort_unstable();
+        let trials: Vec<Trials> = self
+            .trials
+            .chunk_by(|x, y| x == y)
+            .map(|run| Trials { account: run[0].0, stratum: run[0].1, popularity: run[0].2, count: run.len() as u32 })
+            .collect();
+        let windows = config.windows(signal);
+        ParticipationNull {
+            signal,
+            window_ms: windows.window_ms,
+            scales: config.scales.clone(),
+            rare_key_accounts: config.rare_key_accounts,
+            max_chance: config.max_trial_chance,
+            span_ms: if config.spec(signal).is_some_and(|s| s.null.reactions) { 6 * 3_600_000 } else { disrupt_evidence::null::DAY_MS },
+            degree: self.degree,
+            site_degree,
+            totals,
+            trials,
+            active_accounts: active,
+            text_units: self.kind == UnitKind::Text,
+            by_site: self.by_site,
+            post_popularity: self.post_popularity,
+        }
+    }
+}
