@@ -82,6 +82,10 @@ pub struct ScanArgs {
     /// Exploratory mode: a false discovery rate (Benjamini-Hochberg) instead of --alpha.
     #[arg(long)]
     fdr: Option<f64>,
+    /// Placebo runs that estimate what chance alone would flag at these settings, on this
+    /// data (default 1; 0 turns it off).
+    #[arg(long, value_name = "N")]
+    calibrate: Option<u32>,
     /// Co-actions a pair needs before it is tested.
     #[arg(long)]
     min_co_actions: Option<u32>,
@@ -145,6 +149,9 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     }
     if let Some(q) = args.fdr {
         detect.fdr = Some(q);
+    }
+    if let Some(n) = args.calibrate {
+        settings.calibrate = n;
     }
     if let Some(m) = args.min_co_actions {
         detect.min_co_actions = m;
@@ -379,6 +386,16 @@ fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std:
         edges,
         out.display()
     );
+    if let Some(c) = &result.calibration {
+        crate::outln!(
+            "Calibration: chance alone would flag about {:.1} accounts in {:.1} networks at these settings ({} placebo run{}{}).",
+            c.expected_false_accounts,
+            c.expected_false_networks,
+            c.runs,
+            if c.runs == 1 { "" } else { "s" },
+            if c.weak { "; the estimate is weak, see networks.json" } else { "" }
+        );
+    }
     if !result.stages.is_empty() {
         let mut counts = std::collections::BTreeMap::new();
         for s in &result.stages {

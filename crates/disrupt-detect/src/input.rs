@@ -68,6 +68,16 @@ impl DetectInput {
         self.times[post as usize]
     }
 
+    /// Every post's account, by post number.
+    pub fn accounts(&self) -> &[u32] {
+        &self.accounts
+    }
+
+    /// Every post's time (Unix ms), by post number.
+    pub fn times(&self) -> &[i64] {
+        &self.times
+    }
+
     /// Identical-text key of `post` (0 when it has none).
     pub fn text_hash(&self, post: u32) -> u64 {
         self.text_hashes[post as usize]
@@ -128,10 +138,82 @@ impl DetectInput {
         self.tokens.on_disk()
     }
 
+    /// A placebo of the input (see [`Placebo`]), deterministic for `seed`; `None` when
+    /// state went to disk (placebos are made in memory).
+    pub fn placebo(&self, seed: u64) -> Option<Placebo> {
+        if self.spilled() {
+            return None;
+        }
+        let tokens = self.tokens.memory_copy()?;
+        let mut state = seed ^ 0x00D1_5C0F_FEE5;
+        let (first, last) = self.times.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        let span = (last.saturating_sub(first) + 1).max(1);
+        let offsets: Vec<i64> = (0..self.account_count).map(|_| (splitmix(&mut state) % span as u64) as i64).collect();
+        let moved = |t: i64, a: u32| first + (t - first + offsets.get(a as usize).copied().unwrap_or(0)).rem_euclid(span);
+        let times: Vec<i64> = self.times.iter().zip(&self.accounts).map(|(&t, &a)| moved(t, a)).collect();
+        let events = self
+            .events
+            .iter()
+            .map(|(signal, log)| {
+                let shifted: Vec<KeyedEvent> =
+                    log.events().unwrap_or(&[]).par_iter().map(|e| KeyedEvent { time: times[e.post as usize], ..*e }).collect();
+                (*signal, EventLog::Memory(shifted))
+            })
+            .collect();
+        let input = DetectInput {
+            account_count: self.account_count,
+            accounts: self.accounts.clone(),
+            times,
+            text_hashes: self.text_hashes.clone(),
+            ids: self.ids.clone(),
+            sites: self.sites.clone(),
+            tokens,
+            sketches: FixedColumn::new(None),
+            events,
+            pair_partitions: 0,
+            temp_dir: self.temp_dir.clone(),
+        };
+        Some(Placebo { input, offsets, span_ms: span })
+    }
+
     /// Whether any state went to disk.
     pub fn spilled(&self) -> bool {
         self.tokens.on_disk() || self.sketches.on_disk() || self.events.iter().any(|(_, e)| e.on_disk())
     }
+}
+
+/// A placebo of the input (see [`DetectInput::placebo`]): every account's whole timeline
+/// moved by its own random offset, wrapping inside the data's span. Each account keeps its
+/// texts, links, hashtags, volume and the rhythm of its own posts; each key keeps its
+/// popularity; two accounts' actions stay together only when their offsets land within a
+/// window of each other ([`Placebo::aligned`]).
+pub struct Placebo {
+    /// The moved input.
+    pub input: DetectInput,
+    /// Each account's offset, milliseconds.
+    pub offsets: Vec<i64>,
+    /// The data's span the offsets wrap in, milliseconds.
+    pub span_ms: i64,
+}
+
+impl Placebo {
+    /// Whether accounts `a` and `b` were moved by offsets so close that actions within
+    /// `window_ms` of each other stayed within `window_ms`: their coordination, if any, was
+    /// left in place, and what the placebo finds for them is not chance.
+    pub fn aligned(&self, a: u32, b: u32, window_ms: i64) -> bool {
+        let (Some(&x), Some(&y)) = (self.offsets.get(a as usize), self.offsets.get(b as usize)) else { return false };
+        let d = (x - y).rem_euclid(self.span_ms);
+        d.min(self.span_ms - d) <= 2 * window_ms
+    }
+}
+
+/// A small, fast generator for placebos (splitmix64): deterministic for a seed.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// When detection state leaves memory.

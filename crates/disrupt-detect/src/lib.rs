@@ -30,7 +30,7 @@ pub mod spill;
 pub mod text_check;
 pub mod window;
 
-pub use input::{DetectInput, DetectInputBuilder, SpillPolicy};
+pub use input::{DetectInput, DetectInputBuilder, Placebo, SpillPolicy};
 pub use post::PostFeatures;
 pub use score::{detect, detect_consuming_events, detect_with_layout, Detection, Layout, PairEvidence, SignalReport};
 pub use signals::{DetectConfig, Signal, SignalConfig, SignalSpec, REGISTRY};

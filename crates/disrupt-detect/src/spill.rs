@@ -425,6 +425,17 @@ impl TokenColumn {
         self.words.on_disk()
     }
 
+    /// A copy held in memory, when the column is (a spilled one is not copied).
+    pub fn memory_copy(&self) -> Option<TokenColumn> {
+        match &self.words.data {
+            WordData::Memory(v) => Some(TokenColumn {
+                offsets: self.offsets.clone(),
+                words: WordFile { data: WordData::Memory(v.clone()), dir: self.words.dir.clone() },
+            }),
+            _ => None,
+        }
+    }
+
     /// Word hashes of one post.
     pub fn get(&self, post: u32) -> &[u32] {
         let i = post as usize;

@@ -12,7 +12,7 @@ use std::fmt;
 
 /// The schema this build writes: `MAJOR.MINOR`. A minor bump adds optional fields only; a
 /// major bump is a breaking change, and readers refuse a major version they do not know.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// The major version of [`SCHEMA_VERSION`], the one this build reads.
 pub const SCHEMA_MAJOR: u32 = 1;
@@ -115,6 +115,28 @@ impl<'de> Deserialize<'de> for DetectionStats {
     }
 }
 
+/// What chance alone would flag at the scan's settings, on the scan's own data: the scan
+/// run again on placebos of it, with coordination destroyed and each account's habits and
+/// each key's popularity kept (`disrupt scan --calibrate N`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Placebo runs averaged.
+    pub runs: u32,
+    /// Accounts a placebo flags, on average: the expected false accounts.
+    pub expected_false_accounts: f64,
+    /// Networks a placebo finds, on average.
+    pub expected_false_networks: f64,
+    /// Per signal, placebo-flagged accounts with a significant pair of that signal, on average.
+    pub by_signal: BTreeMap<String, f64>,
+    /// How the placebos were made.
+    pub method: String,
+    /// Whether the estimate is weak (less than three days of data, or placebos that could
+    /// not be made), and why not otherwise left unsaid: what a placebo cannot estimate.
+    pub weak: bool,
+    /// What the estimate does not cover.
+    pub notes: Vec<String>,
+}
+
 /// The whole of `networks.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworksDocument {
@@ -133,6 +155,9 @@ pub struct NetworksDocument {
     pub parameters: serde_json::Value,
     /// What each signal examined.
     pub detection: DetectionStats,
+    /// What chance alone would flag at these settings (absent when not estimated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
     /// The findings, by descending score.
     pub networks: Vec<Network>,
 }

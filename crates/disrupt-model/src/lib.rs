@@ -37,7 +37,7 @@ mod network;
 pub mod read;
 mod signal;
 
-pub use document::{DetectionStats, InputFile, Inputs, NetworksDocument, SignalStats, SCHEMA_MAJOR, SCHEMA_VERSION};
+pub use document::{Calibration, DetectionStats, InputFile, Inputs, NetworksDocument, SignalStats, SCHEMA_MAJOR, SCHEMA_VERSION};
 pub use lines::{
     AccountRisk, Amount, CitedRecord, Detail, Edge, EvidenceEdge, MatchedPair, MessageStage, PromptExcerpt, ProvenanceLink, ProvenanceRole,
     Reject, Role, Stage, EDGE_COLUMNS, MATCHES_IN_EVIDENCE, RECORDS_IN_CSV,

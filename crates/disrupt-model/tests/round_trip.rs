@@ -107,6 +107,16 @@ prop_compose! {
             inputs: Inputs { records: 3, rejected: 1, duplicates: 0, by_kind, files: vec![InputFile { path, sha256: "ab".repeat(32), format: "jsonl".into(), records: 3, rejected: 1 }] },
             parameters: serde_json::json!({"detect": {"alpha": 0.01}}),
             detection: DetectionStats { signals: stats.into_iter().map(|(s, n, p)| (s, stat(n, p))).collect(), fused: fused.map(|(n, p)| stat(n, p)) },
+            // Averages of counts: always finite.
+            calibration: fused.map(|(n, p)| disrupt_model::Calibration {
+                runs: n as u32,
+                expected_false_accounts: if p.is_finite() { p.abs() } else { 0.0 },
+                expected_false_networks: n as f64 / 2.0,
+                by_signal: [("co_post".to_string(), n as f64)].into_iter().collect(),
+                method: "shift".into(),
+                weak: n % 2 == 0,
+                notes: vec!["a note".into()],
+            }),
             networks,
         }
     }
@@ -210,6 +220,7 @@ fn a_major_version_this_build_does_not_know_is_refused() {
             inputs: Inputs { records: 0, rejected: 0, duplicates: 0, by_kind: BTreeMap::new(), files: vec![] },
             parameters: serde_json::Value::Null,
             detection: DetectionStats::default(),
+            calibration: None,
             networks: vec![],
         })
         .unwrap(),

@@ -52,14 +52,41 @@ impl Default for NetworkConfig {
     }
 }
 
-/// Builds the networks: significant pairs (fused or per signal) become weighted edges,
-/// Leiden finds communities, and every community of two or more accounts is described.
-pub fn assemble_networks(
+/// The groups the networks are made of, before they are described.
+pub struct Formed {
+    /// Members of each group, by account number (a folded group is left empty, so that
+    /// indices keep their meaning).
+    pub cores: Vec<Vec<u32>>,
+    /// Accounts the group test joined, by group.
+    pub attached: HashMap<usize, Vec<Attachment>>,
+    /// Strength (`-log10 p`) of every edge.
+    pub edge_strength: FxHashMap<(u32, u32), f64>,
+}
+
+impl Formed {
+    /// Every account in a group of two or more.
+    pub fn flagged(&self) -> impl Iterator<Item = u32> + '_ {
+        self.cores.iter().filter(|c| c.len() >= 2).flatten().copied()
+    }
+
+    /// Groups of two or more accounts.
+    pub fn networks(&self) -> usize {
+        self.cores.iter().filter(|c| c.len() >= 2).count()
+    }
+}
+
+/// Forms the groups: significant pairs (fused or per signal) become weighted edges, Leiden
+/// finds communities, split communities are merged, the group test attaches members and
+/// folds smaller groups into larger ones, and links that only join (infrastructure, a
+/// handle an ad names) extend groups other evidence made. `post_accounts` and `post_times`
+/// give each record's account and time.
+pub fn form_networks(
     detection: &Detection,
-    inputs: &NetworkInputs<'_>,
+    post_accounts: &[u32],
+    post_times: &[i64],
     detect_config: &DetectConfig,
     config: &NetworkConfig,
-) -> Vec<Network> {
+) -> Formed {
     // Edge weight: the fused rarity-weighted co-actions; significance from any test.
     let mut edge_weight: FxHashMap<(u32, u32), f64> = FxHashMap::default();
     let mut edge_strength: FxHashMap<(u32, u32), f64> = FxHashMap::default();
@@ -94,7 +121,6 @@ pub fn assemble_networks(
     }
     let mut cores: Vec<Vec<u32>> = merge_split_communities(communities.into_values().filter(|m| m.len() >= 2).collect(), &edge_strength);
     // Members whose every pair is too thin on its own join the network they act with.
-    let (post_accounts, post_times) = (inputs.posts.accounts(), inputs.posts.times());
     // Rounds: an account that joins makes the network larger, which can carry another.
     let mut attached_by_core: HashMap<usize, Vec<Attachment>> = HashMap::new();
     for _ in 0..10 {
@@ -201,6 +227,19 @@ pub fn assemble_networks(
         core.sort_unstable();
         core.dedup();
     }
+    Formed { cores, attached: attached_by_core, edge_strength }
+}
+
+/// Builds the networks: [`form_networks`], and every group of two or more accounts
+/// described.
+pub fn assemble_networks(
+    detection: &Detection,
+    inputs: &NetworkInputs<'_>,
+    detect_config: &DetectConfig,
+    config: &NetworkConfig,
+) -> Vec<Network> {
+    let Formed { cores, attached: attached_by_core, edge_strength } =
+        form_networks(detection, inputs.posts.accounts(), inputs.posts.times(), detect_config, config);
     // Every pair and edge, bucketed by the network holding both ends, in one pass (a network
     // never scans the whole detection).
     let mut network_of: FxHashMap<u32, usize> = FxHashMap::default();

@@ -13,7 +13,7 @@ pub mod traits;
 
 pub mod leiden;
 
-pub use assemble::{assemble_networks, network_score, NetworkConfig, NetworkInputs};
+pub use assemble::{assemble_networks, form_networks, network_score, Formed, NetworkConfig, NetworkInputs};
 pub use disrupt_evidence::network_id;
 pub use leiden::{leiden, modularity, Graph, LeidenConfig};
 pub use posts::count_posts_and_languages;

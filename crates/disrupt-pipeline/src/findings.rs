@@ -162,6 +162,7 @@ impl disrupt_output::ScanFindings for Findings<'_> {
                 signals: r.detection.signals.iter().map(|(s, report)| (*s, signal_stats(report))).collect(),
                 fused: Some(signal_stats(&r.detection.fused)),
             },
+            calibration: r.calibration.clone(),
             networks: r.networks.clone(),
         }
     }

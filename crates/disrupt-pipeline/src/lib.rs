@@ -8,6 +8,7 @@
 // allocator hints), each with a SAFETY comment.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod calibrate;
 pub mod co_share;
 pub mod corpus;
 pub mod findings;

@@ -105,6 +105,8 @@ pub struct ScanResult {
     pub roles: Vec<Option<(disrupt_funnel::roles::Role, bool)>>,
     /// Every signal's pair evidence.
     pub detection: Detection,
+    /// What chance alone would flag at these settings (`None`: not estimated).
+    pub calibration: Option<disrupt_model::Calibration>,
     /// The networks, by descending score.
     pub networks: Vec<Network>,
     /// Every setting the scan used (`networks.json`'s `parameters`).
@@ -486,6 +488,17 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         mut timings,
     } = load(inputs, config, observer)?;
 
+    // Calibration first: its placebos are copies of the detector input, which detection
+    // then consumes.
+    let calibration = if config.calibrate > 0 {
+        let started = Instant::now();
+        let c = crate::calibrate::calibrate(&detect_input, config, config.calibrate)
+            .map_err(|source| ScanError::Spill { what: "calibration placebo", source })?;
+        stage(observer, &mut timings, "calibrate", started);
+        Some(c)
+    } else {
+        None
+    };
     let started = Instant::now();
     let mut detect_input = detect_input;
     let mut detection = disrupt_detect::detect_consuming_events(&mut detect_input, &config.detect)
@@ -629,6 +642,7 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         stages,
         roles,
         detection,
+        calibration,
         networks,
         parameters: config.parameters(),
         timings,

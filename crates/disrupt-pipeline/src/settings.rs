@@ -50,6 +50,8 @@ pub struct ScanConfig {
     pub monitoring_terms: Option<PathBuf>,
     /// The folder the extra funnel cues came from.
     pub funnel_cues: Option<PathBuf>,
+    /// Placebo runs that estimate what chance alone would flag (0: none).
+    pub calibrate: u32,
     /// Folders the walk of input folders skips: the scan's own output folder (not a
     /// setting: a scan that writes into an input folder would otherwise read its last
     /// outputs back).
@@ -96,6 +98,7 @@ impl Default for ScanConfig {
             memory_budget: None,
             monitoring_terms: None,
             funnel_cues: None,
+            calibrate: 1,
             skip_folders: Vec::new(),
         }
     }
@@ -126,6 +129,7 @@ impl ScanConfig {
             temp_dir: self.temp_dir.clone(),
             monitoring_terms: self.monitoring_terms.clone(),
             funnel_cues: self.funnel_cues.clone(),
+            calibrate: self.calibrate,
         }
     }
 
@@ -324,6 +328,8 @@ pub struct ScanSettings {
     /// Folder of extra funnel cue lists and patterns, added to the shipped ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub funnel_cues: Option<PathBuf>,
+    /// Placebo runs that estimate what chance alone would flag at these settings (0: none).
+    pub calibrate: u32,
 }
 
 impl Default for ScanSettings {
@@ -339,6 +345,7 @@ impl Default for ScanSettings {
             temp_dir: None,
             monitoring_terms: None,
             funnel_cues: None,
+            calibrate: 1,
         }
     }
 }
@@ -450,6 +457,9 @@ impl ScanSettings {
         }
         let timezone = TimeZoneSetting::from_offset_seconds(ingest.timezone_offset_seconds);
         validate_detect(&self.detect)?;
+        if self.calibrate > MAX_CALIBRATION_RUNS {
+            return Err(invalid("calibrate", "must be at most 20"));
+        }
         let unit = |key: &str, x: f64| if x > 0.0 && x <= 1.0 { Ok(()) } else { Err(invalid(key, "must be above 0 and at most 1")) };
         unit("link.post_containment", self.provenance.post_containment)?;
         unit("link.output_containment", self.provenance.output_containment)?;
@@ -504,6 +514,7 @@ impl ScanSettings {
             memory_budget: self.memory_budget_bytes.resolve(),
             monitoring_terms: self.monitoring_terms.clone(),
             funnel_cues: self.funnel_cues.clone(),
+            calibrate: self.calibrate,
             skip_folders: Vec::new(),
         })
     }
@@ -517,6 +528,9 @@ fn positive(key: &str, x: f64) -> Result<(), SettingsError> {
         Err(invalid(key, "must be positive"))
     }
 }
+
+/// Placebo runs at most: each costs about a detection stage.
+pub const MAX_CALIBRATION_RUNS: u32 = 20;
 
 fn validate_detect(d: &DetectConfig) -> Result<(), SettingsError> {
     for (signal, SignalConfig { window_seconds, .. }) in &d.signals {
