@@ -37,9 +37,10 @@ Operations (label `operation`):
   scam-1        romance-investment scam: ads, chats from one script, shared wallets
 
 Real English text is drawn from ../shared/data (airline tweets, SMS) when it is beside
-the repository; otherwise from built-in sentence banks.
+the repository and --builtin-text is not given; otherwise from built-in sentence banks
+(the redistributable fixture in tests/fixtures uses those).
 
-Usage: bench/scenario.py --out DIR [--seed 1] [--scale 1.0] [--days 14]
+Usage: bench/scenario.py --out DIR [--seed 1] [--scale 1.0] [--days 14] [--builtin-text] [--gzip]
 Writes DIR/records.jsonl and DIR/labels.jsonl.
 """
 import argparse
@@ -135,9 +136,9 @@ ZW = ["\u200b", "\u200c", "\u200d", "\u2060"]
 
 
 class Text:
-    def __init__(self, rng):
+    def __init__(self, rng, builtin=False):
         self.rng = rng
-        self.real_en, self.real_other = load_real_english()
+        self.real_en, self.real_other = ([], {}) if builtin else load_real_english()
 
     def sentence(self, lang):
         rng = self.rng
@@ -195,7 +196,7 @@ class World:
         self.rng = random.Random(args.seed)
         self.args = args
         self.days = args.days
-        self.text = Text(self.rng)
+        self.text = Text(self.rng, args.builtin_text)
         self.records = []
         self.labels = {}
         self.traps = {}
@@ -911,6 +912,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--days", type=int, default=14)
+    ap.add_argument("--builtin-text", action="store_true", help="never read ../shared/data")
+    ap.add_argument("--gzip", action="store_true", help="write records.jsonl.gz")
     args = ap.parse_args()
     w = World(args)
     people = make_people(w, int(1700 * args.scale))
@@ -934,7 +937,10 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     recs = w.records
     w.rng.shuffle(recs)
-    with open(os.path.join(args.out, "records.jsonl"), "w", encoding="utf-8") as f:
+    import gzip
+    path = os.path.join(args.out, "records.jsonl" + (".gz" if args.gzip else ""))
+    opener = (lambda p: gzip.open(p, "wt", encoding="utf-8", compresslevel=9)) if args.gzip else (lambda p: open(p, "w", encoding="utf-8"))
+    with opener(path) as f:
         for r in recs:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     counts = {}
