@@ -5,7 +5,7 @@
 use crate::input::DetectInput;
 use crate::pairs::account_pair_key;
 use crate::signals::{DetectConfig, Signal, UnitKind};
-use crate::window::{KeyedEvent, Participation};
+use crate::window::{CoActionState, KeyedEvent, Participation, Windows};
 use disrupt_evidence::{ParticipationNull, Trials};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -18,6 +18,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 #[derive(Debug, Default)]
 pub struct Sites {
     stratum: FxHashMap<u64, u32>,
+    /// Each post's stratum, looked up once (empty when there is no popular site).
+    post_stratum: Vec<u32>,
 }
 
 /// Link shorteners and redirectors: a link through one says nothing of the site behind it.
@@ -69,7 +71,12 @@ impl Sites {
                 stratum.insert(run[0].0, next);
             }
         }
-        Sites { stratum }
+        let post_stratum = if stratum.is_empty() {
+            Vec::new()
+        } else {
+            (0..input.len() as u32).into_par_iter().map(|p| stratum.get(&input.site(p)).copied().unwrap_or(0)).collect()
+        };
+        Sites { stratum, post_stratum }
     }
 
     /// Strata, counting the whole signal's (0).
@@ -77,12 +84,10 @@ impl Sites {
         self.stratum.len() + 1
     }
 
-    /// The stratum of `post`: its first link's site when popular, else 0.
-    pub fn of_post(&self, input: &DetectInput, post: u32) -> u32 {
-        match input.site(post) {
-            0 => 0,
-            site => self.stratum.get(&site).copied().unwrap_or(0),
-        }
+    /// The stratum of `post` of `input` (the input the sites were found in): its first
+    /// link's site when popular, else 0.
+    pub fn of_post(&self, _input: &DetectInput, post: u32) -> u32 {
+        self.post_stratum.get(post as usize).copied().unwrap_or(0)
     }
 }
 
@@ -155,8 +160,9 @@ pub struct Tally {
     site_units: Vec<(u32, u32)>,
     /// `(account, stratum, popularity)` of every key unit on a key two or more used.
     trials: Vec<(u32, u32, u32)>,
-    /// Text units: each post's largest key popularity (0: no event).
-    post_popularity: Vec<u32>,
+    /// Text units: each post's largest key popularity (0: no event), raised from every
+    /// core at once.
+    post_popularity: Vec<std::sync::atomic::AtomicU32>,
 }
 
 impl Tally {
@@ -168,20 +174,32 @@ impl Tally {
             degree: vec![0; accounts],
             site_units: Vec::new(),
             trials: Vec::new(),
-            post_popularity: if kind == UnitKind::Text { vec![0; posts] } else { Vec::new() },
+            post_popularity: if kind == UnitKind::Text {
+                (0..posts).map(|_| std::sync::atomic::AtomicU32::new(0)).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
-    /// Adds one partition's participations.
-    pub fn add(&mut self, input: &DetectInput, sites: &Sites, chunks: Vec<Vec<Participation>>) {
+    /// Adds one partition: its participations (key units), or each post's popularity
+    /// (text units, read from the state itself).
+    pub fn add_partition(&mut self, input: &DetectInput, sites: &Sites, state: &mut CoActionState, windows: &Windows) {
+        match self.kind {
+            UnitKind::Text => state.text_popularity(&self.post_popularity),
+            UnitKind::KeyOccurrence => {
+                let chunks = state.units(windows, false);
+                self.add(input, sites, chunks);
+            }
+        }
+    }
+
+    /// Adds one partition's participations (key units).
+    fn add(&mut self, input: &DetectInput, sites: &Sites, chunks: Vec<Vec<Participation>>) {
         for chunk in chunks {
             for p in chunk {
                 match self.kind {
-                    UnitKind::Text => {
-                        if let Some(slot) = self.post_popularity.get_mut(p.post as usize) {
-                            *slot = (*slot).max(p.popularity);
-                        }
-                    }
+                    UnitKind::Text => {}
                     UnitKind::KeyOccurrence => {
                         if let Some(d) = self.degree.get_mut(p.account as usize) {
                             *d += 1;
@@ -202,15 +220,16 @@ impl Tally {
     /// The finished null of `signal`.
     pub fn finish(mut self, signal: Signal, input: &DetectInput, sites: &Sites, config: &DetectConfig, active: usize) -> ParticipationNull {
         let strata = if self.by_site { sites.strata() } else { 1 };
+        let post_popularity: Vec<u32> = std::mem::take(&mut self.post_popularity).into_iter().map(|a| a.into_inner()).collect();
         if self.kind == UnitKind::Text {
             // A unit is one distinct text of an account: its popularity the largest of its
             // posts', its stratum its first post's.
             let mut texts: Vec<(u32, u64, u32, u32)> = (0..input.len() as u32)
                 .into_par_iter()
-                .filter(|&p| self.post_popularity[p as usize] > 0)
+                .filter(|&p| post_popularity[p as usize] > 0)
                 .map(|p| {
                     let stratum = if self.by_site { sites.of_post(input, p) } else { 0 };
-                    (input.account(p), input.text_hash(p), self.post_popularity[p as usize], stratum)
+                    (input.account(p), input.text_hash(p), post_popularity[p as usize], stratum)
                 })
                 .collect();
             texts.par_sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.cmp(&x.2)));
@@ -258,7 +277,7 @@ impl Tally {
             active_accounts: active,
             text_units: self.kind == UnitKind::Text,
             by_site: self.by_site,
-            post_popularity: self.post_popularity,
+            post_popularity,
         }
     }
 }

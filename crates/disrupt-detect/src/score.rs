@@ -19,7 +19,7 @@ use crate::input::DetectInput;
 use crate::pairs::{account_pair_key, unpack_account_pair, PostPair, PostPairSet};
 use crate::participation::{reactions_of, Friends, Sites, Tally};
 use crate::signals::{Confirmation, DetectConfig, NullModel, Signal, UnitKind};
-use crate::significance::{benjamini_hochberg_threshold, poisson_binomial_upper_tail};
+use crate::significance::{benjamini_hochberg_threshold, grouped_upper_tail};
 use crate::spill::{PairPart, PairSpill, PartFile};
 use crate::text_check::{LocalTexts, SimilarText};
 use crate::window::{CoActionState, ExactKey, KeyedEvent, PassStats};
@@ -184,7 +184,7 @@ fn run_signal(
         }
         stats.add(&s);
         state.mark_accounts(&seen);
-        tally.add(input, cx.sites, state.units(&windows, null.unit == UnitKind::Text));
+        tally.add_partition(input, cx.sites, state, &windows);
     })?;
     written?;
     if spill.is_none() {
@@ -257,10 +257,14 @@ fn detect_inner(
     };
     let mut runs: Vec<SignalRun> = Vec::with_capacity(enabled.len());
     let mut found: Vec<PostPairSet> = Vec::new();
+    let clock = std::time::Instant::now();
     for (number, signal) in enabled.iter().enumerate() {
         let events = owned.iter().position(|(s, _)| s == signal).map(|i| owned.swap_remove(i).1);
+        let t = std::time::Instant::now();
         runs.push(run_signal(*signal, &cx, layout, events, pair_spill.as_mut().map(|p| (p, number as u32)), &mut found)?);
+        tracing::debug!(signal = %signal, seconds = t.elapsed().as_secs_f64(), "signal pass");
     }
+    tracing::debug!(seconds = clock.elapsed().as_secs_f64(), "every signal's pass");
     let nulls: Vec<ParticipationNull> = runs.iter().map(|r| r.participation.clone()).collect();
     // Candidates: pairs with enough co-actions in one signal, or across signals together.
     let first_pass = match pair_spill {
@@ -269,9 +273,10 @@ fn detect_inner(
     };
     let mut selection = CandidateSelection::new(runs.len());
     first_pass.each_part(runs.len(), |part| {
-        selection.add_partition(input, &nulls, part);
+        selection.add_partition(input, &sites, &nulls, part);
     })?;
     let CandidateSelection { candidates, examined, fused_examined } = selection;
+    tracing::debug!(candidates = candidates.len(), seconds = clock.elapsed().as_secs_f64(), "candidates chosen");
 
     let mut fused_seen = vec![false; input.account_count];
     for run in &runs {
@@ -292,6 +297,7 @@ fn detect_inner(
         }
         fused_tested.extend(scored.1);
     })?;
+    tracing::debug!(seconds = clock.elapsed().as_secs_f64(), "pairs scored");
     let mut signals = Vec::with_capacity(runs.len());
     for ((run, pairs), &examined) in runs.iter().zip(tested).zip(&examined) {
         let mut report = decide(pairs, examined, run.active_accounts, config);
@@ -302,40 +308,42 @@ fn detect_inner(
     }
     let fused = decide(fused_tested, fused_examined, fused_active, config);
     // Every co-action of an account in a significant pair, for the group test.
-    let mut significant: HashSet<u32> = HashSet::default();
+    let mut significant = vec![false; input.account_count];
+    let mut any = false;
     for p in signals.iter().flat_map(|(_, r)| r.pairs.iter()).chain(&fused.pairs).filter(|p| p.significant) {
-        significant.insert(p.a);
-        significant.insert(p.b);
+        for a in [p.a, p.b] {
+            if let Some(slot) = significant.get_mut(a as usize) {
+                *slot = true;
+                any = true;
+            }
+        }
     }
+    let touches = |p: &PostPair| {
+        significant.get(input.account(p.a) as usize).copied().unwrap_or(false)
+            || significant.get(input.account(p.b) as usize).copied().unwrap_or(false)
+    };
     let mut periphery = Vec::new();
-    if !significant.is_empty() {
+    if any {
         first_pass.each_part(runs.len(), |part| {
             for (number, set) in part.iter().enumerate() {
                 let null = &nulls[number];
-                periphery.extend(
-                    set.as_slice()
-                        .iter()
-                        .filter(|p| significant.contains(&input.account(p.a)) || significant.contains(&input.account(p.b)))
-                        .map(|p| {
-                            let w = weighed(input, &sites, null, p);
-                            MatchedPosts {
-                                signal: number as u32,
-                                a: p.a,
-                                b: p.b,
-                                unit_a: w.unit.0,
-                                unit_b: w.unit.1,
-                                popularity: w.popularity,
-                                strata: w.stratum,
-                            }
-                        }),
-                );
+                periphery.extend(set.as_slice().iter().filter(|p| touches(p)).map(|p| {
+                    let w = weighed(input, &sites, null, p);
+                    MatchedPosts {
+                        signal: number as u32,
+                        a: p.a,
+                        b: p.b,
+                        unit_a: w.unit.0,
+                        unit_b: w.unit.1,
+                        popularity: w.popularity,
+                        strata: w.stratum,
+                    }
+                }));
             }
         })?;
         periphery.par_sort_unstable();
     }
-    if !friends.is_empty() {
-        tracing::debug!(friends = friends.len(), "pairs of accounts that react to each other");
-    }
+    tracing::debug!(friends = friends.len(), periphery = periphery.len(), seconds = clock.elapsed().as_secs_f64(), "detection done");
     Ok(Detection { signals, fused, nulls, periphery })
 }
 
@@ -393,14 +401,24 @@ impl CandidateSelection {
         CandidateSelection { candidates: HashSet::default(), examined: vec![0; signals], fused_examined: 0 }
     }
 
-    fn add_partition(&mut self, input: &DetectInput, nulls: &[ParticipationNull], matches: &[PostPairSet]) {
+    fn add_partition(&mut self, input: &DetectInput, sites: &Sites, nulls: &[ParticipationNull], matches: &[PostPairSet]) {
         let mut totals: HashMap<u64, u32> = HashMap::default();
         for ((examined, set), null) in self.examined.iter_mut().zip(matches).zip(nulls) {
             let keyed = keyed_by_account_pair(input, set);
-            for run in keyed.chunk_by(|x, y| x.0 == y.0) {
-                *examined += 1;
-                let count = unit_counts(input, run.iter().map(|(_, p)| p), null.text_units);
-                *totals.entry(run[0].0).or_insert(0) += count;
+            // Units the test would weigh at the widest window (it counts no more at the
+            // narrower ones): a pair with fewer cannot pass, and is not a candidate.
+            let counts: Vec<(u64, u32)> = keyed
+                .par_chunk_by(|x, y| x.0 == y.0)
+                .map(|run| {
+                    let (a, b) = unpack_account_pair(run[0].0);
+                    let weighed_pairs: Vec<Weighed> = run.iter().map(|(_, p)| weighed(input, sites, null, p)).collect();
+                    let (ua, ub) = side_units(null, &weighed_pairs, a, b, null.window_ms);
+                    (run[0].0, (ua.len() as u32).min(ub.len() as u32))
+                })
+                .collect();
+            *examined += counts.len();
+            for (key, count) in counts.into_iter().filter(|(_, c)| *c > 0) {
+                *totals.entry(key).or_insert(0) += count;
             }
         }
         self.fused_examined += totals.len();
@@ -423,16 +441,6 @@ fn keyed_by_account_pair(input: &DetectInput, set: &PostPairSet) -> Vec<(u64, Po
         .collect();
     keyed.par_sort_unstable_by_key(|(k, p)| (*k, p.a, p.b));
     keyed
-}
-
-/// The smaller of the two sides' numbers of distinct units among `pairs` (oriented).
-fn unit_counts<'a>(input: &DetectInput, pairs: impl Iterator<Item = &'a PostPair>, text: bool) -> u32 {
-    let (mut a, mut b): (Vec<u64>, Vec<u64>) = pairs.map(|p| units_of(input, p, text)).unzip();
-    a.sort_unstable();
-    a.dedup();
-    b.sort_unstable();
-    b.dedup();
-    (a.len() as u32).min(b.len() as u32)
 }
 
 /// A matched post pair as the tests weigh it: each side's unit, popularity and stratum.
@@ -476,31 +484,37 @@ fn side_units(null: &ParticipationNull, pairs: &[Weighed], a: u32, b: u32, windo
     (ua, ub)
 }
 
-/// The tail probability that a side with these trial chances co-acts in `k` or more units,
-/// and the expected number. Small chances take the Poisson tail of their sum (an upper
-/// bound of the exact tail's order, cheap for hyperactive accounts with thousands of units).
-fn tail(chances: &[f64], k: u32) -> (f64, f64) {
-    let expected: f64 = chances.iter().sum();
-    if k == 0 {
+/// The tail probability that a side with these trials (`(chance, count)` groups) co-acts
+/// in `k` or more units, and the expected number. At or below the mean it is plainly not
+/// evidence, and is not computed.
+fn tail(groups: &[(f64, u32)], k: u32) -> (f64, f64) {
+    let expected: f64 = groups.iter().map(|&(p, c)| p * f64::from(c)).sum();
+    if k == 0 || (k as f64) <= expected {
         return (1.0, expected);
     }
-    if (k as f64) <= expected {
-        // At or below the mean: plainly not evidence.
-        return (1.0, expected);
-    }
-    let p = if chances.len() > 256 && chances.iter().all(|&c| c <= 0.05) {
-        crate::significance::poisson_upper_tail(k as u64, expected)
-    } else {
-        poisson_binomial_upper_tail(chances, k as u64)
-    };
-    (p, expected)
+    (grouped_upper_tail(groups, u64::from(k)), expected)
 }
 
-/// One direction's test at one window: `a`'s trials against `b`'s chance.
-fn direction(null: &ParticipationNull, a: u32, b: u32, window_ms: i64, observed: u32, buf: &mut Vec<f64>) -> (f64, f64) {
-    buf.clear();
-    null.chances(a, &[b], window_ms, buf);
-    tail(buf, observed)
+/// One side's trials against the other account, split once for every window (see
+/// [`ParticipationNull::chance_parts`]).
+#[derive(Default)]
+struct SideChances {
+    fixed: Vec<(f64, u32)>,
+    rare: Vec<(f64, u32)>,
+}
+
+impl SideChances {
+    fn of(null: &ParticipationNull, a: u32, b: u32) -> Self {
+        let mut s = SideChances::default();
+        null.chance_parts(a, &[b], &mut s.fixed, &mut s.rare);
+        s
+    }
+
+    /// Appends this side's chance groups at `window_ms`.
+    fn at(&self, null: &ParticipationNull, window_ms: i64, out: &mut Vec<(f64, u32)>) {
+        out.extend_from_slice(&self.fixed);
+        null.at_window(&self.rare, window_ms, out);
+    }
 }
 
 /// What the test of one pair found at its best window.
@@ -516,6 +530,7 @@ struct Outcome {
 fn test_signal(config: &DetectConfig, null: &ParticipationNull, a: u32, b: u32, run: &[Weighed]) -> Option<Outcome> {
     let windows = null.windows();
     let mut best: Option<Outcome> = None;
+    let mut sides: Option<(SideChances, SideChances)> = None;
     let mut buf = Vec::new();
     for &w in &windows {
         let (ua, ub) = side_units(null, run, a, b, w);
@@ -523,8 +538,13 @@ fn test_signal(config: &DetectConfig, null: &ParticipationNull, a: u32, b: u32, 
         if co < config.min_co_actions {
             continue;
         }
-        let (pa, ea) = direction(null, a, b, w, ua.len() as u32, &mut buf);
-        let (pb, eb) = direction(null, b, a, w, ub.len() as u32, &mut buf);
+        let (sa, sb) = sides.get_or_insert_with(|| (SideChances::of(null, a, b), SideChances::of(null, b, a)));
+        buf.clear();
+        sa.at(null, w, &mut buf);
+        let (pa, ea) = tail(&buf, ua.len() as u32);
+        buf.clear();
+        sb.at(null, w, &mut buf);
+        let (pb, eb) = tail(&buf, ub.len() as u32);
         let (raw, expected) = if pa >= pb { (pa, ea) } else { (pb, eb) };
         if best.as_ref().is_none_or(|o| raw < o.raw) {
             best = Some(Outcome { p_value: (raw * windows.len() as f64).min(1.0), raw, co_actions: co, expected });
@@ -538,13 +558,13 @@ fn test_signal(config: &DetectConfig, null: &ParticipationNull, a: u32, b: u32, 
 fn test_fused(config: &DetectConfig, nulls: &[ParticipationNull], a: u32, b: u32, runs: &[(usize, Vec<Weighed>)]) -> Option<Outcome> {
     let scales = nulls.first().map_or(1, |n| n.scales.len());
     let mut best: Option<Outcome> = None;
-    let mut buf = Vec::new();
+    let mut split: Option<Vec<(SideChances, SideChances)>> = None;
     for scale in 0..scales {
         let mut sides: [Vec<(u32, usize, u64)>; 2] = [Vec::new(), Vec::new()];
         let (mut chances_a, mut chances_b) = (Vec::new(), Vec::new());
         for (number, run) in runs {
             let null = &nulls[*number];
-            let Some(&w) = null.windows().get(scale) else { continue };
+            let Some(w) = null.window(scale) else { continue };
             for x in run.iter().filter(|x| x.gap_ms <= w) {
                 if null.weighed(null.degree_in(b, x.stratum.0) as f64, x.stratum.0, x.popularity.0, w) {
                     sides[0].push((x.post.0, *number, x.unit.0));
@@ -564,14 +584,11 @@ fn test_fused(config: &DetectConfig, nulls: &[ParticipationNull], a: u32, b: u32
             continue;
         }
         // Every weighed unit of either account, in every signal, is a trial.
-        for null in nulls {
-            let w = null.windows().get(scale).copied().unwrap_or(null.window_ms);
-            buf.clear();
-            null.chances(a, &[b], w, &mut buf);
-            chances_a.extend_from_slice(&buf);
-            buf.clear();
-            null.chances(b, &[a], w, &mut buf);
-            chances_b.extend_from_slice(&buf);
+        let sides = split.get_or_insert_with(|| nulls.iter().map(|n| (SideChances::of(n, a, b), SideChances::of(n, b, a))).collect());
+        for (null, (sa, sb)) in nulls.iter().zip(sides.iter()) {
+            let w = null.window(scale).unwrap_or(null.window_ms);
+            sa.at(null, w, &mut chances_a);
+            sb.at(null, w, &mut chances_b);
         }
         let (pa, ea) = tail(&chances_a, xa);
         let (pb, eb) = tail(&chances_b, xb);
@@ -709,8 +726,8 @@ mod tests {
 
     #[test]
     fn the_tail_is_one_at_or_below_the_mean() {
-        assert_eq!(tail(&[0.5, 0.5, 0.5], 1).0, 1.0);
-        let (p, e) = tail(&[0.01; 10], 3);
+        assert_eq!(tail(&[(0.5, 3)], 1).0, 1.0);
+        let (p, e) = tail(&[(0.01, 10)], 3);
         assert!((e - 0.1).abs() < 1e-12);
         assert!(p > 1e-4 && p < 2e-4, "{p}");
     }

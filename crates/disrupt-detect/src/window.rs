@@ -15,7 +15,7 @@ mod hot;
 use crate::pairs::{PostPair, PostPairSet};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// One post acting on one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -217,6 +217,37 @@ impl CoActionState {
         });
     }
 
+    /// For text units: raises each post's slot in `popularity` to the number of accounts
+    /// that used its most popular key (single events included), on every core; the order
+    /// the events come in cannot change a maximum.
+    pub fn text_popularity(&mut self, popularity: &[AtomicU32]) {
+        self.sort();
+        let events = &self.events;
+        let pieces = rayon::current_num_threads() * 8;
+        let mut cuts = vec![0];
+        for p in 1..pieces {
+            let mut i = (events.len() * p / pieces).max(cuts[cuts.len() - 1]);
+            while i > 0 && i < events.len() && events[i].key == events[i - 1].key {
+                i += 1;
+            }
+            cuts.push(i);
+        }
+        cuts.push(events.len());
+        cuts.dedup();
+        cuts.par_windows(2).for_each(|w| {
+            for group in events[w[0]..w[1]].chunk_by(|a, b| a.key == b.key) {
+                let d = distinct_accounts(group);
+                for e in group {
+                    // Most events do not raise their post's count: reading first spares
+                    // them the locked read-modify-write.
+                    if let Some(slot) = popularity.get(e.post as usize).filter(|slot| slot.load(Ordering::Relaxed) < d) {
+                        slot.fetch_max(d, Ordering::Relaxed);
+                    }
+                }
+            }
+        });
+    }
+
     /// Who took part in what, for the null model: for every key (single events
     /// included), how many accounts ever used it, and its participations. With
     /// `per_event` false a participation is one account in one occurrence of the key (its
@@ -364,6 +395,8 @@ fn scan_group(
     let hot = close > hot::HOT_PAIRS;
     let mut kept = if hot { vec![false; group.len()] } else { Vec::new() };
     let mut out = Vec::new();
+    // Whether each event is left out (reacting to a friend), asked once an event.
+    let exempted: Vec<bool> = group.iter().map(|e| exempt(key, e.account)).collect();
     let (mut start, mut end) = (0, 0);
     for (i, e) in group.iter().enumerate() {
         end = end.max(i + 1);
@@ -378,7 +411,7 @@ fn scan_group(
             stats.crowd_events += 1;
             continue;
         }
-        if exempt(key, e.account) {
+        if exempted[i] {
             continue;
         }
         if hot {
@@ -386,8 +419,8 @@ fn scan_group(
             continue;
         }
         let unit = occurrence_id(key, starts[i]);
-        for f in &group[i + 1..end] {
-            if f.account != e.account && !exempt(key, f.account) && check.same_action(e.post, f.post) {
+        for (j, f) in group[i + 1..end].iter().enumerate() {
+            if f.account != e.account && !exempted[i + 1 + j] && check.same_action(e.post, f.post) {
                 out.push(PostPair::new(e.post, f.post, key_accounts, unit));
             }
         }

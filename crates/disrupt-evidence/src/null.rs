@@ -92,7 +92,12 @@ pub struct ParticipationNull {
 impl ParticipationNull {
     /// The tested windows in milliseconds, widest first.
     pub fn windows(&self) -> Vec<i64> {
-        self.scales.iter().map(|f| ((self.window_ms as f64) * f).round().max(1.0) as i64).collect()
+        (0..self.scales.len()).filter_map(|i| self.window(i)).collect()
+    }
+
+    /// The `scale`-th tested window in milliseconds (0: the widest), if there is one.
+    pub fn window(&self, scale: usize) -> Option<i64> {
+        self.scales.get(scale).map(|f| ((self.window_ms as f64) * f).round().max(1.0) as i64)
     }
 
     /// The trials of `account`.
@@ -131,6 +136,62 @@ impl ParticipationNull {
     pub fn weighed(&self, degree: f64, stratum: u32, popularity: u32, window_ms: i64) -> bool {
         let p = self.chance(degree, stratum, popularity, window_ms);
         p > 0.0 && p <= self.max_chance
+    }
+
+    /// `account`'s trials against `others`, split so that every window's chances follow
+    /// without going over the trials again: `fixed`, the weighed `(chance, trials)` groups
+    /// whose chance does not depend on the window; `rare`, the `(chance before timing,
+    /// trials)` groups of rare keys, which [`Self::at_window`] turns into each window's.
+    pub fn chance_parts(&self, account: u32, others: &[u32], fixed: &mut Vec<(f64, u32)>, rare: &mut Vec<(f64, u32)>) {
+        let mut by_stratum: Vec<(u32, f64)> = Vec::new();
+        for t in self.trials_of(account) {
+            let degree = match by_stratum.iter().find(|(s, _)| *s == t.stratum) {
+                Some(&(_, d)) => d,
+                None => {
+                    let d: f64 = others.iter().map(|&o| self.degree_in(o, t.stratum) as f64).sum();
+                    by_stratum.push((t.stratum, d));
+                    d
+                }
+            };
+            let total = self.totals.get(t.stratum as usize).copied().unwrap_or(0) as f64;
+            if total <= 0.0 || t.popularity < 2 {
+                continue;
+            }
+            let p = (degree * (t.popularity - 1) as f64 / total).min(1.0);
+            if t.popularity <= self.rare_key_accounts && t.stratum == 0 {
+                rare.push((p, t.count));
+            } else if p > 0.0 && p <= self.max_chance {
+                fixed.push((p, t.count));
+            }
+        }
+    }
+
+    /// Appends to `out` the weighed chances of `rare` (from [`Self::chance_parts`]) at
+    /// `window_ms`.
+    pub fn at_window(&self, rare: &[(f64, u32)], window_ms: i64, out: &mut Vec<(f64, u32)>) {
+        let factor = (2.0 * window_ms as f64 / self.span_ms.max(1) as f64).min(1.0);
+        out.extend(rare.iter().map(|&(p, c)| (p * factor, c)).filter(|&(p, _)| p > 0.0 && p <= self.max_chance));
+    }
+
+    /// Appends to `out`, for every weighed trial of `account`, its chance against the
+    /// accounts `others` at `window_ms`, as `(chance, trials)` groups (trials of one stratum
+    /// and popularity share a chance): what [`Self::chances`] lists one by one.
+    pub fn chance_groups(&self, account: u32, others: &[u32], window_ms: i64, out: &mut Vec<(f64, u32)>) {
+        let mut by_stratum: Vec<(u32, f64)> = Vec::new();
+        for t in self.trials_of(account) {
+            let degree = match by_stratum.iter().find(|(s, _)| *s == t.stratum) {
+                Some(&(_, d)) => d,
+                None => {
+                    let d: f64 = others.iter().map(|&o| self.degree_in(o, t.stratum) as f64).sum();
+                    by_stratum.push((t.stratum, d));
+                    d
+                }
+            };
+            let p = self.chance(degree, t.stratum, t.popularity, window_ms);
+            if p <= self.max_chance && p > 0.0 {
+                out.push((p, t.count));
+            }
+        }
     }
 
     /// Appends to `out`, for every weighed trial of `account`, the chance that the accounts
@@ -260,6 +321,21 @@ mod tests {
         let lopsided = shared_values_p(&[2, 2], &[2; 200], 2, 100);
         assert!(lopsided > rare);
         assert!((pair_threshold(0.01, 101) - 0.01 / 5050.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn split_chances_are_the_chances_of_every_window() {
+        let n = null();
+        for w in [600_000, 120_000, 20_000] {
+            let (mut fixed, mut rare, mut groups, mut direct) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            n.chance_parts(0, &[1], &mut fixed, &mut rare);
+            groups.extend_from_slice(&fixed);
+            n.at_window(&rare, w, &mut groups);
+            n.chance_groups(0, &[1], w, &mut direct);
+            groups.sort_by(|x, y| x.partial_cmp(y).unwrap());
+            direct.sort_by(|x, y| x.partial_cmp(y).unwrap());
+            assert_eq!(groups, direct);
+        }
     }
 
     #[test]

@@ -82,6 +82,79 @@ pub fn poisson_binomial_upper_tail(ps: &[f64], k: u64) -> f64 {
     at_least.clamp(0.0, 1.0)
 }
 
+/// `P(X >= k)` for the Poisson-binomial of trials given as `(chance, count)` groups: the
+/// same value as [`poisson_binomial_upper_tail`] of the expanded list, computed per group
+/// by convolving with the group's binomial (cut at `k`), so a hyperactive account's
+/// thousands of trials of a few kinds cost a few groups. Falls back to the expanded list
+/// when `k` is large.
+pub fn grouped_upper_tail(groups: &[(f64, u32)], k: u64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    let total: u64 = groups.iter().map(|g| u64::from(g.1)).sum();
+    if k > total {
+        return 0.0;
+    }
+    if k > 64 {
+        let expanded: Vec<f64> = groups.iter().flat_map(|&(p, c)| std::iter::repeat_n(p, c as usize)).collect();
+        return poisson_binomial_upper_tail(&expanded, k);
+    }
+    let k = k as usize;
+    // dist[j]: probability of exactly j successes so far, for j < k; `at_least` the mass at
+    // k or more.
+    let mut dist = vec![0.0f64; k];
+    dist[0] = 1.0;
+    let mut at_least = 0.0f64;
+    let mut next = vec![0.0f64; k];
+    for &(p, count) in groups {
+        let p = p.clamp(0.0, 1.0);
+        if p == 0.0 || count == 0 {
+            continue;
+        }
+        // The group's binomial, cut at k (the rest goes to `at_least`).
+        let n = count as usize;
+        let mut binom = vec![0.0f64; k.min(n) + 1];
+        let q = 1.0 - p;
+        let ln_q = q.ln();
+        for (i, b) in binom.iter_mut().enumerate() {
+            let ln = ln_choose(n as u64, i as u64) + i as f64 * p.ln() + (n - i) as f64 * ln_q;
+            *b = if q == 0.0 {
+                if i == n {
+                    1.0
+                } else {
+                    0.0
+                }
+            } else {
+                ln.exp()
+            };
+        }
+        let binom_tail: f64 = (1.0 - binom.iter().sum::<f64>()).max(0.0);
+        next.iter_mut().for_each(|x| *x = 0.0);
+        let mut reach = at_least;
+        for (j, &d) in dist.iter().enumerate() {
+            if d == 0.0 {
+                continue;
+            }
+            for (i, &b) in binom.iter().enumerate() {
+                if j + i < k {
+                    next[j + i] += d * b;
+                } else {
+                    reach += d * b;
+                }
+            }
+            // Successes past the cut of the binomial all reach k.
+            reach += d * binom_tail;
+        }
+        std::mem::swap(&mut dist, &mut next);
+        at_least = reach;
+    }
+    at_least.clamp(0.0, 1.0)
+}
+
+fn ln_choose(n: u64, k: u64) -> f64 {
+    ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k)
+}
+
 /// Tables past this many cells (a millisecond's work) may take the approximation below.
 const LARGE_TABLE: usize = 1 << 20;
 
@@ -159,6 +232,19 @@ pub fn benjamini_hochberg_threshold(p_values: &[f64], tests: usize, q: f64) -> f
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_grouped_tail_is_the_tail_of_the_expanded_trials(
+            groups in proptest::collection::vec((0.0f64..1.0, 0u32..40), 0..12),
+            k in 0u64..30,
+        ) {
+            let expanded: Vec<f64> = groups.iter().flat_map(|&(p, c)| std::iter::repeat_n(p, c as usize)).collect();
+            let want = poisson_binomial_upper_tail(&expanded, k);
+            let got = grouped_upper_tail(&groups, k);
+            proptest::prop_assert!((got - want).abs() <= 1e-9 * want.max(1e-300) + 1e-12, "{got} vs {want}");
+        }
+    }
 
     #[test]
     fn tail_matches_direct_sums() {

@@ -164,7 +164,7 @@ fn group_tests(
                 .iter()
                 .filter(|l| {
                     detection.nulls.get(l.signal).is_some_and(|n| {
-                        n.windows().get(scale).is_some_and(|&w| {
+                        n.window(scale).is_some_and(|w| {
                             l.gap_ms <= w && n.weighed(n.degree_in(l.member, l.stratum) as f64, l.stratum, l.popularity, w)
                         })
                     })
@@ -177,7 +177,7 @@ fn group_tests(
             // Each (unit, member) is a trial: the members' chances summed over the units.
             let mut expected = 0.0;
             for null in &detection.nulls {
-                let w = null.windows().get(scale).copied().unwrap_or(null.window_ms);
+                let w = null.window(scale).unwrap_or(null.window_ms);
                 for &m in members.iter() {
                     buf.clear();
                     null.chances(*outside, &[m], w, &mut buf);

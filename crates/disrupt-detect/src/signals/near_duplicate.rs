@@ -3,8 +3,10 @@
 //! through MinHash LSH bands and confirmed exactly ([`crate::text_check`]). Identical texts
 //! are `co_post`'s.
 //!
-//! Default window 1 h, as for `co_post`; a unit is one distinct text of an account (a
-//! text has many band keys).
+//! Default window 10 min (tested also at 100 and 20 s); a unit is one distinct text of an
+//! account (a text has many band keys). Narrower than `co_post`'s hour: every pair of
+//! posts sharing a band within the window needs its word sets compared, and an edited copy
+//! spread over an hour is rarer than an identical one (which `co_post` catches).
 
 use super::{Confirmation, DetectConfig, KeySink, NullModel, SignalSpec, UnitKind};
 use crate::minhash::{band_keys, signature};
@@ -14,7 +16,7 @@ use disrupt_evidence::{EvidenceKind, SharedItems, Signal, SignalConfig, SignalDe
 /// The signal, as registered in [`super::REGISTRY`].
 pub const SPEC: SignalSpec = SignalSpec {
     description: SignalDescription { signal: Signal::NEAR_DUPLICATE, phrase, shares: SharedItems::Values, kind: EvidenceKind::CopiedText },
-    default: SignalConfig { enabled: true, window_seconds: 3600.0 },
+    default: SignalConfig { enabled: true, window_seconds: 600.0 },
     keys,
     null: NullModel { unit: UnitKind::Text, by_site: true, reactions: false, confirmation: Confirmation::SimilarText },
 };
