@@ -107,6 +107,17 @@ impl ParticipationNull {
         &self.trials[start..end]
     }
 
+    /// The summed units of `others` in `stratum`, remembered in `cache` (strata are few per
+    /// account: the sum is made once per stratum).
+    fn summed_degree(&self, cache: &mut Vec<(u32, f64)>, others: &[u32], stratum: u32) -> f64 {
+        if let Some(&(_, d)) = cache.iter().find(|(s, _)| *s == stratum) {
+            return d;
+        }
+        let d: f64 = others.iter().map(|&o| self.degree_in(o, stratum) as f64).sum();
+        cache.push((stratum, d));
+        d
+    }
+
     /// Units of `account` in `stratum`.
     pub fn degree_in(&self, account: u32, stratum: u32) -> u32 {
         if stratum == 0 {
@@ -145,14 +156,7 @@ impl ParticipationNull {
     pub fn chance_parts(&self, account: u32, others: &[u32], fixed: &mut Vec<(f64, u32)>, rare: &mut Vec<(f64, u32)>) {
         let mut by_stratum: Vec<(u32, f64)> = Vec::new();
         for t in self.trials_of(account) {
-            let degree = match by_stratum.iter().find(|(s, _)| *s == t.stratum) {
-                Some(&(_, d)) => d,
-                None => {
-                    let d: f64 = others.iter().map(|&o| self.degree_in(o, t.stratum) as f64).sum();
-                    by_stratum.push((t.stratum, d));
-                    d
-                }
-            };
+            let degree = self.summed_degree(&mut by_stratum, others, t.stratum);
             let total = self.totals.get(t.stratum as usize).copied().unwrap_or(0) as f64;
             if total <= 0.0 || t.popularity < 2 {
                 continue;
@@ -179,14 +183,7 @@ impl ParticipationNull {
     pub fn chance_groups(&self, account: u32, others: &[u32], window_ms: i64, out: &mut Vec<(f64, u32)>) {
         let mut by_stratum: Vec<(u32, f64)> = Vec::new();
         for t in self.trials_of(account) {
-            let degree = match by_stratum.iter().find(|(s, _)| *s == t.stratum) {
-                Some(&(_, d)) => d,
-                None => {
-                    let d: f64 = others.iter().map(|&o| self.degree_in(o, t.stratum) as f64).sum();
-                    by_stratum.push((t.stratum, d));
-                    d
-                }
-            };
+            let degree = self.summed_degree(&mut by_stratum, others, t.stratum);
             let p = self.chance(degree, t.stratum, t.popularity, window_ms);
             if p <= self.max_chance && p > 0.0 {
                 out.push((p, t.count));
@@ -198,18 +195,9 @@ impl ParticipationNull {
     /// `others` (one for a pair, a network's members for the group test) took part in it
     /// at `window_ms`.
     pub fn chances(&self, account: u32, others: &[u32], window_ms: i64, out: &mut Vec<f64>) {
-        let trials = self.trials_of(account);
-        // Strata are few per account: sum the others' degree once per stratum.
         let mut by_stratum: Vec<(u32, f64)> = Vec::new();
-        for t in trials {
-            let degree = match by_stratum.iter().find(|(s, _)| *s == t.stratum) {
-                Some(&(_, d)) => d,
-                None => {
-                    let d: f64 = others.iter().map(|&o| self.degree_in(o, t.stratum) as f64).sum();
-                    by_stratum.push((t.stratum, d));
-                    d
-                }
-            };
+        for t in self.trials_of(account) {
+            let degree = self.summed_degree(&mut by_stratum, others, t.stratum);
             let p = self.chance(degree, t.stratum, t.popularity, window_ms);
             if p <= self.max_chance {
                 out.extend(std::iter::repeat_n(p, t.count as usize));
