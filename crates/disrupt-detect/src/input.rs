@@ -138,6 +138,29 @@ impl DetectInput {
         self.tokens.on_disk()
     }
 
+    /// A copy held in memory (sketches left out: detection does not read them), `None`
+    /// when state went to disk. Placebos are made from it after detection consumed the
+    /// input's events.
+    pub fn memory_copy(&self) -> Option<DetectInput> {
+        if self.spilled() {
+            return None;
+        }
+        let events = self.events.iter().map(|(signal, log)| (*signal, EventLog::Memory(log.events().unwrap_or(&[]).to_vec()))).collect();
+        Some(DetectInput {
+            account_count: self.account_count,
+            accounts: self.accounts.clone(),
+            times: self.times.clone(),
+            text_hashes: self.text_hashes.clone(),
+            ids: self.ids.clone(),
+            sites: self.sites.clone(),
+            tokens: self.tokens.memory_copy()?,
+            sketches: FixedColumn::new(None),
+            events,
+            pair_partitions: 0,
+            temp_dir: self.temp_dir.clone(),
+        })
+    }
+
     /// A placebo of the input (see [`Placebo`]), deterministic for `seed`; `None` when
     /// state went to disk (placebos are made in memory).
     pub fn placebo(&self, seed: u64) -> Option<Placebo> {
@@ -148,7 +171,11 @@ impl DetectInput {
         let mut state = seed ^ 0x00D1_5C0F_FEE5;
         let (first, last) = self.times.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
         let span = (last.saturating_sub(first) + 1).max(1);
-        let offsets: Vec<i64> = (0..self.account_count).map(|_| (splitmix(&mut state) % span as u64) as i64).collect();
+        // Whole days keep each account's hours, so accounts active at the same time of day
+        // stay so, as in the real data; a span under three days has too few days to draw
+        // from, and any offset is used (the estimate is then reported weak).
+        let (span, unit) = if span >= 3 * DAY_MS { ((span + DAY_MS - 1) / DAY_MS * DAY_MS, DAY_MS) } else { (span, 1) };
+        let offsets: Vec<i64> = (0..self.account_count).map(|_| (splitmix(&mut state) % (span / unit) as u64) as i64 * unit).collect();
         let moved = |t: i64, a: u32| first + (t - first + offsets.get(a as usize).copied().unwrap_or(0)).rem_euclid(span);
         let times: Vec<i64> = self.times.iter().zip(&self.accounts).map(|(&t, &a)| moved(t, a)).collect();
         let events = self
@@ -183,7 +210,8 @@ impl DetectInput {
 }
 
 /// A placebo of the input (see [`DetectInput::placebo`]): every account's whole timeline
-/// moved by its own random offset, wrapping inside the data's span. Each account keeps its
+/// moved by its own random offset, a whole number of days when the data spans three days
+/// or more, wrapping inside the data's span (rounded up to whole days). Each account keeps its
 /// texts, links, hashtags, volume and the rhythm of its own posts; each key keeps its
 /// popularity; two accounts' actions stay together only when their offsets land within a
 /// window of each other ([`Placebo::aligned`]).
@@ -205,7 +233,17 @@ impl Placebo {
         let d = (x - y).rem_euclid(self.span_ms);
         d.min(self.span_ms - d) <= 2 * window_ms
     }
+
+    /// How far `b`'s actions must lie after `a`'s in the real input to meet in the placebo
+    /// (milliseconds, within the span): the lag the placebo tests the pair at.
+    pub fn lag(&self, a: u32, b: u32) -> i64 {
+        let (Some(&x), Some(&y)) = (self.offsets.get(a as usize), self.offsets.get(b as usize)) else { return 0 };
+        (x - y).rem_euclid(self.span_ms)
+    }
 }
+
+/// A day, milliseconds: placebos move timelines by whole days.
+const DAY_MS: i64 = 86_400_000;
 
 /// A small, fast generator for placebos (splitmix64): deterministic for a seed.
 fn splitmix(state: &mut u64) -> u64 {

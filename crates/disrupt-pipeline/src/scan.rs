@@ -488,17 +488,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         mut timings,
     } = load(inputs, config, observer)?;
 
-    // Calibration first: its placebos are copies of the detector input, which detection
-    // then consumes.
-    let calibration = if config.calibrate > 0 {
-        let started = Instant::now();
-        let c = crate::calibrate::calibrate(&detect_input, config, config.calibrate)
-            .map_err(|source| ScanError::Spill { what: "calibration placebo", source })?;
-        stage(observer, &mut timings, "calibrate", started);
-        Some(c)
-    } else {
-        None
-    };
+    // Calibration's placebos are made from a copy of the detector input: detection
+    // consumes the input's events.
+    let calibration_input = if config.calibrate > 0 { detect_input.memory_copy() } else { None };
     let started = Instant::now();
     let mut detect_input = detect_input;
     let mut detection = disrupt_detect::detect_consuming_events(&mut detect_input, &config.detect)
@@ -508,6 +500,16 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         crate::memory::return_freed_memory();
     }
     stage(observer, &mut timings, "detect", started);
+    let calibration = if config.calibrate > 0 {
+        let started = Instant::now();
+        let c = crate::calibrate::calibrate(calibration_input.as_ref(), config, config.calibrate)
+            .map_err(|source| ScanError::Spill { what: "calibration placebo", source })?;
+        drop(calibration_input);
+        stage(observer, &mut timings, "calibrate", started);
+        Some(c)
+    } else {
+        None
+    };
 
     let started = Instant::now();
     let ai_accounts: rustc_hash::FxHashMap<&str, u32> =
