@@ -394,3 +394,193 @@ pub fn edit_words(rng: &mut ChaCha8Rng, text: &str) -> String {
 }
 
 pub const EMOJI: &[&str] = &["🔥", "👉", "‼️", "🇺🇸", "💯", "😡", "🙏", "✅", "📢", "👇"];
+
+/// Everyday words in scripts other than Latin, for organic chatter that looks like the
+/// multilingual feeds investigators hold: Arabic, Russian, Chinese, Hindi, Persian.
+const NATIVE_WORDS: &[(&str, &[&str])] = &[
+    (
+        "ar",
+        &[
+            "اليوم",
+            "الجو",
+            "جميل",
+            "في",
+            "المدينة",
+            "مع",
+            "العائلة",
+            "القهوة",
+            "الصباح",
+            "المباراة",
+            "الأخبار",
+            "السوق",
+            "الأسعار",
+            "الطريق",
+            "المدرسة",
+            "الحمد",
+            "لله",
+            "شكرا",
+            "يا",
+            "جماعة",
+            "هذا",
+            "الأسبوع",
+            "طويل",
+            "جدا",
+            "عندي",
+            "سؤال",
+        ],
+    ),
+    (
+        "ru",
+        &[
+            "сегодня",
+            "погода",
+            "отличная",
+            "в",
+            "городе",
+            "с",
+            "семьёй",
+            "кофе",
+            "утром",
+            "матч",
+            "новости",
+            "рынок",
+            "цены",
+            "дорога",
+            "школа",
+            "спасибо",
+            "друзья",
+            "эта",
+            "неделя",
+            "очень",
+            "длинная",
+            "у",
+            "меня",
+            "вопрос",
+            "опять",
+            "пробки",
+        ],
+    ),
+    (
+        "zh",
+        &[
+            "今天",
+            "天气",
+            "很好",
+            "在",
+            "城市里",
+            "和",
+            "家人",
+            "咖啡",
+            "早上",
+            "比赛",
+            "新闻",
+            "市场",
+            "价格",
+            "路上",
+            "学校",
+            "谢谢",
+            "朋友们",
+            "这周",
+            "太长了",
+            "我",
+            "有个",
+            "问题",
+            "又",
+            "堵车",
+            "真的",
+            "哈哈",
+        ],
+    ),
+    (
+        "hi",
+        &[
+            "आज",
+            "मौसम",
+            "अच्छा",
+            "है",
+            "शहर",
+            "में",
+            "परिवार",
+            "के",
+            "साथ",
+            "चाय",
+            "सुबह",
+            "मैच",
+            "खबर",
+            "बाजार",
+            "दाम",
+            "सड़क",
+            "स्कूल",
+            "धन्यवाद",
+            "दोस्तों",
+            "यह",
+            "हफ्ता",
+            "बहुत",
+            "लंबा",
+            "मेरा",
+            "सवाल",
+            "फिर",
+        ],
+    ),
+    (
+        "fa",
+        &[
+            "امروز",
+            "هوا",
+            "خوب",
+            "است",
+            "در",
+            "شهر",
+            "با",
+            "خانواده",
+            "چای",
+            "صبح",
+            "بازی",
+            "خبر",
+            "بازار",
+            "قیمت",
+            "راه",
+            "مدرسه",
+            "ممنون",
+            "دوستان",
+            "این",
+            "هفته",
+            "خیلی",
+            "طولانی",
+            "من",
+            "سوال",
+            "دارم",
+            "دوباره",
+        ],
+    ),
+];
+
+/// The languages [`native_sentence`] writes.
+pub fn native_languages() -> impl Iterator<Item = &'static str> {
+    NATIVE_WORDS.iter().map(|(lang, _)| *lang)
+}
+
+/// A short post in `lang`'s own script (one of [`native_languages`]; English otherwise),
+/// sometimes with an emoji, and now and then with the invisible characters that real
+/// feeds carry (a zero-width joiner from a keyboard, a right-to-left mark pasted along).
+pub fn native_sentence(rng: &mut ChaCha8Rng, lang: &str, len: usize) -> String {
+    let Some((_, words)) = NATIVE_WORDS.iter().find(|(l, _)| *l == lang) else { return sentence(rng, len) };
+    let sep = if lang == "zh" { "" } else { " " };
+    let mut s = (0..len.max(2))
+        .map(|_| {
+            let idx = (rng.gen::<f64>().powf(1.4) * words.len() as f64) as usize;
+            words[idx.min(words.len() - 1)]
+        })
+        .collect::<Vec<_>>()
+        .join(sep);
+    if rng.gen_bool(0.4) {
+        s.push(' ');
+        s.push_str(EMOJI.choose(rng).copied().unwrap_or("🙏"));
+    }
+    if rng.gen_bool(0.1) {
+        let mark = ['\u{200d}', '\u{200f}', '\u{200b}', '\u{feff}'].choose(rng).copied().unwrap_or('\u{200b}');
+        let at = s.char_indices().map(|(i, _)| i).nth(rng.gen_range(0..s.chars().count().max(1))).unwrap_or(0);
+        s.insert(at, mark);
+    }
+    s
+}

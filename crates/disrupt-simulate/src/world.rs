@@ -1,6 +1,7 @@
 //! The simulated world: accounts, their week of posts, operations and traps.
 
 mod ai_ops;
+mod hard_traps;
 mod scam_ops;
 
 use crate::text::{edit_words, homoglyphs, invisible, sentence, translate, EMOJI};
@@ -127,6 +128,8 @@ struct Account {
     followers: u64,
     following: u64,
     lang: &'static str,
+    /// `x` or `telegram` (Telegram channels).
+    platform: &'static str,
     label: Value,
 }
 
@@ -180,6 +183,7 @@ impl Gen {
             followers,
             following,
             lang,
+            platform: "x",
             label: json!({"operation": "organic", "type": "organic"}),
         });
         self.accounts.len() - 1
@@ -207,10 +211,13 @@ impl Gen {
         reply_to: Option<&str>,
         original: bool,
     ) -> String {
-        let id = self.new_post_id();
+        let mut id = self.new_post_id();
+        if self.accounts[account].platform != "x" {
+            id = format!("{}:{}", self.accounts[account].platform, id.trim_start_matches("x:"));
+        }
         let likes = (self.rng.gen::<f64>().powi(6) * 400.0) as u64;
         let mut v = json!({
-            "kind": "post", "id": id, "account": self.accounts[account].id, "platform": "x",
+            "kind": "post", "id": id, "account": self.accounts[account].id, "platform": self.accounts[account].platform,
             "created_at": format_rfc3339(time.clamp(START_MS, START_MS + WEEK - 1)), "text": text, "lang": lang,
             "metrics": {"likes": likes, "shares": likes / 4, "comments": likes / 6},
         });
@@ -340,6 +347,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
     }
 
     plant_traps(&mut g, &organic, &mut summary);
+    hard_traps::plant(&mut g, &organic, &mut summary);
     plant_operations(&mut g, n, config, &mut summary);
     ai_ops::plant(&mut g, &organic, &mut summary);
     // One scam operation per 100,000 organic accounts, at least one.
@@ -348,7 +356,7 @@ pub fn simulate(config: &SimulateConfig, out: &Path) -> io::Result<SimulationSum
     // Write: accounts and posts shuffled together; labels apart.
     for a in &g.accounts {
         g.lines.push(
-            json!({"kind": "account", "id": a.id, "platform": "x", "handle": a.handle, "created_at": format_rfc3339(a.created_at),
+            json!({"kind": "account", "id": a.id, "platform": a.platform, "handle": a.handle, "created_at": format_rfc3339(a.created_at),
                    "followers": a.followers, "following": a.following, "lang": a.lang})
             .to_string(),
         );
@@ -569,6 +577,12 @@ fn plant_operations(g: &mut Gen, organic_count: usize, config: &SimulateConfig, 
                 + &format!("{}", 10 + k);
         let site = format!("https://{}-{}.example.net", ["daily", "voice", "report", "today"][k % 4], k + 1);
         let langs: Vec<&str> = LANGS.choose_multiple(&mut g.rng, 3).copied().collect();
+        // One operation in three works slowly: its members post over 10 to 60 minutes.
+        let spread_ms = if k % 3 == 2 {
+            ((config.burst_seconds * 1000.0) as i64).max(g.rng.gen_range(600..=3600) * 1000)
+        } else {
+            (config.burst_seconds * 1000.0) as i64
+        };
         for m in 0..messages {
             let len = g.rng.gen_range(15..=24);
             let text = sentence(&mut g.rng, len);
@@ -580,7 +594,7 @@ fn plant_operations(g: &mut Gen, organic_count: usize, config: &SimulateConfig, 
                 if !g.rng.gen_bool(config.participation.clamp(0.05, 1.0)) {
                     continue;
                 }
-                let t = burst + g.rng.gen_range(0..((config.burst_seconds * 1000.0) as i64).max(1));
+                let t = burst + g.rng.gen_range(0..spread_ms.max(1));
                 let mut body = text.clone();
                 let mut tags = vec![format!("#{own_tag}")];
                 if let Some(t) = extra_tag {
