@@ -767,3 +767,31 @@ fn the_placebo_of_the_bundled_example_flags_no_organic_account() {
     assert_eq!(report["false_positives"], 0, "organic accounts flagged on a placebo: {report}");
     assert_eq!(report["unlabelled_flagged"], 0);
 }
+
+#[test]
+fn shared_identifiers_that_are_not_links_are_kept_as_they_are() {
+    // CooRTweet's exports name shared URLs by integer ids (`url_id`); a URL parser reads
+    // 26899 as the IPv4 address 0.0.105.19. Four accounts share the same ids within
+    // seconds on eight occasions, beside an ordinary background.
+    let dir = tempfile::tempdir().unwrap();
+    let start = 1_767_225_600; // 2026-01-01
+    let mut lines = background(300, start);
+    for occasion in 0..8i64 {
+        for member in 0..4i64 {
+            lines.push(serde_json::json!({"kind": "post", "id": format!("op{occasion}-{member}"), "account": format!("x:op{member}"),
+                "platform": "x", "created_at": start + occasion * 10_000 + member * 7, "text": "",
+                "urls": [format!("{}", 26_899 + occasion)]}));
+        }
+    }
+    let input = dir.path().join("ids.jsonl");
+    std::fs::write(&input, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("-q"));
+    let networks = std::fs::read_to_string(out.join("networks.json")).unwrap();
+    let doc: Value = serde_json::from_str(&networks).unwrap();
+    let members: HashSet<&str> =
+        doc["networks"].as_array().unwrap().iter().flat_map(|n| n["accounts"].as_array().unwrap()).filter_map(|a| a.as_str()).collect();
+    assert_eq!(members, ["x:op0", "x:op1", "x:op2", "x:op3"].into_iter().collect::<HashSet<_>>());
+    assert!(networks.contains("26899"), "the shared id is named as it was given");
+    assert!(!networks.contains("0.0.105.19"), "not read as an IPv4 address");
+}

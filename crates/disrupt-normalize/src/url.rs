@@ -77,6 +77,16 @@ fn has_scheme(text: &str) -> bool {
     }
 }
 
+/// Whether a value without a scheme starts with a domain name: labels joined by dots, the
+/// last with a letter (`example.com/x`, `t.co`), not a number or a bare word.
+fn names_a_host(text: &str) -> bool {
+    let host = text.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h);
+    let host = host.trim_end_matches('.');
+    let Some((_, tld)) = host.rsplit_once('.') else { return false };
+    tld.bytes().any(|b| b.is_ascii_alphabetic()) && host.split('.').all(|label| !label.is_empty())
+}
+
 /// Punctuation that ends a sentence around a URL rather than the URL itself.
 const TRAILING: [char; 7] = ['.', ',', ';', ')', '…', '"', '\''];
 
@@ -101,6 +111,12 @@ pub fn canonical_url(raw: &str, policy: &UrlPolicy) -> Option<String> {
     let candidate = if lower_start.starts_with("http://") || lower_start.starts_with("https://") {
         trimmed
     } else if !has_scheme(trimmed) {
+        if !names_a_host(trimmed) {
+            // An identifier (CooRTweet's integer `url_id`), not a link: a URL parser would
+            // read `26899` as the IPv4 address 0.0.105.19. Kept as it is, so that results
+            // join back to the source.
+            return Some(trimmed.to_string());
+        }
         with_scheme = format!("http://{trimmed}");
         &with_scheme
     } else {
@@ -170,6 +186,17 @@ mod tests {
         assert_eq!(canon("https://example.com/p?b=2&a=1").unwrap(), "example.com/p?a=1&b=2");
         assert_eq!(canon("https://example.com/p?q=a+b").unwrap(), "example.com/p?q=a+b");
         assert_eq!(canon("https://example.com:8080/").unwrap(), "example.com:8080");
+    }
+
+    #[test]
+    fn identifiers_that_are_not_links_are_kept_as_they_are() {
+        // CooRTweet's integer url_id once became "0.0.105.19".
+        assert_eq!(canon("26899").unwrap(), "26899");
+        assert_eq!(canon("obj_A7f3").unwrap(), "obj_A7f3");
+        assert_eq!(canon("10.0.0.1").unwrap(), "10.0.0.1");
+        // Links without a scheme are still links.
+        assert_eq!(canon("t.co/AbC").unwrap(), "t.co/AbC");
+        assert_eq!(canon("Example.com:8080/x").unwrap(), "example.com:8080/x");
     }
 
     proptest::proptest! {
