@@ -98,7 +98,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             errln!("disrupt: {e:#}");
-            ExitCode::from(2)
+            // Input that yielded nothing is not a failure of the run: its outputs exist.
+            if e.downcast_ref::<scan_cmd::InputProblems>().is_some() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

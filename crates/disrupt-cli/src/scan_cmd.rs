@@ -120,6 +120,52 @@ pub struct ScanArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Exit with code 3 when any record is rejected (the outputs are still written); without
+    /// it, only an input file that yields no record does.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Input files that yielded nothing (or, with `--strict`, any reject): the outputs are
+/// written, and the process exits with code 3 so that a script notices.
+#[derive(Debug)]
+pub struct InputProblems(pub String);
+
+impl std::fmt::Display for InputProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputProblems {}
+
+/// What one input file gave: its format, records and rejects, and the first error.
+#[derive(Debug, Default)]
+struct FileReport {
+    path: String,
+    /// `None` when the file could not be opened or recognised.
+    format: Option<String>,
+    records: u64,
+    rejected: u64,
+    first_error: Option<(u64, String)>,
+}
+
+impl FileReport {
+    /// One line for the terminal (untrusted text escaped).
+    fn line(&self) -> String {
+        let esc = disrupt_output::terminal::escape;
+        let mut line = match &self.format {
+            Some(format) => format!("  {}: {format}, {} records, {} rejected", esc(&self.path), self.records, self.rejected),
+            None => format!("  {}: not read", esc(&self.path)),
+        };
+        if let Some((at, error)) = &self.first_error {
+            let at = if *at > 0 { format!("line {at}: ") } else { String::new() };
+            // A file-level error names the file already.
+            let error = error.strip_prefix(self.path.as_str()).and_then(|e| e.strip_prefix(": ")).unwrap_or(error);
+            line.push_str(&format!(" (first: {at}{})", esc(&error.chars().take(400).collect::<String>())));
+        }
+        line
+    }
 }
 
 /// The settings: the defaults, then the file, then the flags; validated by the library.
@@ -190,6 +236,21 @@ struct Observer {
     verbose: bool,
     /// Process CPU seconds when the last stage ended.
     cpu_seconds: Option<f64>,
+    /// Each input file, in the order met.
+    files: Vec<FileReport>,
+}
+
+impl Observer {
+    fn file(&mut self, path: &str) -> &mut FileReport {
+        let at = match self.files.iter().position(|f| f.path == path) {
+            Some(at) => at,
+            None => {
+                self.files.push(FileReport { path: path.to_string(), ..FileReport::default() });
+                self.files.len() - 1
+            }
+        };
+        &mut self.files[at]
+    }
 }
 
 impl ScanObserver for Observer {
@@ -206,6 +267,10 @@ impl ScanObserver for Observer {
     }
 
     fn file_finished(&mut self, summary: &FileSummary) {
+        let report = self.file(&summary.path);
+        report.format = Some(summary.format.name().to_string());
+        report.records = summary.records;
+        report.rejected = summary.rejected;
         self.done_bytes += std::fs::metadata(&summary.path).map(|m| m.len()).unwrap_or(0);
         if let Some(bar) = &self.bar {
             bar.set_position(self.done_bytes);
@@ -213,6 +278,14 @@ impl ScanObserver for Observer {
     }
 
     fn reject(&mut self, reject: &Reject) {
+        let report = self.file(&reject.file);
+        if report.first_error.is_none() {
+            report.first_error = Some((reject.line, reject.error.clone()));
+        }
+        if report.format.is_none() {
+            // Counted here until the file's summary, which a file never read has none of.
+            report.rejected = report.rejected.max(1);
+        }
         if let Some(Err(e)) = self.rejects.as_mut().map(|w| w.write(reject)) {
             self.write_error.get_or_insert(e);
         }
@@ -294,6 +367,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
         bar,
         verbose: args.verbose,
         cpu_seconds: process_cpu_seconds(),
+        files: Vec::new(),
     };
     let result = scan(&args.inputs, &config, &mut observer)?;
     if let Some(e) = observer.write_error.take() {
@@ -309,7 +383,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
     let manifest = staging.commit(&scan_id(&result, &generated_at), &generated_at)?;
     tracing::debug!(scan_id = manifest.scan_id.as_str(), files = manifest.files.len(), "output set swapped in");
     observer.stage(&StageTiming { stage: "output", seconds: write_started.elapsed().as_secs_f64() });
-    let Observer { bar, .. } = observer;
+    let Observer { bar, files, .. } = observer;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -325,12 +399,40 @@ pub fn run(args: ScanArgs) -> Result<()> {
     }
     if !args.quiet {
         print_summary(&result, written.edges, &args.out, started.elapsed().as_secs_f64());
+        if files.len() > 1 || files.iter().any(|f| f.rejected > 0) {
+            crate::outln!("\nInput files:");
+            for f in &files {
+                crate::outln!("{}", f.line());
+            }
+        }
     }
+    let empty: Vec<&FileReport> = files.iter().filter(|f| f.records == 0).collect();
+    let problem = if !empty.is_empty() {
+        Some(format!(
+            "{} of {} input files yielded no record (outputs written to {}):\n{}",
+            empty.len(),
+            files.len(),
+            args.out.display(),
+            empty.iter().map(|f| f.line()).collect::<Vec<_>>().join("\n")
+        ))
+    } else if args.strict && result.rejected > 0 {
+        Some(format!(
+            "--strict: {} records rejected (outputs written to {}; each in rejects.jsonl):\n{}",
+            result.rejected,
+            args.out.display(),
+            files.iter().filter(|f| f.rejected > 0).map(|f| f.line()).collect::<Vec<_>>().join("\n")
+        ))
+    } else {
+        None
+    };
     // The process ends here: the system takes back the memory, and the spill files, which
     // are anonymous, go with their handles. Freeing a million posts' state piece by piece
     // first took a tenth of a second.
     std::mem::forget(result);
-    Ok(())
+    match problem {
+        Some(message) => Err(InputProblems(message).into()),
+        None => Ok(()),
+    }
 }
 
 /// A scan's id: unique per run (the inputs' hashes, the time, the process and a random

@@ -303,7 +303,10 @@ fn bad_records_go_to_rejects_and_the_run_goes_on() {
     let unknown = dir.path().join("unknown.csv");
     std::fs::write(&unknown, "a,b,c\n1,2,3\n").unwrap();
     let out = dir.path().join("out");
-    run(disrupt().arg("scan").arg(&input).arg(&unknown).arg("--out").arg(&out).arg("-q"));
+    // A file that yields nothing makes the run exit with code 3, its outputs written.
+    let result = disrupt().arg("scan").arg(&input).arg(&unknown).arg("--out").arg(&out).arg("-q").output().unwrap();
+    assert_eq!(result.status.code(), Some(3), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("1 of 2 input files yielded no record"));
     let doc = check_contract(&out);
     assert_eq!(doc["inputs"]["records"], 1, "the one good post");
     assert_eq!(doc["inputs"]["duplicates"], 1);
@@ -701,7 +704,7 @@ fn the_automatic_budget_respects_an_address_space_limit() {
     let out = tempfile::tempdir().unwrap();
     let input = fixture("coortweet");
     let script = format!(
-        "ulimit -v 2097152 && exec \"{}\" scan \"{}\" --out \"{}\" --verbose",
+        "ulimit -v 2097152 && exec \"{}\" scan \"{}\" --columns account=account_id,created_at=timestamp_share,id=content_id,urls=object_id --out \"{}\" --verbose",
         env!("CARGO_BIN_EXE_disrupt"),
         input.display(),
         out.path().join("o").display()
@@ -794,4 +797,61 @@ fn shared_identifiers_that_are_not_links_are_kept_as_they_are() {
     assert_eq!(members, ["x:op0", "x:op1", "x:op2", "x:op3"].into_iter().collect::<HashSet<_>>());
     assert!(networks.contains("26899"), "the shared id is named as it was given");
     assert!(!networks.contains("0.0.105.19"), "not read as an IPv4 address");
+}
+
+#[test]
+fn each_input_file_is_reported_and_files_that_yield_nothing_exit_with_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let stix = dir.path().join("bundle.json");
+    std::fs::write(&stix, "{\n  \"type\": \"bundle\",\n  \"id\": \"bundle--1\",\n  \"objects\": [\n    {\"type\": \"campaign\"}\n  ]\n}\n")
+        .unwrap();
+    let binary = dir.path().join("photo.jpg");
+    std::fs::write(&binary, [0xFFu8, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01]).unwrap();
+    let all_bad = dir.path().join("bad.jsonl");
+    std::fs::write(&all_bad, "{\"kind\":\"post\",\"id\":\"1\"}\n{broken\n").unwrap();
+    let example = repo().join("examples/simulated/records.jsonl.gz");
+    let out = dir.path().join("out");
+    let result = disrupt()
+        .arg("scan")
+        .args([&example, &stix, &binary, &all_bad])
+        .arg("--out")
+        .arg(&out)
+        .args(["--calibrate", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    // Per file: what was read and rejected, with the first error.
+    assert!(stdout.contains("records.jsonl.gz: jsonl, 20478 records, 0 rejected"), "{stdout}");
+    assert!(stdout.contains("bad.jsonl: jsonl, 0 records, 2 rejected (first: line 1:"), "{stdout}");
+    // One clear reject for a document and a binary file, not one per line.
+    assert!(stderr.contains("3 of 4 input files yielded no record"), "{stderr}");
+    assert!(stderr.contains("bundle.json: not read (first: this is not a format I read: a STIX bundle"), "{stderr}");
+    assert!(stderr.contains("photo.jpg: not read (first: this is not a format I read: binary data"), "{stderr}");
+    let rejects = std::fs::read_to_string(out.join("rejects.jsonl")).unwrap();
+    assert_eq!(rejects.lines().count(), 4, "{rejects}");
+    // The outputs are written all the same.
+    assert!(!check_contract(&out)["networks"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn strict_fails_on_any_reject_and_the_default_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("one-bad.jsonl");
+    let good =
+        "{\"kind\":\"post\",\"id\":\"1\",\"account\":\"x:a\",\"platform\":\"x\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":\"ok\"}";
+    std::fs::write(&input, format!("{good}\nnot json\n")).unwrap();
+    let scan = |strict: bool| {
+        let mut cmd = disrupt();
+        cmd.arg("scan").arg(&input).arg("--out").arg(dir.path().join("out")).args(["-q", "--calibrate", "0"]);
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.output().unwrap()
+    };
+    assert_eq!(scan(false).status.code(), Some(0));
+    let strict = scan(true);
+    assert_eq!(strict.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict: 1 records rejected"));
 }

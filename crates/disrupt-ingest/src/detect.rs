@@ -56,10 +56,18 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Unk
     let Some(first) = first else {
         return Ok(InputFormat::Jsonl); // empty: nothing to read, any reader will do
     };
+    if looks_binary(head) {
+        return Err(UnknownFormat(
+            "this is not a format I read: binary data, not text (JSON Lines, CSV or a Telegram export; .gz and .zst are opened)".into(),
+        ));
+    }
     match head[first] {
         b'{' => {
             if looks_like_telegram(head) {
                 return Ok(InputFormat::TelegramExport);
+            }
+            if let Some(what) = pretty_printed_document(&head[first..]) {
+                return Err(UnknownFormat(format!("this is not a format I read: {what}, not JSON Lines (one whole record per line)")));
             }
             return Ok(InputFormat::Jsonl);
         }
@@ -92,6 +100,38 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Unk
     )))
 }
 
+/// Whether the start of a file is binary: a NUL byte, or more than one byte in twenty
+/// that is neither text nor valid UTF-8 (a record with a stray bad byte is text, and is
+/// the reader's to reject; compressed files are opened before this is asked).
+fn looks_binary(head: &[u8]) -> bool {
+    let window = &head[..head.len().min(4096)];
+    if window.contains(&0) {
+        return true;
+    }
+    let text = String::from_utf8_lossy(window);
+    let odd = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))).count();
+    odd * 20 > text.chars().count().max(1)
+}
+
+/// What a JSON document written over many lines is (a STIX bundle, or any JSON object),
+/// when its first line is an object's opening brace alone: JSON Lines holds one whole
+/// record per line.
+fn pretty_printed_document(text: &[u8]) -> Option<&'static str> {
+    let line_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    let first_line = String::from_utf8_lossy(&text[..line_end]);
+    if first_line.trim() != "{" {
+        // A whole record, or a line the JSON Lines reader rejects in the parser's words.
+        return None;
+    }
+    let window = String::from_utf8_lossy(&text[..text.len().min(16 << 10)]);
+    let compact: String = window.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.contains("\"type\":\"bundle\"") {
+        Some("a STIX bundle (one JSON document over many lines; disrupt writes STIX but reads records)")
+    } else {
+        Some("a JSON document written over many lines")
+    }
+}
+
 fn looks_like_telegram(head: &[u8]) -> bool {
     let window = &head[..head.len().min(4096)];
     let text = String::from_utf8_lossy(window);
@@ -105,6 +145,18 @@ fn looks_like_telegram(head: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_files_and_pretty_printed_documents_are_not_read_as_records() {
+        let binary = detect_format(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", false).unwrap_err();
+        assert!(binary.0.contains("not a format I read") && binary.0.contains("binary"), "{}", binary.0);
+        let stix = detect_format(b"{\n  \"type\": \"bundle\",\n  \"id\": \"bundle--1\",\n  \"objects\": []\n}\n", false).unwrap_err();
+        assert!(stix.0.contains("STIX bundle"), "{}", stix.0);
+        let pretty = detect_format(b"{\n  \"kind\": \"post\",\n  \"id\": \"1\"\n}\n", false).unwrap_err();
+        assert!(pretty.0.contains("over many lines"), "{}", pretty.0);
+        // Text in any script is text; a line that is one record is JSON Lines.
+        assert_eq!(detect_format("{\"kind\":\"post\",\"text\":\"Доброе утро 早上好\"}\n".as_bytes(), false).unwrap(), InputFormat::Jsonl);
+    }
 
     #[test]
     fn detects_each_format() {

@@ -403,7 +403,7 @@ pub fn load(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
                 Err(e) => {
                     // A file that cannot be read or recognised is one rejection; the run goes on.
                     let file: &str = &display;
-                    tracing::warn!(file, error = %e, "input file not read");
+                    tracing::debug!(file, error = %e, "input file not read");
                     rejected += 1;
                     observer.reject(&Reject { file: display, line: 0, error: e.to_string(), record: String::new() });
                 }
