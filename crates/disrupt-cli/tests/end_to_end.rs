@@ -855,3 +855,28 @@ fn strict_fails_on_any_reject_and_the_default_does_not() {
     assert_eq!(strict.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict: 1 records rejected"));
 }
+
+#[test]
+fn epochs_in_milliseconds_are_read_as_milliseconds() {
+    // Exports from JavaScript and Kafka write milliseconds; 1767225600000 as seconds is out
+    // of range, and was rejected. Four accounts post the same texts, their times in
+    // milliseconds, beside a background written in seconds.
+    let dir = tempfile::tempdir().unwrap();
+    let start = 1_767_225_600; // 2026-01-01T00:00:00Z
+    let mut lines = background(300, start);
+    for occasion in 0..8i64 {
+        for member in 0..4i64 {
+            lines.push(serde_json::json!({"kind": "post", "id": format!("op{occasion}-{member}"), "account": format!("x:op{member}"),
+                "platform": "x", "created_at": (start + 3600 + occasion * 10_000) * 1000 + member * 1500,
+                "text": format!("the same words again and again number {occasion}")}));
+        }
+    }
+    let input = dir.path().join("ms.jsonl");
+    std::fs::write(&input, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).args(["-q", "--calibrate", "0"]));
+    let doc = check_contract(&out);
+    assert_eq!(doc["inputs"]["rejected"], 0);
+    let edges = std::fs::read_to_string(out.join("edges.csv")).unwrap();
+    assert!(edges.contains("x:op0,x:op1,co_post") && edges.contains("2026-01-01T01:00:00Z"), "{edges}");
+}

@@ -75,7 +75,8 @@ fn seconds_to_ms(seconds: f64) -> Option<Timestamp> {
 }
 
 /// Parses a time written as text: RFC 3339 (any offset), `YYYY-MM-DD HH:MM[:SS[.f]]`
-/// with or without `T`, a bare date, or Unix seconds (integer or fractional).
+/// with or without `T`, a bare date, or Unix seconds (integer or fractional; integers from
+/// 10^11 on are milliseconds).
 pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, TimeError> {
     let t = text.trim();
     if t.is_empty() {
@@ -89,6 +90,9 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, Ti
         && !t.contains("--")
         && t.matches('-').count() <= 1
     {
+        if let Ok(i) = t.parse::<i64>() {
+            return epoch_integer_to_ms(i);
+        }
         if let Ok(v) = t.parse::<f64>() {
             return seconds_to_ms(v).ok_or_else(|| TimeError(format!("time `{t}` is out of range")));
         }
@@ -127,16 +131,41 @@ fn local_to_ms(naive: NaiveDateTime, offset: FixedOffset) -> Result<Timestamp, T
     offset.from_local_datetime(&naive).single().map(|dt| dt.timestamp_millis()).ok_or_else(|| TimeError("ambiguous local time".into()))
 }
 
-/// Parses a JSON time value: a string, or integer Unix seconds.
+/// Unix milliseconds from 10^11 on: as seconds that would be past the year 5000, which no
+/// record is, while milliseconds from 1973 on start there (JavaScript's `Date.now()`,
+/// Kafka and many exports write them).
+const MIN_EPOCH_MS: i64 = 100_000_000_000;
+/// Past 10^14 an integer is microseconds or nanoseconds, which are refused with a hint
+/// rather than guessed.
+const MAX_EPOCH_MS: i64 = 100_000_000_000_000;
+
+/// An integer epoch: Unix seconds, or Unix milliseconds when it is too large to be seconds
+/// of any record (see [`MIN_EPOCH_MS`]).
+fn epoch_integer_to_ms(i: i64) -> Result<Timestamp, TimeError> {
+    let magnitude = i.unsigned_abs();
+    if magnitude >= MAX_EPOCH_MS as u64 {
+        return Err(TimeError(format!(
+            "time {i} is out of range: as seconds or milliseconds it is past the year 5000; microseconds or nanoseconds \
+             must be divided down to seconds or milliseconds first"
+        )));
+    }
+    if magnitude >= MIN_EPOCH_MS as u64 {
+        return Ok(i);
+    }
+    if !(MIN_SECONDS..=MAX_SECONDS).contains(&i) {
+        return Err(TimeError(format!("time {i} is out of range")));
+    }
+    Ok(i * 1000)
+}
+
+/// Parses a JSON time value: a string, or an integer or fractional Unix epoch (seconds;
+/// integers from 10^11 on are milliseconds).
 pub fn parse_time_value(value: &serde_json::Value, zone: TimeZoneSetting) -> Result<Timestamp, TimeError> {
     match value {
         serde_json::Value::String(s) => parse_time_str(s, zone),
         serde_json::Value::Number(n) => {
             if let Some(i) = n.as_i64() {
-                if !(MIN_SECONDS..=MAX_SECONDS).contains(&i) {
-                    return Err(TimeError(format!("time {i} is out of range")));
-                }
-                Ok(i * 1000)
+                epoch_integer_to_ms(i)
             } else if let Some(f) = n.as_f64() {
                 seconds_to_ms(f).ok_or_else(|| TimeError(format!("time {f} is out of range")))
             } else {
@@ -223,6 +252,21 @@ mod tests {
             let ms = if whole { ms - ms.rem_euclid(1000) } else { ms };
             proptest::prop_assert_eq!(format_rfc3339(ms), by_chrono(ms));
         }
+    }
+
+    #[test]
+    fn epochs_in_milliseconds_are_recognised_and_finer_ones_refused_with_a_hint() {
+        let utc = TimeZoneSetting::default();
+        // 2021-08-22T00:03:56Z, in seconds and in milliseconds, as numbers and as text.
+        for value in [serde_json::json!(1_629_590_636), serde_json::json!(1_629_590_636_000i64)] {
+            assert_eq!(parse_time_value(&value, utc).unwrap(), 1_629_590_636_000);
+        }
+        assert_eq!(parse_time_str("1629590636123", utc).unwrap(), 1_629_590_636_123);
+        assert_eq!(parse_time_str("1629590636", utc).unwrap(), 1_629_590_636_000);
+        let micro = parse_time_value(&serde_json::json!(1_629_590_636_000_000i64), utc).unwrap_err();
+        assert!(micro.0.contains("microseconds"), "{}", micro.0);
+        // Seconds up to the year 5000 stay seconds.
+        assert_eq!(parse_time_value(&serde_json::json!(99_999_999_999i64), utc).unwrap(), 99_999_999_999_000);
     }
 
     #[test]
