@@ -21,13 +21,16 @@ struct Cli {
 enum Command {
     /// Scan input files and folders for coordinated networks.
     Scan(Box<scan_cmd::ScanArgs>),
-    /// Explain, record by record, why an account was flagged by a scan.
+    /// Explain, record by record, why an account was flagged by a scan, or what a network is.
     Explain {
-        /// Account identifier, e.g. x:88231.
+        /// Account identifier (e.g. x:88231) or network id (e.g. n-8bc381a2).
         account: String,
         /// The scan's output folder.
         #[arg(long = "in", value_name = "DIR")]
         input: std::path::PathBuf,
+        /// Edges shown, and matched record pairs per edge.
+        #[arg(long, default_value_t = disrupt_output::explain::DEFAULT_LIMIT)]
+        limit: usize,
     },
     /// Generate synthetic data with planted operations and organic traps.
     Simulate(simulate_cmd::SimulateArgs),
@@ -87,8 +90,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan_cmd::run(*args),
-        Command::Explain { account, input } => {
-            disrupt_output::explain_account(&account, &input).map(|text| emit(&text)).map_err(anyhow::Error::from)
+        Command::Explain { account, input, limit } => {
+            disrupt_output::explain(&account, &input, limit).map(|text| emit(&text)).map_err(anyhow::Error::from)
         }
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),

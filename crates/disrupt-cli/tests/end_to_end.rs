@@ -154,6 +154,25 @@ fn scans_the_bundled_example_and_explains_a_member() {
     assert!(explained.contains("co-actions where chance predicts"), "{explained}");
     let outsider = run(disrupt().args(["explain", "x:does-not-exist", "--in"]).arg(out.path()));
     assert!(outsider.contains("not flagged"));
+    // Gaps read as people write them; no p-value prints as 0.
+    assert!(explained.contains(" s later: ") || explained.contains(" s earlier: "), "{explained}");
+    assert!(!explained.contains("0.0e0") && !explained.contains(" s  x:"), "{explained}");
+    // --limit bounds the edges and the pairs shown.
+    let short = run(disrupt().args(["explain", &member, "--limit", "1", "--in"]).arg(out.path()));
+    assert!(short.lines().count() < explained.lines().count(), "{short}");
+    assert!(short.contains("more edges (--limit shows more"), "{short}");
+    // A network id shows the network.
+    let network_id = doc["networks"][0]["id"].as_str().unwrap();
+    let network = run(disrupt().args(["explain", network_id, "--in"]).arg(out.path()));
+    assert!(network.starts_with(&format!("Network {network_id}")) && network.contains(&member), "{network}");
+    // An id without its platform gets a suggestion.
+    let bare = member.split_once(':').unwrap().1;
+    let suggested = run(disrupt().args(["explain", bare, "--in"]).arg(out.path()));
+    assert!(suggested.contains(&format!("Did you mean {member}?")), "{suggested}");
+    // A scam target is the network's target, not merely "not flagged".
+    let target = scam["targets"][0].as_str().unwrap();
+    let as_target = run(disrupt().args(["explain", target, "--in"]).arg(out.path()));
+    assert!(as_target.contains(&format!("is a target of network {}", scam["id"].as_str().unwrap())), "{as_target}");
 }
 
 #[test]

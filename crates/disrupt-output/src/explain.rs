@@ -1,5 +1,6 @@
-//! `disrupt explain ACCOUNT --in DIR`: why an account was flagged, record by record, from a
-//! scan's own output files (no access to the inputs is needed).
+//! `disrupt explain ACCOUNT|NETWORK --in DIR`: why an account was flagged, record by record,
+//! or what a network is, from a scan's own output files (no access to the inputs is
+//! needed).
 
 use disrupt_model::read::{files, read_jsonl, read_networks};
 use disrupt_model::{CitedRecord, EvidenceEdge, ModelError, Signal};
@@ -18,10 +19,100 @@ pub enum ExplainError {
     Set(#[from] crate::set::SetError),
 }
 
-/// The explanation as text for a terminal.
-pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError> {
+/// Edges, and matched record pairs per edge, shown by default: a member of a 40-account
+/// network has hundreds.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// A p-value for people: `p = 3.2e-12`, `p = 0.042`; one below what a float holds is
+/// `p < 1e-300`, never `0.0e0`.
+pub fn format_p(p: f64) -> String {
+    if p.is_nan() || p <= 1e-300 {
+        "p < 1e-300".to_string()
+    } else if p < 0.001 {
+        format!("p = {p:.1e}")
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+/// A gap between two actions for people: `2 min 54 s later`, `3 s earlier`, `1 h 5 min
+/// later`, `at the same second`.
+pub fn format_gap(seconds: f64) -> String {
+    let whole = seconds.abs().round() as u64;
+    if whole == 0 {
+        return "at the same second".to_string();
+    }
+    let (h, m, s) = (whole / 3600, whole % 3600 / 60, whole % 60);
+    let amount = match (h, m) {
+        (0, 0) => format!("{s} s"),
+        (0, _) if s == 0 => format!("{m} min"),
+        (0, _) => format!("{m} min {s} s"),
+        (_, 0) => format!("{h} h"),
+        _ => format!("{h} h {m} min"),
+    };
+    format!("{amount} {}", if seconds > 0.0 { "later" } else { "earlier" })
+}
+
+/// The explanation of an account or, given a network id, of a network, as text for a
+/// terminal; at most `limit` edges and `limit` record pairs per edge.
+pub fn explain(id: &str, dir: &Path, limit: usize) -> Result<String, ExplainError> {
     crate::set::open(dir)?;
     let doc = read_networks(&dir.join(files::NETWORKS))?;
+    if let Some(n) = doc.networks.iter().find(|n| n.id == id) {
+        return Ok(explain_network(n, limit));
+    }
+    explain_account_in(id, dir, &doc, limit)
+}
+
+/// [`explain`] of an account, with the default limit.
+pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError> {
+    explain(account, dir, DEFAULT_LIMIT)
+}
+
+fn explain_network(n: &disrupt_model::Network, limit: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Network {} ({}, score {}, {} accounts on {}, {} posts).",
+        n.id,
+        n.network_type,
+        serde_json::Value::from(n.score),
+        n.accounts.len(),
+        n.platforms.join(", "),
+        n.posts
+    );
+    let _ = writeln!(
+        out,
+        "
+{}",
+        n.explanation
+    );
+    let list = |names: &[String]| {
+        let shown: Vec<&str> = names.iter().take(limit.max(1) * 5).map(String::as_str).collect();
+        let more = names.len() - shown.len();
+        shown.join(", ") + &if more > 0 { format!(" ... and {more} more") } else { String::new() }
+    };
+    let _ = writeln!(
+        out,
+        "
+Members: {}",
+        list(&n.accounts)
+    );
+    if !n.operator_accounts.is_empty() {
+        let _ = writeln!(out, "AI-provider operators: {}", list(&n.operator_accounts));
+    }
+    if !n.targets.is_empty() {
+        let _ = writeln!(out, "Targets (worked on by the network, not flagged): {}", list(&n.targets));
+    }
+    let _ = writeln!(
+        out,
+        "
+Explain a member: disrupt explain ACCOUNT --in DIR"
+    );
+    out
+}
+
+fn explain_account_in(account: &str, dir: &Path, doc: &disrupt_model::NetworksDocument, limit: usize) -> Result<String, ExplainError> {
     let mut out = String::new();
     let network = doc.network_of(account);
     let attachment = network.and_then(|n| n.attachments.iter().find(|a| a.account == account));
@@ -40,15 +131,39 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
             if let Some(a) = attachment {
                 let _ = writeln!(
                     out,
-                    "\n{account} joined by the group test: its posts drew {} members of the network ({} different ones), more often than chance explains (p = {:.1e}), though no single pair was conclusive.",
+                    "\n{account} joined by the group test: its posts drew {} members of the network ({} different ones), more often than chance explains ({}), though no single pair was conclusive.",
                     a.matched_posts,
                     a.partners.len(),
-                    a.group_p_value
+                    format_p(a.group_p_value)
                 );
             }
         }
         None => {
-            let _ = writeln!(out, "{account} is not a member of any network in {}.", dir.display());
+            if let Some(n) = doc.networks.iter().find(|n| n.targets.iter().any(|t| t == account)) {
+                let _ = writeln!(
+                    out,
+                    "{account} is a target of network {} ({}): the network worked on it; it is not flagged.",
+                    n.id, n.network_type
+                );
+            } else {
+                let _ = writeln!(out, "{account} is not a member of any network in {}.", dir.display());
+                if !account.contains(':') {
+                    let suggestions: Vec<&str> = doc
+                        .networks
+                        .iter()
+                        .flat_map(|n| n.accounts.iter().chain(&n.operator_accounts).chain(&n.targets))
+                        .filter(|a| a.split_once(':').is_some_and(|(_, local)| local == account))
+                        .map(String::as_str)
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    if suggestions.is_empty() {
+                        let _ = writeln!(out, "Account ids carry their platform, e.g. x:{account}.");
+                    } else {
+                        let _ = writeln!(out, "Did you mean {}? Account ids carry their platform.", suggestions.join(" or "));
+                    }
+                }
+            }
         }
     }
     let mut edges: Vec<EvidenceEdge<'static>> = Vec::new();
@@ -83,7 +198,7 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
     edges.sort_by(|x, y| x.p_value.total_cmp(&y.p_value));
     let partners: BTreeSet<&str> = edges.iter().map(|e| if e.source == account { &*e.target } else { &*e.source }).collect();
     let _ = writeln!(out, "\nIts own evidence: {} edges with {} accounts, strongest first.", edges.len(), partners.len());
-    for e in &edges {
+    for e in edges.iter().take(limit) {
         let outgoing = e.source == account;
         let other = if outgoing { &e.target } else { &e.source };
         let signal = e.signal;
@@ -95,10 +210,10 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
         } else {
             let _ = writeln!(
                 out,
-                "\n  {signal} with {other}: {} co-actions where chance predicts {:.2} (p = {:.1e}{})",
+                "\n  {signal} with {other}: {} co-actions where chance predicts {:.2} ({}{})",
                 e.co_actions,
                 e.expected,
-                e.p_value,
+                format_p(e.p_value),
                 match (e.significant, attachment.is_some()) {
                     (true, _) => "",
                     (false, true) => "; part of the group attachment",
@@ -106,18 +221,41 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
                 }
             );
         }
-        for (source_record, target_record, gap) in &e.matches {
+        for (source_record, target_record, gap) in e.matches.iter().take(limit) {
             let (mine, theirs) = if outgoing { (source_record, target_record) } else { (target_record, source_record) };
             let gap = gap * if outgoing { 1.0 } else { -1.0 };
             let empty = (String::new(), String::new());
             let (my_time, my_text) = texts.get(&**mine).unwrap_or(&empty);
             let (_, their_text) = texts.get(&**theirs).unwrap_or(&empty);
-            let _ = writeln!(out, "    {my_time} {mine} {my_text:?}");
-            let _ = writeln!(out, "      {gap:+.0} s  {theirs} {their_text:?}");
+            // Records without text (reposts, link shares) show no empty quotes.
+            let quoted = |t: &str| if t.is_empty() { String::new() } else { format!(" {t:?}") };
+            let _ = writeln!(out, "    {my_time} {mine}{}", quoted(my_text));
+            let _ = writeln!(out, "      {}: {theirs}{}", format_gap(gap), quoted(their_text));
         }
-        if e.matches_total > e.matches.len() {
-            let _ = writeln!(out, "    ... and {} more matched pairs", e.matches_total - e.matches.len());
+        let shown = e.matches.len().min(limit);
+        if e.matches_total > shown {
+            let _ = writeln!(out, "    ... and {} more matched pairs (evidence.jsonl)", e.matches_total - shown);
         }
     }
+    if edges.len() > limit {
+        let _ = writeln!(out, "\n... and {} more edges (--limit shows more; edges.csv has them all)", edges.len() - limit);
+    }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn p_values_and_gaps_read_as_people_write_them() {
+        assert_eq!(format_p(0.0), "p < 1e-300");
+        assert_eq!(format_p(3.2e-12), "p = 3.2e-12");
+        assert_eq!(format_p(0.0421), "p = 0.042");
+        assert_eq!(format_gap(174.0), "2 min 54 s later");
+        assert_eq!(format_gap(-3.0), "3 s earlier");
+        assert_eq!(format_gap(3900.0), "1 h 5 min later");
+        assert_eq!(format_gap(120.0), "2 min later");
+        assert_eq!(format_gap(0.2), "at the same second");
+    }
 }
