@@ -69,18 +69,14 @@ pub fn explain_account(account: &str, dir: &Path) -> Result<String, ExplainError
     explain(account, dir, DEFAULT_LIMIT)
 }
 
+/// A network's type, score, size and platforms, as both explanations open with them.
+fn summary(n: &disrupt_model::Network) -> String {
+    format!("{}, score {}, {} accounts on {}", n.network_type, serde_json::Value::from(n.score), n.accounts.len(), n.platforms.join(", "))
+}
+
 fn explain_network(n: &disrupt_model::Network, limit: usize) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Network {} ({}, score {}, {} accounts on {}, {} posts).",
-        n.id,
-        n.network_type,
-        serde_json::Value::from(n.score),
-        n.accounts.len(),
-        n.platforms.join(", "),
-        n.posts
-    );
+    let _ = writeln!(out, "Network {} ({}, {} posts).", n.id, summary(n), n.posts);
     let _ = writeln!(
         out,
         "
@@ -118,15 +114,7 @@ fn explain_account_in(account: &str, dir: &Path, doc: &disrupt_model::NetworksDo
     let attachment = network.and_then(|n| n.attachments.iter().find(|a| a.account == account));
     match network {
         Some(n) => {
-            let _ = writeln!(
-                out,
-                "{account} is a member of network {} ({}, score {}, {} accounts on {}).",
-                n.id,
-                n.network_type,
-                serde_json::Value::from(n.score),
-                n.accounts.len(),
-                n.platforms.join(", ")
-            );
+            let _ = writeln!(out, "{account} is a member of network {} ({}).", n.id, summary(n));
             let _ = writeln!(out, "\nThe network: {}", n.explanation);
             if let Some(a) = attachment {
                 let _ = writeln!(
