@@ -14,16 +14,17 @@ use std::time::Instant;
 /// How inputs are read (shared by `scan` and `co-share`).
 #[derive(Args)]
 pub struct IngestArgs {
-    /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv.
+    /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv
+    /// (default: recognised from the content, docs/formats.md).
     #[arg(long)]
     format: Option<String>,
     /// Column mapping for any CSV: account=COL,created_at=COL[,text=COL,id=COL,repost_of=COL,...].
     #[arg(long)]
     columns: Option<String>,
-    /// Platform of formats that carry none (identifiers become PLATFORM:id).
+    /// Platform of formats that carry none (identifiers become PLATFORM:id; default x).
     #[arg(long)]
     platform: Option<String>,
-    /// Zone of times written without one: UTC or an offset such as -08:00.
+    /// Zone of times written without one: UTC (the default) or an offset such as -08:00.
     #[arg(long)]
     timezone: Option<String>,
 }
@@ -63,33 +64,39 @@ pub struct ScanArgs {
     #[command(flatten)]
     ingest: IngestArgs,
     /// A signal's widest co-action window, e.g. --window co_post=3600 (seconds); the
-    /// narrower ones tested are fractions of it (--scales); repeatable.
+    /// narrower ones tested are fractions of it (--scales); repeatable. The signals and
+    /// their default windows: co_post 3600, near_duplicate 600, co_link 3600, co_hashtag 600,
+    /// co_repost 1800, co_reply 600, provenance 3600; shared_infrastructure, shared_script,
+    /// shared_payment and shared_contact 7776000 (90 days).
     #[arg(long = "window", value_name = "SIGNAL=SECONDS")]
     windows: Vec<String>,
-    /// Turn a signal off; repeatable.
+    /// Turn a signal off (co_post, near_duplicate, co_link, co_hashtag, co_repost, co_reply,
+    /// provenance, shared_infrastructure, shared_script, shared_payment, shared_contact);
+    /// repeatable.
     #[arg(long = "disable", value_name = "SIGNAL")]
     disabled: Vec<String>,
     /// The windows tested, as fractions of each signal's window, the first 1: e.g.
     /// --scales 1,0.1667,0.0333 (the default). Each is paid for in every p-value.
     #[arg(long, value_delimiter = ',')]
     scales: Option<Vec<f64>>,
-    /// Jaccard similarity at or above which texts are near-duplicates.
+    /// Jaccard similarity at or above which texts are near-duplicates (default 0.6).
     #[arg(long)]
     near_duplicate_threshold: Option<f64>,
-    /// Family-wise error rate over every pair of active accounts (Bonferroni).
+    /// Family-wise error rate over every pair of active accounts (Bonferroni; default 0.01).
     #[arg(long)]
     alpha: Option<f64>,
-    /// Exploratory mode: a false discovery rate (Benjamini-Hochberg) instead of --alpha.
+    /// Exploratory mode: a false discovery rate (Benjamini-Hochberg) instead of --alpha
+    /// (default: none).
     #[arg(long)]
     fdr: Option<f64>,
     /// Placebo runs that estimate what chance alone would flag at these settings, on this
     /// data (default 1; 0 turns it off).
     #[arg(long, value_name = "N")]
     calibrate: Option<u32>,
-    /// Co-actions a pair needs before it is tested.
+    /// Co-actions a pair needs before it is tested (default 2).
     #[arg(long)]
     min_co_actions: Option<u32>,
-    /// Words a text needs before copies of it count.
+    /// Words a text needs before copies of it count (default 4).
     #[arg(long)]
     min_text_tokens: Option<usize>,
     /// Do not detect the language of posts that lack `lang`.
@@ -107,7 +114,7 @@ pub struct ScanArgs {
     /// shipped ones.
     #[arg(long, value_name = "DIR")]
     funnel_cues: Option<PathBuf>,
-    /// Folder for spilled state (the system's temporary folder by default).
+    /// Folder for spilled state (default: the system's temporary folder).
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
     /// Neutralise CSV cells that start with `=`, `+`, `-` or `@` (a leading `'`), so a
@@ -178,10 +185,20 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     for w in &args.windows {
         let (name, secs) = w.split_once('=').with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
         let secs: f64 = secs.trim().parse().with_context(|| format!("--window `{w}`: not a number of seconds"))?;
-        settings.detect.signal_mut_named(name.trim()).with_context(|| format!("--window: unknown signal `{name}`"))?.window_seconds = secs;
+        let known = settings.detect.signal_names().join(", ");
+        settings
+            .detect
+            .signal_mut_named(name.trim())
+            .with_context(|| format!("--window: unknown signal `{name}` (the signals: {known})"))?
+            .window_seconds = secs;
     }
     for d in &args.disabled {
-        settings.detect.signal_mut_named(d.trim()).with_context(|| format!("--disable: unknown signal `{d}`"))?.enabled = false;
+        let known = settings.detect.signal_names().join(", ");
+        settings
+            .detect
+            .signal_mut_named(d.trim())
+            .with_context(|| format!("--disable: unknown signal `{d}` (the signals: {known})"))?
+            .enabled = false;
     }
     let detect = &mut settings.detect;
     if let Some(scales) = &args.scales {

@@ -899,3 +899,21 @@ fn epochs_in_milliseconds_are_read_as_milliseconds() {
     let edges = std::fs::read_to_string(out.join("edges.csv")).unwrap();
     assert!(edges.contains("x:op0,x:op1,co_post") && edges.contains("2026-01-01T01:00:00Z"), "{edges}");
 }
+
+#[test]
+fn help_shows_defaults_and_an_unknown_signal_lists_the_signals() {
+    let help = run(disrupt().args(["scan", "--help"]));
+    assert!(help.contains("default 0.01") && help.contains("co_post 3600"), "{help}");
+    let out = tempfile::tempdir().unwrap();
+    let result = disrupt()
+        .arg("scan")
+        .arg(repo().join("examples/simulated/records.jsonl.gz"))
+        .arg("--out")
+        .arg(out.path())
+        .args(["--disable", "co_posts"])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&result.stderr);
+    assert!(said.contains("unknown signal `co_posts`") && said.contains("co_post, near_duplicate"), "{said}");
+}

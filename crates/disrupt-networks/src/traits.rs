@@ -40,7 +40,9 @@ pub fn actor_traits(members: &[&AccountInfo]) -> ActorTraits {
         }
     }
     let mut stems: HashMap<String, Vec<&str>> = HashMap::new();
-    for a in members {
+    // AI-provider accounts have no public handle: their ids (`org-101/user-1`) are the
+    // provider's numbering, alike by construction.
+    for a in members.iter().filter(|a| a.platform != "ai") {
         if let Some(h) = &a.handle {
             let stem = handle_stem(h);
             // Short stems (`ab`) and hashed ids collide by chance.
@@ -105,5 +107,15 @@ mod tests {
         let organic = [acct("carol", Some(1), None, None), acct("dave", Some(500), None, None)];
         let refs: Vec<&AccountInfo> = organic.iter().collect();
         assert_eq!(traits_strength(&actor_traits(&refs), 2), 0.0);
+    }
+
+    #[test]
+    fn ai_provider_ids_are_not_look_alike_handles() {
+        let mut ai = [acct("org-101/user-1", None, None, None), acct("org-101/user-2", None, None, None)];
+        for a in &mut ai {
+            a.platform = "ai".into();
+        }
+        let refs: Vec<&AccountInfo> = ai.iter().collect();
+        assert_eq!(actor_traits(&refs).lookalike_handles, 0);
     }
 }

@@ -243,6 +243,11 @@ impl DetectConfig {
         self.signals.iter().map(|(s, _)| *s).find(|s| s.as_str() == name)
     }
 
+    /// The names of the signals these settings configure, in order.
+    pub fn signal_names(&self) -> Vec<&'static str> {
+        self.signals.iter().map(|(s, _)| s.as_str()).collect()
+    }
+
     /// The settings of the signal the user named, to change, if the scan has it.
     pub fn signal_mut_named(&mut self, name: &str) -> Option<&mut SignalConfig> {
         self.signals.iter_mut().find(|(s, _)| s.as_str() == name).map(|(_, c)| c)
