@@ -175,6 +175,16 @@ impl FileReport {
     }
 }
 
+/// The settings of the signal a flag names; an unknown name is refused with the list.
+fn named_signal<'a>(
+    detect: &'a mut disrupt_pipeline::DetectConfig,
+    flag: &str,
+    name: &str,
+) -> Result<&'a mut disrupt_pipeline::SignalConfig> {
+    let known = detect.signal_names().join(", ");
+    detect.signal_mut_named(name.trim()).with_context(|| format!("{flag}: unknown signal `{name}` (the signals: {known})"))
+}
+
 /// The settings: the defaults, then the file, then the flags; validated by the library.
 fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     let mut settings = match &args.config {
@@ -185,20 +195,10 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     for w in &args.windows {
         let (name, secs) = w.split_once('=').with_context(|| format!("--window `{w}`: expected SIGNAL=SECONDS"))?;
         let secs: f64 = secs.trim().parse().with_context(|| format!("--window `{w}`: not a number of seconds"))?;
-        let known = settings.detect.signal_names().join(", ");
-        settings
-            .detect
-            .signal_mut_named(name.trim())
-            .with_context(|| format!("--window: unknown signal `{name}` (the signals: {known})"))?
-            .window_seconds = secs;
+        named_signal(&mut settings.detect, "--window", name)?.window_seconds = secs;
     }
     for d in &args.disabled {
-        let known = settings.detect.signal_names().join(", ");
-        settings
-            .detect
-            .signal_mut_named(d.trim())
-            .with_context(|| format!("--disable: unknown signal `{d}` (the signals: {known})"))?
-            .enabled = false;
+        named_signal(&mut settings.detect, "--disable", d)?.enabled = false;
     }
     let detect = &mut settings.detect;
     if let Some(scales) = &args.scales {

@@ -19,6 +19,8 @@ pub mod scan;
 pub mod settings;
 
 pub use corpus::{Corpus, CorpusStats};
+pub use disrupt_detect::DetectConfig;
+pub use disrupt_evidence::SignalConfig;
 pub use findings::Findings;
 pub use scan::{
     collect_input_files, default_signal_settings, load, scan, signal_descriptions, Loaded, ScanConfig, ScanError, ScanObserver, ScanResult,
