@@ -51,7 +51,7 @@ impl IngestArgs {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Input files and folders (JSONL, Twitter/X IO archive CSV, coordination-network-toolkit CSV, Telegram Desktop exports, any CSV with --columns; .gz and .zst too).
+    /// Input files and folders (JSONL, Twitter/X IO archive CSV, coordination-network-toolkit CSV, Telegram Desktop exports, any CSV with --columns; .gz and .zst too); `-` reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Output folder.

@@ -917,3 +917,23 @@ fn help_shows_defaults_and_an_unknown_signal_lists_the_signals() {
     let said = String::from_utf8_lossy(&result.stderr);
     assert!(said.contains("unknown signal `co_posts`") && said.contains("co_post, near_duplicate"), "{said}");
 }
+
+#[test]
+fn standard_input_is_read_like_a_file() {
+    use std::io::Write;
+    let out = tempfile::tempdir().unwrap();
+    let mut child = disrupt()
+        .args(["scan", "-", "--calibrate", "0", "-q", "--out"])
+        .arg(out.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The gzip bytes as stored: standard input is opened by its magic bytes like a file.
+    let bytes = std::fs::read(repo().join("examples/simulated/records.jsonl.gz")).unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    assert!(child.wait().unwrap().success());
+    let doc = check_contract(out.path());
+    assert_eq!(doc["inputs"]["records"], 20478);
+    assert_eq!(doc["inputs"]["files"][0]["path"], "-");
+    assert_eq!(doc["networks"].as_array().unwrap().len(), 6);
+}

@@ -25,4 +25,4 @@ pub mod twitter_io;
 pub use columns::{ColumnMap, ColumnMapError, MAPPABLE_FIELDS};
 pub use detect::{detect_format, InputFormat, UnknownFormat};
 pub use reader::{IngestEvent, IngestOptions, KeepRecords, Prepare, Reject, MAX_REJECTS_LISTED, REJECT_EXCERPT_BYTES};
-pub use source::{ingest_bytes, ingest_file, ingest_file_prepared, ingest_reader_prepared, FileSummary, IngestError};
+pub use source::{ingest_bytes, ingest_file, ingest_file_prepared, ingest_reader_prepared, FileSummary, IngestError, STDIN_PATH};

@@ -89,9 +89,16 @@ pub fn ingest_file_prepared<P: Prepare>(
     prepare: &P,
     sink: &mut dyn FnMut(IngestEvent<P::Out>),
 ) -> Result<FileSummary, IngestError> {
+    if path == Path::new(STDIN_PATH) {
+        // Standard input streams like a file (`zcat export.gz | disrupt scan - ...`).
+        return ingest_reader_prepared(BufReader::with_capacity(1 << 20, io::stdin().lock()), display_name, options, prepare, sink);
+    }
     let file = File::open(path).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
     ingest_reader_prepared(BufReader::with_capacity(1 << 20, file), display_name, options, prepare, sink)
 }
+
+/// The input path that stands for standard input.
+pub const STDIN_PATH: &str = "-";
 
 /// [`ingest_file`] over bytes in memory (a request body, a fuzzer's input): the same
 /// detection, decompression and readers.

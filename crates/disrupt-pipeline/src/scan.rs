@@ -117,8 +117,8 @@ pub struct ScanResult {
 
 const INPUT_EXTENSIONS: &[&str] = &["jsonl", "ndjson", "json", "csv", "gz", "zst"];
 
-/// Expands the inputs: files as given, folders walked (sorted) for data files. Each real
-/// path is read once (a symlink loop, or one file reached by two links, is not read twice),
+/// Expands the inputs: files as given, `-` for standard input, folders walked (sorted)
+/// for data files. Each real path is read once (a symlink loop, or one file reached by two links, is not read twice),
 /// and the folders in `skip` (a scan's own output folder inside an input folder) are not
 /// walked.
 pub fn collect_input_files(inputs: &[PathBuf], skip: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError> {
@@ -128,7 +128,12 @@ pub fn collect_input_files(inputs: &[PathBuf], skip: &[PathBuf]) -> Result<Vec<P
         skip: skip.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect(),
     };
     for input in inputs {
-        if input.is_file() {
+        if input.as_os_str() == disrupt_ingest::STDIN_PATH {
+            // Standard input, read once however often it is named.
+            if !walk.out.iter().any(|p| p.as_os_str() == disrupt_ingest::STDIN_PATH) {
+                walk.out.push(input.clone());
+            }
+        } else if input.is_file() {
             walk.file(input.clone());
         } else if input.is_dir() {
             walk.folder(input).map_err(|source| ScanError::ReadFolder { path: input.clone(), source })?;
