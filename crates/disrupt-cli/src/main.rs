@@ -85,6 +85,22 @@ fn init_logging() {
         .try_init();
 }
 
+/// An error and its causes on one line, each cause once: errors that name their path
+/// already carry their cause's words, which the chain would print a second time.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
 fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
@@ -100,7 +116,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            errln!("disrupt: {e:#}");
+            errln!("disrupt: {}", error_text(&e));
             // Input that yielded nothing is not a failure of the run: its outputs exist.
             if e.downcast_ref::<scan_cmd::InputProblems>().is_some() {
                 ExitCode::from(3)

@@ -937,3 +937,22 @@ fn standard_input_is_read_like_a_file() {
     assert_eq!(doc["inputs"]["files"][0]["path"], "-");
     assert_eq!(doc["networks"].as_array().unwrap().len(), 6);
 }
+
+#[test]
+fn errors_name_the_path_and_say_the_cause_once() {
+    let out = tempfile::tempdir().unwrap();
+    let missing = out.path().join("no-such-settings.toml");
+    let result = disrupt()
+        .arg("scan")
+        .arg(repo().join("examples/simulated/records.jsonl.gz"))
+        .arg("--config")
+        .arg(&missing)
+        .arg("--out")
+        .arg(out.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&result.stderr);
+    assert!(said.contains(&*missing.to_string_lossy()), "{said}");
+    assert_eq!(said.matches("No such file or directory").count(), 1, "{said}");
+}
