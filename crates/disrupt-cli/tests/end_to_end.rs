@@ -2,41 +2,11 @@
 
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn disrupt() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_disrupt"))
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A redistributable fixture of the repository (tests/fixtures/README.md).
-fn fixture(rel: &str) -> PathBuf {
-    repo().join("tests/fixtures").join(rel)
-}
-
-/// A data set that may not be redistributed, from `../shared/data` beside the repository;
-/// `None`, saying why, when it is not there (the test then checks nothing more).
-fn shared(rel: &str) -> Option<PathBuf> {
-    let path = repo().join("../shared/data").join(rel);
-    if path.exists() {
-        Some(path)
-    } else {
-        // Straight to the process's standard error: the test harness captures eprintln!.
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "skipped: {rel} is not redistributable and ../shared/data is not beside the repository");
-        None
-    }
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("runs");
-    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
+mod common;
+use common::{disrupt, fixture, repo, run, shared};
 
 /// `accounts` organic accounts posting ordinary, different texts over a day from `start`
 /// (Unix seconds): the background an operation stands out against. Data that is only an

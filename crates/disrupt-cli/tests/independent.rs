@@ -12,20 +12,12 @@
 use serde_json::Value;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn disrupt() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_disrupt"))
-}
+mod common;
+use common::{disrupt, run, shared};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/independent-scenario").join(name)
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("run disrupt");
-    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    common::fixture("independent-scenario").join(name)
 }
 
 fn scan(input: &Path, out: &Path, extra: &[&str]) -> Value {
@@ -118,18 +110,6 @@ fn its_placebo_flags_no_organic_account() {
     // some of them up again, and must set them aside rather than call them chance.
     let estimate = doc["calibration"]["expected_false_accounts"].as_f64().unwrap();
     assert!((estimate - organic_flagged(&report) as f64).abs() <= 3.0, "calibration {}", doc["calibration"]);
-}
-
-/// A data set that may not be redistributed, from `../shared/data` beside the repository;
-/// `None`, saying why, when it is not there.
-fn shared(rel: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel);
-    if path.exists() {
-        Some(path)
-    } else {
-        let _ = writeln!(std::io::stderr(), "skipped: {rel} is not redistributable and ../shared/data is not beside the repository");
-        None
-    }
 }
 
 /// One real IRA window (every author an operator) mixed with the real organic airline

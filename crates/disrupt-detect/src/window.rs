@@ -223,17 +223,7 @@ impl CoActionState {
     pub fn text_popularity(&mut self, popularity: &[AtomicU32]) {
         self.sort();
         let events = &self.events;
-        let pieces = rayon::current_num_threads() * 8;
-        let mut cuts = vec![0];
-        for p in 1..pieces {
-            let mut i = (events.len() * p / pieces).max(cuts[cuts.len() - 1]);
-            while i > 0 && i < events.len() && events[i].key == events[i - 1].key {
-                i += 1;
-            }
-            cuts.push(i);
-        }
-        cuts.push(events.len());
-        cuts.dedup();
+        let cuts = key_cuts(events, 8);
         cuts.par_windows(2).for_each(|w| {
             for group in events[w[0]..w[1]].chunk_by(|a, b| a.key == b.key) {
                 let d = distinct_accounts(group);
@@ -257,18 +247,7 @@ impl CoActionState {
     pub fn units(&mut self, windows: &Windows, per_event: bool) -> Vec<Vec<Participation>> {
         self.sort();
         let events = &self.events;
-        // Cut at key changes into pieces worked on every core.
-        let pieces = rayon::current_num_threads() * 8;
-        let mut cuts = vec![0];
-        for p in 1..pieces {
-            let mut i = (events.len() * p / pieces).max(cuts[cuts.len() - 1]);
-            while i > 0 && i < events.len() && events[i].key == events[i - 1].key {
-                i += 1;
-            }
-            cuts.push(i);
-        }
-        cuts.push(events.len());
-        cuts.dedup();
+        let cuts = key_cuts(events, 8);
         cuts.par_windows(2)
             .map(|w| {
                 let mut out = Vec::new();
@@ -335,18 +314,8 @@ fn occurrence_starts(group: &[KeyedEvent], gap_ms: i64, repeats: bool) -> Vec<i6
 /// `(start, end)` of each run of two or more events sharing a key, in order. The events
 /// are cut into pieces at key changes and the pieces scanned in parallel.
 fn shared_key_runs(events: &[KeyedEvent]) -> Vec<(usize, usize)> {
-    let pieces = rayon::current_num_threads() * 4;
-    let mut cuts = vec![0];
-    for p in 1..pieces {
-        let mut i = (events.len() * p / pieces).max(cuts[cuts.len() - 1]);
-        while i > 0 && i < events.len() && events[i].key == events[i - 1].key {
-            i += 1;
-        }
-        cuts.push(i);
-    }
-    cuts.push(events.len());
-    cuts.dedup();
-    cuts.par_windows(2)
+    key_cuts(events, 4)
+        .par_windows(2)
         .flat_map_iter(|w| {
             let mut runs = Vec::new();
             let mut start = w[0];
@@ -359,6 +328,23 @@ fn shared_key_runs(events: &[KeyedEvent]) -> Vec<(usize, usize)> {
             runs
         })
         .collect()
+}
+
+/// Cuts of events sorted by key into `per_core` pieces for every core, each at a key
+/// change so that no key is split: the bounds, first 0 and last `events.len()`.
+fn key_cuts(events: &[KeyedEvent], per_core: usize) -> Vec<usize> {
+    let pieces = rayon::current_num_threads() * per_core;
+    let mut cuts = vec![0];
+    for p in 1..pieces {
+        let mut i = (events.len() * p / pieces).max(cuts[cuts.len() - 1]);
+        while i > 0 && i < events.len() && events[i].key == events[i - 1].key {
+            i += 1;
+        }
+        cuts.push(i);
+    }
+    cuts.push(events.len());
+    cuts.dedup();
+    cuts
 }
 
 fn distinct_accounts(group: &[KeyedEvent]) -> u32 {
