@@ -164,10 +164,7 @@ impl DetectInput {
     /// A placebo of the input (see [`Placebo`]), deterministic for `seed`; `None` when
     /// state went to disk (placebos are made in memory).
     pub fn placebo(&self, seed: u64) -> Option<Placebo> {
-        if self.spilled() {
-            return None;
-        }
-        let tokens = self.tokens.memory_copy()?;
+        let mut input = self.memory_copy()?;
         let mut state = seed ^ 0x00D1_5C0F_FEE5;
         let (first, last) = self.times.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
         let span = (last.saturating_sub(first) + 1).max(1);
@@ -177,29 +174,15 @@ impl DetectInput {
         let (span, unit) = if span >= 3 * DAY_MS { ((span + DAY_MS - 1) / DAY_MS * DAY_MS, DAY_MS) } else { (span, 1) };
         let offsets: Vec<i64> = (0..self.account_count).map(|_| (splitmix(&mut state) % (span / unit) as u64) as i64 * unit).collect();
         let moved = |t: i64, a: u32| first + (t - first + offsets.get(a as usize).copied().unwrap_or(0)).rem_euclid(span);
-        let times: Vec<i64> = self.times.iter().zip(&self.accounts).map(|(&t, &a)| moved(t, a)).collect();
-        let events = self
-            .events
-            .iter()
-            .map(|(signal, log)| {
-                let shifted: Vec<KeyedEvent> =
-                    log.events().unwrap_or(&[]).par_iter().map(|e| KeyedEvent { time: times[e.post as usize], ..*e }).collect();
-                (*signal, EventLog::Memory(shifted))
-            })
-            .collect();
-        let input = DetectInput {
-            account_count: self.account_count,
-            accounts: self.accounts.clone(),
-            times,
-            text_hashes: self.text_hashes.clone(),
-            ids: self.ids.clone(),
-            sites: self.sites.clone(),
-            tokens,
-            sketches: FixedColumn::new(None),
-            events,
-            pair_partitions: 0,
-            temp_dir: self.temp_dir.clone(),
-        };
+        for (t, &a) in input.times.iter_mut().zip(&self.accounts) {
+            *t = moved(*t, a);
+        }
+        let times = &input.times;
+        for (_, log) in &mut input.events {
+            if let EventLog::Memory(events) = log {
+                events.par_iter_mut().for_each(|e| e.time = times[e.post as usize]);
+            }
+        }
         Some(Placebo { input, offsets, span_ms: span })
     }
 

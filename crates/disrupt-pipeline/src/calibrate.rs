@@ -36,7 +36,7 @@ pub fn calibrate(input: Option<&DetectInput>, config: &ScanConfig, runs: u32) ->
             .iter()
             .flat_map(|(_, r)| r.pairs.iter())
             .chain(&detection.fused.pairs)
-            .filter(|p| p.significant)
+            .filter(|p| p.significant && !placebo.aligned(p.a, p.b, widest))
             .map(|p| (p.a.min(p.b), p.a.max(p.b)))
             .collect();
         let evidence = LagEvidence::gather(real_input, config, tested.iter().flat_map(|&(a, b)| [a, b]).collect());
