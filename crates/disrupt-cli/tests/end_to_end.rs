@@ -35,6 +35,11 @@ fn background(accounts: usize, start: i64) -> Vec<Value> {
     lines
 }
 
+/// [`background`] as JSON Lines.
+fn background_lines(accounts: usize, start: i64) -> String {
+    background(accounts, start).iter().map(|l| l.to_string() + "\n").collect()
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("json")
 }
@@ -925,4 +930,128 @@ fn errors_name_the_path_and_say_the_cause_once() {
     let said = String::from_utf8_lossy(&result.stderr);
     assert!(said.contains(&*missing.to_string_lossy()), "{said}");
     assert_eq!(said.matches("No such file or directory").count(), 1, "{said}");
+}
+
+/// A CSV cell, quoted.
+fn cell(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+#[test]
+fn long_format_rows_add_their_shared_objects_to_the_post() {
+    // One row per (post, shared object), as CooRTweet and many exports write: four accounts
+    // post the same image (by perceptual hash) within seconds on eight occasions, but each
+    // post's first row names only a picture of its own. Kept as duplicates, the later rows
+    // were lost, and so was the operation.
+    let dir = tempfile::tempdir().unwrap();
+    let start = 1_767_225_600i64;
+    let mut csv = String::from("post_id,user,time,text,link,phash\n");
+    for a in 0..300 {
+        for k in 0..3 {
+            let t = start + ((a * 7919 + k * 104_729) % 86_400) as i64;
+            csv += &format!(
+                "bg{a}-{k},bg{a},{t},{},https://news{}.example/{a}/{k},img-bg-{a}-{k}\n",
+                cell("an ordinary day, nothing to see"),
+                a % 40
+            );
+        }
+    }
+    for occasion in 0..8i64 {
+        for member in 0..4i64 {
+            let (id, t) = (format!("op{occasion}-{member}"), start + occasion * 10_000 + member * 9);
+            let text = cell(&format!("look at this, post {occasion}-{member}"));
+            csv += &format!("{id},op{member},{t},{text},,own-{occasion}-{member}\n");
+            csv += &format!("{id},op{member},{t},{},,shared-{occasion}\n", cell("a later row's text is ignored"));
+            // The same object again on a third row counts once.
+            csv += &format!("{id},op{member},{t},{text},,shared-{occasion}\n");
+        }
+    }
+    let input = dir.path().join("long.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.path().join("out");
+    run(disrupt()
+        .arg("scan")
+        .arg(&input)
+        .args(["--columns", "id=post_id,account=user,created_at=time,text=text,urls=link,objects.phash=phash"])
+        .arg("--out")
+        .arg(&out)
+        .arg("-q"));
+    let doc = check_contract(&out);
+    assert_eq!(doc["inputs"]["by_kind"]["post"], 900 + 32, "one post per id");
+    assert_eq!(doc["inputs"]["duplicates"], 64, "the later rows are counted as repeats");
+    let networks = doc["networks"].as_array().unwrap();
+    assert_eq!(networks.len(), 1, "{networks:#?}");
+    let members: Vec<&str> = networks[0]["accounts"].as_array().unwrap().iter().filter_map(|a| a.as_str()).collect();
+    assert_eq!(members, ["x:op0", "x:op1", "x:op2", "x:op3"]);
+    assert!(networks[0]["signals"]["co_object"].as_u64().unwrap() >= 6, "{}", networks[0]["signals"]);
+    let evidence = networks[0]["evidence"].as_array().unwrap().iter().find(|e| e["signal"] == "co_object").expect("co_object evidence");
+    let text = serde_json::to_string(&networks[0]).unwrap();
+    assert!(text.contains("phash:shared-"), "the shared item is named: {text}");
+    for example in evidence["examples"].as_array().unwrap() {
+        assert!(example["text"].as_str().unwrap().starts_with("look at this"), "the first row's text: {example}");
+    }
+}
+
+#[test]
+fn column_mapping_takes_the_platform_and_chat_fields_from_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rows of several platforms in one file: each keeps its own, and an empty cell takes
+    // `--platform`. Four Facebook pages post the same texts beside an ordinary background.
+    let start = 1_767_225_600i64;
+    let background = dir.path().join("background.jsonl");
+    std::fs::write(&background, background_lines(300, start)).unwrap();
+    let mut csv = String::from("id,network,author,when,body\n");
+    for occasion in 0..8i64 {
+        for member in 0..4i64 {
+            let t = start + occasion * 10_000 + member * 30;
+            let text = cell(&format!("the election was stolen, share before they delete it, part {occasion}"));
+            csv += &format!("p{occasion}-{member},Facebook,page{member},{t},{text}\n");
+        }
+    }
+    csv += &format!("i1,instagram,bob,{start},hi\nt1,,carol,{start},hey\n");
+    let posts = dir.path().join("mixed.csv");
+    std::fs::write(&posts, csv).unwrap();
+    let out = dir.path().join("posts-out");
+    run(disrupt()
+        .arg("scan")
+        .arg(&background)
+        .arg(&posts)
+        .args(["--columns", "id=id,platform=network,account=author,created_at=when,text=body", "--platform", "telegram"])
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--calibrate", "0"]));
+    let doc = read_json(&out.join("networks.json"));
+    assert_eq!(doc["inputs"]["by_kind"]["post"], 1500 + 32 + 2);
+    let network = &doc["networks"][0];
+    assert_eq!(network["platforms"], serde_json::json!(["facebook"]), "{network}");
+    assert_eq!(network["accounts"][0], "facebook:page0");
+    assert!(serde_json::to_string(network).unwrap().contains("facebook:p0-0"), "post ids take the row's platform");
+    // A chat log in CSV: rows are messages of conversations, and are staged.
+    let chat = dir.path().join("chat.csv");
+    std::fs::write(
+        &chat,
+        "msg,chat,from,at,said,side\n\
+         1,c1,op,2026-01-01T10:00:00Z,\"Hi dear, how was your day?\",operator\n\
+         2,c1,victim,2026-01-01T10:05:00Z,\"Good, thanks\",target\n\
+         3,c1,op,2026-01-02T10:00:00Z,\"Send 500 USDT to 0x8f3a9b2c4d5e6f708192a3b4c5d6e7f809a1b2c3 today to unlock your profit\",operator\n",
+    )
+    .unwrap();
+    let out = dir.path().join("chat-out");
+    run(disrupt()
+        .arg("scan")
+        .arg(&chat)
+        .args(["--columns", "id=msg,conversation=chat,account=from,created_at=at,text=said,role=side", "--platform", "whatsapp"])
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--calibrate", "0"]));
+    let doc = read_json(&out.join("networks.json"));
+    assert_eq!(doc["inputs"]["by_kind"]["message"], 3);
+    let stages: Vec<Value> =
+        std::fs::read_to_string(out.join("stages.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(stages.len(), 3);
+    let sting = stages.iter().find(|s| s["message"] == "whatsapp:3").expect("the payment request is staged");
+    assert_eq!(sting["stage"], "sting", "{sting}");
+    assert_eq!(sting["role"], "operator");
+    assert_eq!(stages.iter().find(|s| s["message"] == "whatsapp:2").unwrap()["role"], "target");
+    assert_eq!(sting["conversation"], "whatsapp:c1");
 }

@@ -28,6 +28,7 @@ fn synthetic(posts: usize, accounts: u32, seed: u64) -> DetectInput {
             tokens: tokens.into(),
             urls: if rng.gen_bool(0.2) { [rng.gen_range(0..3000)].into_iter().collect() } else { Default::default() },
             hashtags: if rng.gen_bool(0.3) { [rng.gen_range(0..300)].into_iter().collect() } else { Default::default() },
+            objects: if rng.gen_bool(0.1) { [rng.gen_range(0..2000)].into_iter().collect() } else { Default::default() },
             repost_of: if rng.gen_bool(0.15) { Some(rng.gen_range(0..20_000)) } else { None },
             reply_to: if rng.gen_bool(0.1) { Some(rng.gen_range(0..20_000)) } else { None },
             sketch: Default::default(),

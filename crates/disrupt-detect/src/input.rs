@@ -2,7 +2,7 @@
 //! past the memory budget), and each signal's keyed events, made as posts stream in.
 
 pub use crate::post::{ObjectHashes, PostFeatures, Sketch, WordHashes, SKETCH_LEN};
-use crate::signals::{keyed_events_into, DetectConfig, Signal};
+use crate::signals::{keyed_events_into, keyed_events_of_rows, DetectConfig, Signal};
 use crate::spill::{EventLog, FixedColumn, TokenColumn};
 use crate::window::KeyedEvent;
 use rayon::prelude::*;
@@ -312,6 +312,29 @@ impl DetectInputBuilder {
             }
             self.input.sketches.push(&sketch)?;
         }
+        self.enforce_budget()
+    }
+
+    /// Adds the shared items of later rows of posts already pushed (a long-format export
+    /// repeats a post once per item): each `(post, row)` acts on the row's keys as post
+    /// `post`, at its time and by its author. The engine treats the same post acting
+    /// twice on one key as one action, so an item two rows repeat counts once.
+    pub fn push_later_rows(&mut self, rows: &[(u32, PostFeatures)]) -> io::Result<()> {
+        let mut placed = Vec::with_capacity(rows.len());
+        for (post, row) in rows {
+            let i = *post as usize;
+            let (Some(&account), Some(&time)) = (self.input.accounts.get(i), self.input.times.get(i)) else { continue };
+            // A post whose first row linked nowhere is judged by the site a later row links to.
+            if self.input.sites[i] == 0 {
+                self.input.sites[i] = row.site;
+            }
+            placed.push((*post, PostFeatures { account, time, ..row.clone() }));
+        }
+        let config = &self.config;
+        self.input
+            .events
+            .par_iter_mut()
+            .try_for_each(|(signal, log)| log.append_with(|events| keyed_events_of_rows(*signal, &placed, config, events)))?;
         self.enforce_budget()
     }
 

@@ -30,6 +30,8 @@ pub struct PostFeatures {
     pub urls: ObjectHashes,
     /// Hashes of folded hashtags, distinct.
     pub hashtags: ObjectHashes,
+    /// Hashes of other shared items (`type:value`), distinct.
+    pub objects: ObjectHashes,
     /// Hash of the reposted post id.
     pub repost_of: Option<u64>,
     /// Hash of the post replied to.

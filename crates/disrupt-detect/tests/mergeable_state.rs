@@ -17,9 +17,9 @@ fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
         proptest::collection::btree_set(100u64..104, 0..3),
         proptest::option::weighted(0.2, 0u64..4),
         proptest::option::weighted(0.2, 0u64..4),
-        (0u64..6, 0u64..3),
+        (0u64..6, 0u64..3, proptest::collection::btree_set(200u64..203, 0..2)),
     )
-        .prop_map(|(account, time, text, tokens, urls, tags, repost, reply, (id, site))| PostFeatures {
+        .prop_map(|(account, time, text, tokens, urls, tags, repost, reply, (id, site, objects))| PostFeatures {
             account,
             // Ids that reposts and replies name, so friends are found; a few sites.
             id,
@@ -30,6 +30,7 @@ fn arb_post(accounts: u32) -> impl Strategy<Value = PostFeatures> {
             tokens: tokens.into_iter().collect(),
             urls: urls.into_iter().collect(),
             hashtags: tags.into_iter().collect(),
+            objects: objects.into_iter().collect(),
             repost_of: repost,
             reply_to: reply,
             sketch: Default::default(),

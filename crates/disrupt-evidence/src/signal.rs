@@ -29,6 +29,8 @@ pub enum SharedItems {
     RepostTargets,
     /// The post it replies to.
     ReplyTargets,
+    /// The post's other shared items (`type:value`).
+    Objects,
 }
 
 /// How a signal's evidence counts when networks guess what kind of operation they are.

@@ -27,6 +27,8 @@ pub struct PostInfo {
     pub urls: Vec<String>,
     /// Folded hashtags.
     pub hashtags: Vec<String>,
+    /// Other shared items, as `type:value`.
+    pub objects: Vec<String>,
     /// The post it reposts.
     pub repost_of: Option<String>,
     /// The post it replies to.
@@ -80,15 +82,87 @@ enum Log {
     Reading(File),
 }
 
+/// An append-only byte log that moves to an unnamed temporary file once it outgrows
+/// `spill_bytes`, read back by offset once finished.
+struct ByteLog {
+    log: Log,
+    len: u64,
+    spill_bytes: usize,
+    spill_dir: Option<PathBuf>,
+}
+
+impl ByteLog {
+    fn new(spill_bytes: usize, spill_dir: Option<PathBuf>) -> Self {
+        ByteLog { log: Log::Memory(Vec::new()), len: 0, spill_bytes, spill_dir }
+    }
+
+    /// Appends `bytes`; where they start and end.
+    fn append(&mut self, bytes: &[u8]) -> io::Result<(u64, u64)> {
+        if let Log::Memory(buf) = &mut self.log {
+            if buf.len() + bytes.len() > self.spill_bytes {
+                let file = match &self.spill_dir {
+                    Some(dir) => tempfile::tempfile_in(dir)?,
+                    None => tempfile::tempfile()?,
+                };
+                let mut writer = BufWriter::with_capacity(1 << 20, file);
+                writer.write_all(buf)?;
+                self.log = Log::Writing(writer);
+            }
+        }
+        match &mut self.log {
+            Log::Memory(buf) => buf.extend_from_slice(bytes),
+            Log::Writing(w) => w.write_all(bytes)?,
+            Log::Reading(_) => return Err(io::Error::other("post store is finished")),
+        }
+        let start = self.len;
+        self.len += bytes.len() as u64;
+        Ok((start, self.len))
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if let Log::Writing(_) = &self.log {
+            let Log::Writing(w) = std::mem::replace(&mut self.log, Log::Memory(Vec::new())) else { unreachable!() };
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            self.log = Log::Reading(file);
+        }
+        Ok(())
+    }
+
+    fn on_disk(&self) -> bool {
+        !matches!(self.log, Log::Memory(_))
+    }
+
+    /// Calls `f` with the bytes from `start` to `end`.
+    fn read<T>(&self, start: u64, end: u64, f: impl FnOnce(&[u8]) -> io::Result<T>) -> io::Result<T> {
+        match &self.log {
+            Log::Memory(buf) => {
+                f(buf.get(start as usize..end as usize).ok_or_else(|| io::Error::other("post store entry out of range"))?)
+            }
+            Log::Reading(file) => {
+                let mut bytes = vec![0u8; (end - start) as usize];
+                read_at(file, &mut bytes, start)?;
+                f(&bytes)
+            }
+            Log::Writing(_) => Err(io::Error::other("post store read before finish")),
+        }
+    }
+}
+
 /// Append-only store of posts, addressed by their dense index.
+///
+/// A post may get more shared items after it was stored ([`PostStore::push_extra`]): the
+/// later rows of a long-format export, one row per (post, shared object). They are kept
+/// apart and merged into the post when it is read.
 pub struct PostStore {
     accounts: Vec<u32>,
     times: Vec<i64>,
     /// Start of each post's encoded fields in the log; one more entry than posts.
     offsets: Vec<u64>,
-    log: Log,
-    spill_bytes: usize,
-    spill_dir: Option<PathBuf>,
+    log: ByteLog,
+    /// Encoded fields of later rows of a post (only their links, hashtags and objects).
+    extra_log: ByteLog,
+    /// (post, start, end) of each later row in `extra_log`; sorted by post when finished.
+    extras: Vec<(u32, u64, u64)>,
 }
 
 impl Default for PostStore {
@@ -180,6 +254,8 @@ pub struct StoredFields<'a> {
     pub urls: &'a [String],
     /// Folded hashtags.
     pub hashtags: &'a [String],
+    /// Other shared items, as `type:value`.
+    pub objects: &'a [String],
     /// The post it reposts.
     pub repost_of: Option<&'a str>,
     /// The post it replies to.
@@ -194,6 +270,7 @@ pub fn encode_parts(post: &StoredFields<'_>, out: &mut Vec<u8>) {
     put_str(out, post.text);
     put_list(out, post.urls);
     put_list(out, post.hashtags);
+    put_list(out, post.objects);
     put_opt(out, post.repost_of);
     put_opt(out, post.reply_to);
     put_opt(out, post.lang);
@@ -206,6 +283,7 @@ fn encode(post: &PostInfo, out: &mut Vec<u8>) {
             text: &post.text,
             urls: &post.urls,
             hashtags: &post.hashtags,
+            objects: &post.objects,
             repost_of: post.repost_of.as_deref(),
             reply_to: post.reply_to.as_deref(),
             lang: post.lang.as_deref(),
@@ -223,6 +301,7 @@ fn decode(account: u32, time: i64, bytes: &[u8]) -> io::Result<PostInfo> {
         text: r.string()?,
         urls: r.list()?,
         hashtags: r.list()?,
+        objects: r.list()?,
         repost_of: r.opt()?,
         reply_to: r.opt()?,
         lang: r.opt()?,
@@ -233,7 +312,14 @@ impl PostStore {
     /// A store that moves to a temporary file in `spill_dir` (the system's temporary
     /// folder when `None`) once its log passes `spill_bytes`.
     pub fn new(spill_bytes: usize, spill_dir: Option<PathBuf>) -> Self {
-        PostStore { accounts: Vec::new(), times: Vec::new(), offsets: vec![0], log: Log::Memory(Vec::new()), spill_bytes, spill_dir }
+        PostStore {
+            accounts: Vec::new(),
+            times: Vec::new(),
+            offsets: vec![0],
+            log: ByteLog::new(spill_bytes, spill_dir.clone()),
+            extra_log: ByteLog::new(spill_bytes, spill_dir),
+            extras: Vec::new(),
+        }
     }
 
     /// A store holding `posts`, for tests and tools.
@@ -270,24 +356,22 @@ impl PostStore {
 
     /// Appends one post's fields already encoded by [`encode_fields`].
     pub fn push_encoded(&mut self, encoded: &[u8]) -> io::Result<()> {
-        if let Log::Memory(buf) = &mut self.log {
-            if buf.len() + encoded.len() > self.spill_bytes {
-                let file = match &self.spill_dir {
-                    Some(dir) => tempfile::tempfile_in(dir)?,
-                    None => tempfile::tempfile()?,
-                };
-                let mut writer = BufWriter::with_capacity(1 << 20, file);
-                writer.write_all(buf)?;
-                self.log = Log::Writing(writer);
-            }
-        }
-        match &mut self.log {
-            Log::Memory(buf) => buf.extend_from_slice(encoded),
-            Log::Writing(w) => w.write_all(encoded)?,
-            Log::Reading(_) => return Err(io::Error::other("post store is finished")),
-        }
-        let end = self.offsets.last().copied().unwrap_or(0) + encoded.len() as u64;
+        let (_, end) = self.log.append(encoded)?;
         self.offsets.push(end);
+        Ok(())
+    }
+
+    /// Adds the links, hashtags and objects of `extra` (encoded by [`encode_fields`]: a
+    /// later row of the post) to post `post`, already stored; its other fields are ignored.
+    pub fn push_extra(&mut self, post: u32, extra: &[u8]) -> io::Result<()> {
+        let info = decode(0, 0, extra)?;
+        if info.urls.is_empty() && info.hashtags.is_empty() && info.objects.is_empty() {
+            return Ok(());
+        }
+        let mut kept = Vec::new();
+        encode(&PostInfo { urls: info.urls, hashtags: info.hashtags, objects: info.objects, ..PostInfo::default() }, &mut kept);
+        let (start, end) = self.extra_log.append(&kept)?;
+        self.extras.push((post, start, end));
         Ok(())
     }
 
@@ -308,12 +392,10 @@ impl PostStore {
 
     /// Ends writing; reads may start.
     pub fn finish(&mut self) -> io::Result<()> {
-        if let Log::Writing(_) = &self.log {
-            let Log::Writing(w) = std::mem::replace(&mut self.log, Log::Memory(Vec::new())) else { unreachable!() };
-            let file = w.into_inner().map_err(|e| e.into_error())?;
-            self.log = Log::Reading(file);
-        }
-        Ok(())
+        // Stable: a post's later rows stay in input order.
+        self.extras.sort_by_key(|e| e.0);
+        self.log.finish()?;
+        self.extra_log.finish()
     }
 
     /// Posts held.
@@ -328,7 +410,7 @@ impl PostStore {
 
     /// Whether the log moved to disk.
     pub fn on_disk(&self) -> bool {
-        !matches!(self.log, Log::Memory(_))
+        self.log.on_disk()
     }
 
     /// The post's account (0 until columns are attached to a store filled field-only).
@@ -358,15 +440,24 @@ impl PostStore {
             return Err(io::Error::new(io::ErrorKind::NotFound, format!("no post {post} in the store")));
         }
         let (start, end) = (self.offsets[i], self.offsets[i + 1]);
-        match &self.log {
-            Log::Memory(buf) => decode(self.account(post), self.time(post), &buf[start as usize..end as usize]),
-            Log::Reading(file) => {
-                let mut bytes = vec![0u8; (end - start) as usize];
-                read_at(file, &mut bytes, start)?;
-                decode(self.account(post), self.time(post), &bytes)
-            }
-            Log::Writing(_) => Err(io::Error::other("post store read before finish")),
+        let mut info = self.log.read(start, end, |bytes| decode(self.account(post), self.time(post), bytes))?;
+        let first = self.extras.partition_point(|e| e.0 < post);
+        let later = self.extras[first..].iter().take_while(|e| e.0 == post);
+        let mut merged = false;
+        for &(_, start, end) in later {
+            let extra = self.extra_log.read(start, end, |bytes| decode(0, 0, bytes))?;
+            info.urls.extend(extra.urls);
+            info.hashtags.extend(extra.hashtags);
+            info.objects.extend(extra.objects);
+            merged = true;
         }
+        if merged {
+            for list in [&mut info.urls, &mut info.hashtags, &mut info.objects] {
+                list.sort();
+                list.dedup();
+            }
+        }
+        Ok(info)
     }
 
     /// [`PostStore::get`] for evidence writers: a post the store cannot give back is
@@ -423,6 +514,7 @@ mod tests {
             text: "ünïcode text ".repeat(i as usize % 5),
             urls: (0..i % 3).map(|k| format!("https://e.com/{k}")).collect(),
             hashtags: if i.is_multiple_of(2) { vec!["tag".into()] } else { vec![] },
+            objects: if i.is_multiple_of(5) { vec!["phash:ab12".into()] } else { vec![] },
             repost_of: i.is_multiple_of(4).then(|| "orig".into()),
             reply_to: None,
             lang: i.is_multiple_of(3).then(|| "id".into()),
@@ -444,6 +536,41 @@ mod tests {
             }
             assert!(store.get(500).is_err());
             assert_eq!(store.account(13), 13 % 7);
+        }
+    }
+
+    #[test]
+    fn later_rows_add_their_shared_items_to_the_post() {
+        for spill in [usize::MAX, 0] {
+            let mut store = PostStore::new(spill, None);
+            let mut scratch = Vec::new();
+            for i in 0..3 {
+                store.push(&post(i), &mut scratch).unwrap();
+            }
+            let later = |urls: &[&str], objects: &[&str]| {
+                let mut bytes = Vec::new();
+                encode_fields(
+                    &PostInfo {
+                        id: "p1".into(),
+                        text: "other text, ignored".into(),
+                        urls: urls.iter().map(|u| u.to_string()).collect(),
+                        objects: objects.iter().map(|u| u.to_string()).collect(),
+                        ..PostInfo::default()
+                    },
+                    &mut bytes,
+                );
+                bytes
+            };
+            store.push_extra(1, &later(&["https://e.com/9", "https://e.com/0"], &[])).unwrap();
+            store.push_extra(1, &later(&[], &["phash:ff"])).unwrap();
+            store.push_extra(0, &later(&[], &[])).unwrap();
+            store.finish().unwrap();
+            let p1 = store.get(1).unwrap();
+            assert_eq!(p1.text, post(1).text, "other fields come from the first row");
+            assert_eq!(p1.urls, vec!["https://e.com/0", "https://e.com/9"], "merged, sorted, distinct");
+            assert_eq!(p1.objects, vec!["phash:ff"]);
+            assert_eq!(store.get(0).unwrap(), post(0));
+            assert_eq!(store.get(2).unwrap(), post(2));
         }
     }
 }

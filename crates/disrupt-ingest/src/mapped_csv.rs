@@ -1,11 +1,14 @@
 //! Any CSV through a user's column mapping (`--columns account=user_name,text=text,...`).
-//! Each row is a post; identifiers are prefixed with the platform; a row without an id
-//! column gets `platform:FILE:LINE`-style ids from its line number.
+//! Each row is a post (a chat message when `conversation` is mapped); identifiers are
+//! prefixed with the row's platform (its `platform` column, else `--platform`, else `x`);
+//! a row without an id column gets `platform:FILE:LINE`-style ids from its line number.
+//! Long-format files, one row per (post, shared object), repeat a post's id: the scan adds
+//! each later row's links, hashtags and objects to the post (the contract's duplicate rule).
 
 pub use crate::columns::{ColumnMap, ColumnMapError, MAPPABLE_FIELDS};
 use crate::csv_util::{for_each_row, parse_bool, parse_count, parse_list, Row};
 use crate::reader::{platform_or, prefixed, Counted, IngestOptions, Prepare};
-use disrupt_records::{normalize_lang_tag, parse_time_str, Account, Metrics, Post, Record};
+use disrupt_records::{normalize_lang_tag, parse_time_str, Account, Message, MessageRole, Metrics, Post, Record, SharedObject};
 use std::collections::HashSet;
 use std::io::Read;
 
@@ -15,14 +18,20 @@ pub(crate) fn read<P: Prepare>(
     options: &IngestOptions,
     out: &mut Counted<'_, P>,
 ) -> Result<(), (String, u64)> {
-    let platform = platform_or(options, "x");
+    let default_platform = platform_or(options, "x");
     let zone = options.timezone;
     let file_tag = std::path::Path::new(&out.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut seen_accounts: HashSet<String> = HashSet::new();
     let mut row_number = 0u64;
+    let object_columns: Vec<(&str, &str)> = columns.object_columns().collect();
     let get = |row: &Row<'_>, field: &str| columns.column(field).and_then(|c| row.get(c)).map(String::from);
     let header = for_each_row(reader, options.max_record_bytes, out, |row| {
         row_number += 1;
+        // A platform column wins over `--platform`; an empty cell falls back to it.
+        let platform = match get(row, "platform") {
+            Some(p) => p.to_lowercase(),
+            None => default_platform.clone(),
+        };
         let account_col = columns.column("account").unwrap_or("account");
         let account =
             prefixed(&platform, row.get(account_col).ok_or_else(|| format!("missing required column value `{account_col}` (account)"))?);
@@ -36,6 +45,10 @@ pub(crate) fn read<P: Prepare>(
             }
             None => format!("{platform}:{file_tag}:{row_number}"),
         };
+        let text = columns.column("text").and_then(|c| row.raw(c)).unwrap_or("").to_string();
+        if columns.rows_are_messages() {
+            return message_row(row, columns, id, account, platform, created_at, text).map(|m| vec![m]);
+        }
         let count = |field: &str| parse_count(columns.column(field).and_then(|c| row.get(c)), columns.column(field).unwrap_or(field));
         let (likes, shares, comments, views) = (count("likes")?, count("shares")?, count("comments")?, count("views")?);
         let metrics = (likes.is_some() || shares.is_some() || comments.is_some() || views.is_some()).then_some(Metrics {
@@ -45,6 +58,12 @@ pub(crate) fn read<P: Prepare>(
             comments,
         });
         let list = |field: &str| columns.column(field).map(|c| parse_list(row.get(c)));
+        let objects = (!object_columns.is_empty()).then(|| {
+            object_columns
+                .iter()
+                .flat_map(|(kind, column)| object_values(row.get(column)).into_iter().filter_map(|v| SharedObject::new(kind, &v)))
+                .collect::<Vec<_>>()
+        });
         let mut records = Vec::with_capacity(2);
         if seen_accounts.insert(account.clone()) {
             records.push(Record::Account(Account {
@@ -64,9 +83,8 @@ pub(crate) fn read<P: Prepare>(
         records.push(Record::Post(Post {
             id,
             account,
-            platform: platform.clone(),
             created_at,
-            text: columns.column("text").and_then(|c| row.raw(c)).unwrap_or("").to_string(),
+            text,
             lang: get(row, "lang").and_then(|l| normalize_lang_tag(&l)),
             hashtags: list("hashtags").map(|v| v.into_iter().map(|h| h.trim_start_matches('#').to_string()).collect()),
             urls: list("urls"),
@@ -76,6 +94,8 @@ pub(crate) fn read<P: Prepare>(
             quote_of: get(row, "quote_of").map(|v| prefixed(&platform, &v)),
             metrics,
             is_ad: columns.column("is_ad").and_then(|c| parse_bool(row.get(c))),
+            objects,
+            platform,
             attributes: None,
         }));
         Ok(records)
@@ -88,16 +108,52 @@ pub(crate) fn read<P: Prepare>(
     Ok(())
 }
 
+/// The items of a shared-object cell: a list literal (`[a, b]`) is several, anything else
+/// one (a value may hold spaces: a video title).
+fn object_values(cell: Option<&str>) -> Vec<String> {
+    match cell {
+        Some(c) if c.starts_with('[') && c.ends_with(']') => parse_list(Some(c)),
+        Some(c) => vec![c.to_string()],
+        None => Vec::new(),
+    }
+}
+
+/// A row of a chat log (`conversation` mapped): a private message.
+fn message_row(
+    row: &Row<'_>,
+    columns: &ColumnMap,
+    id: String,
+    account: String,
+    platform: String,
+    created_at: i64,
+    text: String,
+) -> Result<Record, String> {
+    let conversation_col = columns.column("conversation").unwrap_or("conversation");
+    let conversation = row
+        .get(conversation_col)
+        .map(|c| prefixed(&platform, c))
+        .ok_or_else(|| format!("missing required column value `{conversation_col}` (conversation)"))?;
+    let role = match columns.column("role").and_then(|c| row.get(c)) {
+        None => None,
+        Some(r) => match r.to_ascii_lowercase().as_str() {
+            "operator" => Some(MessageRole::Operator),
+            "target" => Some(MessageRole::Target),
+            other => {
+                return Err(format!("column `{}`: expected operator or target, got `{other}`", columns.column("role").unwrap_or("role")))
+            }
+        },
+    };
+    Ok(Record::Message(Message { id, conversation, account, platform, created_at, text, role, attributes: None }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_mappings() {
-        let m = ColumnMap::parse("account=user_name, text=text,created_at=Created_At,id=tweet_id").unwrap();
-        assert_eq!(m.column("created_at"), Some("created_at"));
-        assert!(ColumnMap::parse("text=t,created_at=c").unwrap_err().0.contains("account"));
-        assert!(ColumnMap::parse("account=a,created_at=c,repost_of=o").is_ok());
-        assert!(ColumnMap::parse("account=a,text=t,created_at=c,colour=x").unwrap_err().0.contains("colour"));
+    fn object_cells_are_one_item_unless_written_as_a_list() {
+        assert_eq!(object_values(Some("a video title")), ["a video title"]);
+        assert_eq!(object_values(Some("[ab, cd]")), ["ab", "cd"]);
+        assert!(object_values(None).is_empty());
     }
 }

@@ -101,6 +101,7 @@ fn post_from_row(row: &Row<'_>, platform: &str, zone: TimeZoneSetting) -> Result
         quote_of: prefixed_opt("quoted_tweet_tweetid"),
         metrics,
         is_ad: None,
+        objects: None,
         attributes: None,
     })
 }

@@ -433,3 +433,32 @@ fn telegram_channel_messages_are_posts_and_group_messages_stay_messages() {
     let messages: Vec<&str> = records.iter().filter_map(|r| if let Record::Message(m) = r { Some(m.id.as_str()) } else { None }).collect();
     assert_eq!(messages, ["telegram:600/2"]);
 }
+
+#[test]
+fn mapped_columns_give_each_row_its_platform_and_shared_objects() {
+    let file = write_temp(
+        b"id,site,who,at,img,domain\n1,Facebook,alice,2026-01-01T10:00:00Z,ab12,example.org\n2,,bob,2026-01-01T10:00:00Z,\"[cd34, ef56]\",\n3,instagram,carol,2026-01-01T10:00:00Z,,\n",
+        ".csv",
+    );
+    let options = IngestOptions {
+        columns: Some(ColumnMap::parse("id=id,platform=site,account=who,created_at=at,objects.phash=img,objects.Domain=domain").unwrap()),
+        platform: Some("telegram".into()),
+        ..IngestOptions::default()
+    };
+    let (records, rejects, _) = read(file.path(), &options);
+    assert!(rejects.is_empty(), "{rejects:?}");
+    let posts = posts(&records);
+    let ids: Vec<(&str, &str, &str)> = posts.iter().map(|p| (p.id.as_str(), p.account.as_str(), p.platform.as_str())).collect();
+    assert_eq!(
+        ids,
+        [
+            ("facebook:1", "facebook:alice", "facebook"),
+            ("telegram:2", "telegram:bob", "telegram"),
+            ("instagram:3", "instagram:carol", "instagram")
+        ]
+    );
+    let keys = |i: usize| posts[i].objects.as_ref().unwrap().iter().map(|o| o.key()).collect::<Vec<_>>();
+    assert_eq!(keys(0), ["domain:example.org", "phash:ab12"], "types in name order");
+    assert_eq!(keys(1), ["phash:cd34", "phash:ef56"], "a list literal is several items");
+    assert!(keys(2).is_empty());
+}

@@ -28,6 +28,8 @@ impl Signal {
     pub const CO_REPOST: Signal = Signal("co_repost");
     /// Replies to the same post within the window.
     pub const CO_REPLY: Signal = Signal("co_reply");
+    /// The same shared item of another kind (an image hash, a domain) within the window.
+    pub const CO_OBJECT: Signal = Signal("co_object");
     /// Outputs of one model batch (or operator session) posted by several accounts.
     pub const PROVENANCE: Signal = Signal("provenance");
     /// AI-provider accounts sharing rare infrastructure.
@@ -40,13 +42,14 @@ impl Signal {
     pub const SHARED_CONTACT: Signal = Signal("shared_contact");
 
     /// The signals the data contract names, in its order.
-    pub const CONTRACT: [Signal; 11] = [
+    pub const CONTRACT: [Signal; 12] = [
         Signal::CO_POST,
         Signal::NEAR_DUPLICATE,
         Signal::CO_LINK,
         Signal::CO_HASHTAG,
         Signal::CO_REPOST,
         Signal::CO_REPLY,
+        Signal::CO_OBJECT,
         Signal::PROVENANCE,
         Signal::SHARED_INFRASTRUCTURE,
         Signal::SHARED_SCRIPT,

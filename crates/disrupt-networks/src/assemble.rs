@@ -620,6 +620,7 @@ fn shared_items(
             SharedItems::Hashtags => post.hashtags.iter().for_each(|h| *counts.entry(h.as_str()).or_default() += 1),
             SharedItems::RepostTargets => post.repost_of.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
             SharedItems::ReplyTargets => post.reply_to.iter().for_each(|r| *counts.entry(r.as_str()).or_default() += 1),
+            SharedItems::Objects => post.objects.iter().for_each(|o| *counts.entry(o.as_str()).or_default() += 1),
             SharedItems::Values => {}
         }
     }

@@ -1,7 +1,7 @@
 //! The corpus: every accepted record, deduplicated ("first wins"), with accounts interned
 //! to dense indices for the detectors.
 
-use crate::key_table::{KeyMap, KeySet};
+use crate::key_table::KeyMap;
 use disrupt_evidence::AccountInfo;
 use disrupt_records::{Generation, Label, Message, Post, Record, RecordKind};
 use std::collections::BTreeMap;
@@ -32,6 +32,26 @@ pub enum Added {
     Post(Post, u32),
 }
 
+/// What [`Corpus::add_post`] found a post to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostAdded {
+    /// The first post of its id, by this author (dense number).
+    New {
+        /// Its author's number.
+        author: u32,
+    },
+    /// A later row of post `first` (a long-format export repeats a post per shared item).
+    Repeat {
+        /// The number of the first post of this id.
+        first: u32,
+    },
+}
+
+/// An identity key as the table holds it.
+fn split(identity: u128) -> [u64; 2] {
+    [identity as u64, (identity >> 64) as u64]
+}
+
 /// Accepted records of one scan (posts excepted: see [`Added::Post`]).
 #[derive(Default)]
 pub struct Corpus {
@@ -49,8 +69,9 @@ pub struct Corpus {
     pub message_accounts: Vec<u32>,
     /// Labels (kept, never used by detection).
     pub labels: Vec<Label>,
-    /// Identity keys ([`identity_key`]) of the records taken so far.
-    seen: KeySet,
+    /// Identity keys ([`identity_key`]) of the records taken so far, each with its post
+    /// number (posts) or 0: a later row of a post adds its shared items to that post.
+    seen: KeyMap,
     /// Counts.
     pub stats: CorpusStats,
 }
@@ -99,13 +120,13 @@ impl Corpus {
     /// Ends reading: the identities kept for the duplicate check are freed (tens of bytes a
     /// record); records added later are no longer checked.
     pub fn finish_reading(&mut self) {
-        self.seen = KeySet::default();
+        self.seen = KeyMap::default();
     }
 
     /// Asks for the table slots a post's [`Corpus::add_post`] will read, a few posts ahead
     /// of it, so that their cache misses overlap.
     pub fn prefetch_post(&self, identity: u128, account_key: [u64; 2]) {
-        self.seen.prefetch(identity);
+        self.seen.prefetch(split(identity));
         self.account_index.prefetch(account_key);
     }
 
@@ -115,28 +136,33 @@ impl Corpus {
         self.account_index.get(account_key(id)).filter(|&i| (i as usize) < self.accounts.len())
     }
 
-    /// Counts a record of this kind and identity key ([`identity_key`]), and says whether
-    /// it is the first of them.
-    fn first_of(&mut self, kind: RecordKind, identity: u128) -> bool {
-        if !self.seen.insert(identity) {
+    /// Counts a record of this kind and identity key ([`identity_key`]): `None` when it is
+    /// the first of them (remembered with `number`), else the first one's number.
+    fn first_of(&mut self, kind: RecordKind, identity: u128, number: u32) -> Option<u32> {
+        if let Err(held) = self.seen.insert_new(split(identity), number) {
             self.stats.duplicates += 1;
-            return false;
+            return Some(held);
         }
         self.stats.records += 1;
         *self.stats.by_kind.entry(kind.as_str()).or_default() += 1;
-        true
+        None
     }
 
-    /// Adds a post already normalized (see `features::PreparedPost`): its author's dense
-    /// index, or `None` when a post of the same id came first.
-    pub fn add_post(&mut self, identity: u128, account_key: [u64; 2], account: &str, platform: &str) -> Option<u32> {
-        self.first_of(RecordKind::Post, identity).then(|| self.account_by_key(account_key, account, platform))
+    /// Adds a post already normalized (see `features::PreparedPost`) that would be post
+    /// number `next_post`: a new post's author, or the number of the post of the same id
+    /// that came first.
+    pub fn add_post(&mut self, identity: u128, account_key: [u64; 2], account: &str, platform: &str, next_post: u32) -> PostAdded {
+        match self.first_of(RecordKind::Post, identity, next_post) {
+            None => PostAdded::New { author: self.account_by_key(account_key, account, platform) },
+            Some(first) => PostAdded::Repeat { first },
+        }
     }
 
     /// Adds a record unless one of the same kind and id came first.
     pub fn add(&mut self, record: Record) -> Added {
         let kind = record.kind();
-        if !self.first_of(kind, identity_key(kind, record.identity())) {
+        // Only posts are found again by number; other kinds hold 0.
+        if self.first_of(kind, identity_key(kind, record.identity()), 0).is_some() {
             return Added::Duplicate;
         }
         match record {

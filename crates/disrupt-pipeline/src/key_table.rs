@@ -126,11 +126,19 @@ impl KeySet {
     }
 }
 
-/// One slot of a [`KeyMap`]: `value` [`KeyMap::FREE`] marks a free slot.
+/// One slot of a [`KeyMap`]: `value` [`KeyMap::FREE`] marks a free slot. The key keeps
+/// 96 of its 128 bits, so a slot takes 16 bytes, as a [`KeySet`]'s does: two of a hundred
+/// million keys share 96 bits with a chance of one in ten trillion.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    key: [u64; 2],
+    key: [u32; 3],
     value: u32,
+}
+
+/// The 96 bits of a key a slot keeps.
+#[inline]
+fn packed(key: [u64; 2]) -> [u32; 3] {
+    [key[0] as u32, (key[0] >> 32) as u32, key[1] as u32]
 }
 
 /// A map from 128-bit hashes to dense numbers below `u32::MAX`.
@@ -149,7 +157,7 @@ impl Default for KeyMap {
 impl KeyMap {
     /// The value no key maps to: it marks a free slot.
     pub const FREE: u32 = u32::MAX;
-    const FREE_ENTRY: Entry = Entry { key: [0; 2], value: Self::FREE };
+    const FREE_ENTRY: Entry = Entry { key: [0; 3], value: Self::FREE };
 
     /// Keys held.
     pub fn len(&self) -> usize {
@@ -166,6 +174,18 @@ impl KeyMap {
         (key[0] as usize) & (self.slots.len() - 1)
     }
 
+    #[inline]
+    fn home_of_packed(&self, key: [u32; 3]) -> usize {
+        ((key[0] as u64 | (key[1] as u64) << 32) as usize) & (self.slots.len() - 1)
+    }
+
+    /// Room for `items` keys without growing (growing holds the old and new slots at once).
+    pub fn reserve(&mut self, items: usize) {
+        if slots_for(self.len + items) > self.slots.len() {
+            self.rebuild(slots_for(self.len + items));
+        }
+    }
+
     /// Brings `key`'s slot into the cache ahead of a lookup of it.
     #[inline]
     pub fn prefetch(&self, key: [u64; 2]) {
@@ -176,6 +196,7 @@ impl KeyMap {
     pub fn get(&self, key: [u64; 2]) -> Option<u32> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
+        let key = packed(key);
         loop {
             let e = &self.slots[i];
             if e.value == Self::FREE {
@@ -191,21 +212,27 @@ impl KeyMap {
     /// The value of `key`, or `value` stored for it when it had none (which must not be
     /// [`KeyMap::FREE`]).
     pub fn get_or_insert(&mut self, key: [u64; 2], value: u32) -> u32 {
+        self.insert_new(key, value).map_or_else(|held| held, |()| value)
+    }
+
+    /// Stores `value` for `key` when it had none; otherwise the value it holds.
+    pub fn insert_new(&mut self, key: [u64; 2], value: u32) -> Result<(), u32> {
         debug_assert_ne!(value, Self::FREE);
         if (self.len + 1) * MAX_LOAD_DENOMINATOR > self.slots.len() * MAX_LOAD_NUMERATOR {
             self.rebuild(self.slots.len() * 2);
         }
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
+        let key = packed(key);
         loop {
             let e = &mut self.slots[i];
             if e.value == Self::FREE {
                 *e = Entry { key, value };
                 self.len += 1;
-                return value;
+                return Ok(());
             }
             if e.key == key {
-                return e.value;
+                return Err(e.value);
             }
             i = (i + 1) & mask;
         }
@@ -215,7 +242,7 @@ impl KeyMap {
         let old = std::mem::replace(&mut self.slots, vec![Self::FREE_ENTRY; slots]);
         let mask = slots - 1;
         for e in old.into_iter().filter(|e| e.value != Self::FREE) {
-            let mut i = self.home(e.key);
+            let mut i = self.home_of_packed(e.key);
             while self.slots[i].value != Self::FREE {
                 i = (i + 1) & mask;
             }

@@ -11,7 +11,7 @@ use disrupt_normalize::{
     canonical_url, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, with_matching_text, with_word_set_and_sketch,
     UrlPolicy,
 };
-use disrupt_records::{Post, PostView, Record, RecordKind};
+use disrupt_records::{Post, PostView, Record, RecordKind, SharedObject};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use xxhash_rust::xxh3::xxh3_64;
@@ -48,6 +48,7 @@ struct PostFields<'a, S: AsRef<str>> {
     text: &'a str,
     urls: Option<&'a [S]>,
     hashtags: Option<&'a [S]>,
+    objects: Option<&'a [SharedObject]>,
     repost_of: Option<&'a str>,
     reply_to: Option<&'a str>,
     lang: Option<&'a str>,
@@ -59,9 +60,16 @@ fn promotes(is_ad: Option<bool>, platform: &str) -> bool {
     is_ad == Some(true) || platform == "telegram"
 }
 
-/// A post's matching keys (its author still to be numbered), and the canonical links and
-/// folded hashtags its stored fields keep.
-fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (PostFeatures, Vec<String>, Vec<String>) {
+/// The items a post shares, as its stored fields keep them: canonical links, folded
+/// hashtags and `type:value` objects, each sorted and distinct.
+struct SharedNames {
+    urls: Vec<String>,
+    hashtags: Vec<String>,
+    objects: Vec<String>,
+}
+
+/// A post's matching keys (its author still to be numbered), and the names of what it shares.
+fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (PostFeatures, SharedNames) {
     // A repost's text is the original's: it has no matching text of its own.
     let own_text = if post.repost_of.is_some() { "" } else { post.text };
     let (text_hash, (tokens, sketch)) = with_matching_text(own_text, |matching| {
@@ -84,6 +92,9 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
     };
     hashtags.sort();
     hashtags.dedup();
+    let mut objects: Vec<String> = post.objects.unwrap_or_default().iter().map(SharedObject::key).collect();
+    objects.sort();
+    objects.dedup();
     let features = PostFeatures {
         account: 0,
         time: post.time,
@@ -93,11 +104,12 @@ fn derive_keys<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (
         tokens,
         urls: urls.iter().map(|u| hash_str(u)).collect::<ObjectHashes>(),
         hashtags: hashtags.iter().map(|h| hash_str(h)).collect::<ObjectHashes>(),
+        objects: objects.iter().map(|o| hash_str(o)).collect::<ObjectHashes>(),
         repost_of: post.repost_of.map(hash_str),
         reply_to: post.reply_to.map(hash_str),
         sketch,
     };
-    (features, urls, hashtags)
+    (features, SharedNames { urls, hashtags, objects })
 }
 
 /// The host of a canonical link (`host[:port]/path?query`).
@@ -112,6 +124,7 @@ fn fields_of(post: &Post) -> PostFields<'_, String> {
         text: &post.text,
         urls: post.urls.as_deref(),
         hashtags: post.hashtags.as_deref(),
+        objects: post.objects.as_deref(),
         repost_of: post.repost_of.as_deref(),
         reply_to: post.reply_to.as_deref(),
         lang: post.lang.as_deref(),
@@ -121,7 +134,7 @@ fn fields_of(post: &Post) -> PostFields<'_, String> {
 
 /// Derives a post's matching keys and moves what evidence needs out of the record.
 pub fn normalize_post(post: Post, account: u32, policy: &UrlPolicy) -> NormalizedPost {
-    let (mut features, urls, hashtags) = derive_keys(&fields_of(&post), policy);
+    let (mut features, SharedNames { urls, hashtags, objects }) = derive_keys(&fields_of(&post), policy);
     features.account = account;
     let info = PostInfo {
         id: post.id,
@@ -130,6 +143,7 @@ pub fn normalize_post(post: Post, account: u32, policy: &UrlPolicy) -> Normalize
         text: post.text,
         urls,
         hashtags,
+        objects,
         repost_of: post.repost_of,
         reply_to: post.reply_to,
         lang: post.lang,
@@ -237,6 +251,7 @@ pub fn prepare_post_view(post: PostView<'_>, policy: &UrlPolicy) -> PreparedPost
         text: &post.text,
         urls: post.urls.as_deref(),
         hashtags: post.hashtags.as_deref(),
+        objects: post.objects.as_deref(),
         repost_of: post.repost_of.as_deref(),
         reply_to: post.reply_to.as_deref(),
         lang: post.lang.as_deref(),
@@ -256,12 +271,13 @@ pub fn prepare_post_view(post: PostView<'_>, policy: &UrlPolicy) -> PreparedPost
 
 /// A post's matching keys and its stored fields, encoded for the post store.
 fn keys_and_stored<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) -> (PostFeatures, Vec<u8>) {
-    let (features, urls, hashtags) = derive_keys(post, policy);
+    let (features, shared) = derive_keys(post, policy);
     let stored = StoredFields {
         id: post.id,
         text: post.text,
-        urls: &urls,
-        hashtags: &hashtags,
+        urls: &shared.urls,
+        hashtags: &shared.hashtags,
+        objects: &shared.objects,
         repost_of: post.repost_of,
         reply_to: post.reply_to,
         lang: post.lang,

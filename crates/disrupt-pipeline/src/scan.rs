@@ -1,6 +1,6 @@
 //! `scan`: input files in, evidenced networks out.
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, PostAdded};
 use crate::prepare::{post_language, Prepared, ScanPreparer};
 pub use crate::settings::{default_signal_settings, signal_descriptions, ScanConfig};
 use disrupt_detect::PostFeatures;
@@ -242,6 +242,14 @@ impl Appender {
                 self.posts.push_encoded(encoded)?;
             }
             self.detect_input.push_batch(&batch.features)?;
+            // After the batch: a later row's post is in it or in an earlier one.
+            if !batch.extras.is_empty() {
+                for (post, _, encoded) in &batch.extras {
+                    self.posts.push_extra(*post, encoded)?;
+                }
+                let keys: Vec<(u32, PostFeatures)> = batch.extras.into_iter().map(|(post, features, _)| (post, features)).collect();
+                self.detect_input.push_later_rows(&keys)?;
+            }
         }
         Ok(self)
     }
@@ -252,12 +260,27 @@ impl Appender {
 struct AppendBatch {
     features: Vec<PostFeatures>,
     encoded: Vec<Vec<u8>>,
+    /// Later rows of posts already numbered (long-format exports): the post's number, the
+    /// row's shared items as keys, and its encoded fields.
+    extras: Vec<(u32, PostFeatures, Vec<u8>)>,
 }
 
 impl AppendBatch {
     fn with_capacity(posts: usize) -> Self {
-        AppendBatch { features: Vec::with_capacity(posts), encoded: Vec::with_capacity(posts) }
+        AppendBatch { features: Vec::with_capacity(posts), encoded: Vec::with_capacity(posts), extras: Vec::new() }
     }
+}
+
+/// What a later row of a post adds to it (the contract's duplicate rule): its links,
+/// hashtags and objects. Its text, targets and time are the first row's.
+fn later_row_keys(row: &PostFeatures) -> Option<PostFeatures> {
+    (!row.urls.is_empty() || !row.hashtags.is_empty() || !row.objects.is_empty()).then(|| PostFeatures {
+        urls: row.urls.clone(),
+        hashtags: row.hashtags.clone(),
+        objects: row.objects.clone(),
+        site: row.site,
+        ..PostFeatures::default()
+    })
 }
 
 /// How many posts ahead of its check a post's table slots are asked for.
@@ -283,8 +306,9 @@ impl Unchecked {
         self.promotes.push(post.promotes);
     }
 
-    /// Checks the unchecked posts in input order: a duplicate leaves the batch, a first
-    /// post gets its author's number and the next post number (`posts_sent`).
+    /// Checks the unchecked posts in input order: a duplicate leaves the batch (a later row
+    /// of a post, carrying shared items, goes to its `extras`), a first post gets its
+    /// author's number and the next post number (`posts_sent`).
     fn check(&mut self, corpus: &mut Corpus, batch: &mut AppendBatch, posts_sent: &mut u32, ads: &mut Vec<Ad>) {
         let n = self.identity.len();
         let first = batch.features.len() - n;
@@ -298,8 +322,8 @@ impl Unchecked {
                 corpus.prefetch_post(self.identity[i + PREFETCH_AHEAD], self.account_key[i + PREFETCH_AHEAD]);
             }
             let (account, platform) = &self.author[i];
-            match corpus.add_post(self.identity[i], self.account_key[i], account, platform) {
-                Some(number) => {
+            match corpus.add_post(self.identity[i], self.account_key[i], account, platform, *posts_sent) {
+                PostAdded::New { author: number } => {
                     // Ads and Telegram channel posts are where an operation promotes its
                     // contacts; the funnel stage reads them back from the post store.
                     if self.promotes[i] {
@@ -308,7 +332,12 @@ impl Unchecked {
                     *posts_sent += 1;
                     batch.features[first + i].account = number;
                 }
-                None => duplicates.push(i),
+                PostAdded::Repeat { first: post } => {
+                    if let Some(keys) = later_row_keys(&batch.features[first + i]) {
+                        batch.extras.push((post, keys, std::mem::take(&mut batch.encoded[first + i])));
+                    }
+                    duplicates.push(i)
+                }
             }
         }
         if !duplicates.is_empty() {

@@ -4,7 +4,7 @@
 //! path in [`crate::record_from_json`], which gives the precise error or keeps the extra
 //! fields as attributes. Both paths give the same record for the same line.
 
-use crate::record::{Account, Metrics, Post};
+use crate::record::{Account, Metrics, Post, SharedObject};
 use crate::time::{parse_time_str, TimeZoneSetting, Timestamp};
 use crate::validate::{normalize_lang_tag, normalized_lang_tag};
 use serde::de::{self, Deserializer, Visitor};
@@ -153,6 +153,22 @@ struct RawPost<'a> {
     metrics: Option<RawMetrics>,
     #[serde(default)]
     is_ad: Option<bool>,
+    #[serde(default)]
+    objects: Option<Vec<RawObject>>,
+}
+
+/// An item of `objects` as the fast path takes it: strings only (the general path reads
+/// numbers too, and says what is wrong).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObject {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+}
+
+fn objects(raw: Option<Vec<RawObject>>) -> Option<Vec<SharedObject>> {
+    raw.map(|v| v.into_iter().filter_map(|o| SharedObject::new(&o.kind, &o.value)).collect())
 }
 
 /// A list's items trimmed (and stripped of their sign, `#` or `@`), empty ones dropped.
@@ -217,6 +233,8 @@ pub struct PostView<'a> {
     pub metrics: Option<Metrics>,
     /// As [`Post`]'s `is_ad`.
     pub is_ad: Option<bool>,
+    /// As [`Post`]'s `objects`.
+    pub objects: Option<Vec<SharedObject>>,
 }
 
 impl PostView<'_> {
@@ -237,6 +255,7 @@ impl PostView<'_> {
             quote_of: self.quote_of.map(Cow::into_owned),
             metrics: self.metrics,
             is_ad: self.is_ad,
+            objects: self.objects,
             attributes: None,
         }
     }
@@ -268,6 +287,7 @@ pub fn post_view_from_json_fast(line: &str, zone: TimeZoneSetting) -> Option<Pos
         quote_of: raw.quote_of.map(|i| i.0),
         metrics: raw.metrics.map(|m| Metrics { views: m.views, likes: m.likes, shares: m.shares, comments: m.comments }),
         is_ad: raw.is_ad,
+        objects: objects(raw.objects),
     })
 }
 
@@ -387,6 +407,23 @@ mod tests {
     }
 
     #[test]
+    fn objects_are_read_by_both_paths_and_checked_by_the_general_one() {
+        let zone = TimeZoneSetting::default();
+        let line = r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":"","objects":[{"type":" PHash ","value":" ab12 "},{"type":"","value":"x"}]}"#;
+        let post = post_from_json_fast(line, zone).unwrap();
+        assert_eq!(post.objects.as_ref().unwrap().iter().map(|o| o.key()).collect::<Vec<_>>(), ["phash:ab12"]);
+        assert_eq!(Some(post), slow(line));
+        let number =
+            r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":"","objects":[{"type":"video","value":12}]}"#;
+        assert_eq!(slow(number).unwrap().objects.unwrap()[0].key(), "video:12", "a number is read as its digits");
+        for bad in [r#"["ab"]"#, r#"[{"type":"a"}]"#, r#"[{"type":"a","value":"b","size":3}]"#, r#"{"type":"a"}"#] {
+            let line = format!(r#"{{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":"","objects":{bad}}}"#);
+            let e = record_from_json(serde_json::from_str(&line).unwrap(), zone).unwrap_err();
+            assert!(e.to_string().contains("objects"), "{e}");
+        }
+    }
+
+    #[test]
     fn falls_back_for_what_it_does_not_handle() {
         let zone = TimeZoneSetting::default();
         let base = r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":"2026-01-01T00:00:00Z","text":"hi"}"#;
@@ -397,6 +434,7 @@ mod tests {
             r#"{"kind":"post","id":"","account":"x:1","platform":"x","created_at":0,"text":"hi"}"#,
             r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":"soon","text":"hi"}"#,
             r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":"hi","metrics":{"likes":-1}}"#,
+            r#"{"kind":"post","id":"1","account":"x:1","platform":"x","created_at":0,"text":"hi","objects":[{"type":"phash","value":12}]}"#,
         ] {
             assert!(post_from_json_fast(other, zone).is_none(), "{other}");
         }
@@ -412,12 +450,17 @@ mod tests {
             lang in proptest::option::of(prop_oneof![Just("in"), Just("EN-us"), Just("und"), Just("en"), Just("pt-BR"), Just("zh_Hant"), Just(" e\\u006e ")]),
             likes in proptest::option::of(0u64..1000),
             reply in proptest::option::of(1u64..100),
+            objects in proptest::option::of(proptest::collection::vec(("[a-zA-Z ]{0,5}", "[a-z0-9 ]{0,5}"), 0..3)),
         ) {
             let mut line = format!(r#"{{"kind":"post","id":{id},"account":"x:a","platform":"x","created_at":{time},"text":{}"#, serde_json::to_string(&text).unwrap());
             if let Some(t) = &tags { line.push_str(&format!(r#","hashtags":{}"#, serde_json::to_string(t).unwrap())); }
             if let Some(l) = lang { line.push_str(&format!(r#","lang":"{l}""#)); }
             if let Some(n) = likes { line.push_str(&format!(r#","metrics":{{"likes":{n}}}"#)); }
             if let Some(r) = reply { line.push_str(&format!(r#","reply_to":{r}"#)); }
+            if let Some(o) = &objects {
+                let items: Vec<serde_json::Value> = o.iter().map(|(t, v)| serde_json::json!({"type": t, "value": v})).collect();
+                line.push_str(&format!(r#","objects":{}"#, serde_json::Value::from(items)));
+            }
             line.push('}');
             let fast = post_from_json_fast(&line, TimeZoneSetting::default());
             prop_assert!(fast.is_some(), "{}", line);

@@ -13,7 +13,7 @@ mod time;
 mod validate;
 
 pub use fast::{account_from_json_fast, leading_kind, post_from_json_fast, post_view_from_json_fast, PostView};
-pub use record::{Account, Generation, Label, LabelType, Message, MessageRole, Metrics, Post, Record, RecordKind};
+pub use record::{Account, Generation, Label, LabelType, Message, MessageRole, Metrics, Post, Record, RecordKind, SharedObject};
 pub use strict_json::parse_strict_json;
 pub use time::{format_rfc3339, parse_time_str, parse_time_value, TimeError, TimeZoneSetting, Timestamp};
 pub use validate::{normalize_lang_tag, record_from_json, RecordError};

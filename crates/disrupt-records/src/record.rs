@@ -112,8 +112,36 @@ pub struct Post {
     pub metrics: Option<Metrics>,
     /// A paid placement (the "Ping" stage of a scam).
     pub is_ad: Option<bool>,
+    /// Other shared items (an image hash, a domain, a video id), for `co_object`.
+    pub objects: Option<Vec<SharedObject>>,
     /// Fields the contract does not name, kept as they were.
     pub attributes: Attributes,
+}
+
+/// A shared item other than a link, hashtag or post (`{"type": "phash", "value": "..."}`):
+/// two accounts posting the same one within the window co-act on it (`co_object`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedObject {
+    /// What kind of item (`phash`, `domain`, `video`, ...), lower case.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The item.
+    pub value: String,
+}
+
+impl SharedObject {
+    /// The item with its kind trimmed and lower-cased and its value trimmed; `None` when
+    /// either is empty.
+    pub fn new(kind: &str, value: &str) -> Option<Self> {
+        let (kind, value) = (kind.trim().to_lowercase(), value.trim());
+        (!kind.is_empty() && !value.is_empty()).then(|| SharedObject { kind, value: value.to_string() })
+    }
+
+    /// `kind:value`, as evidence names it and `co_object` keys it.
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.kind, self.value)
+    }
 }
 
 /// One request to an AI model and its outputs (`kind: generation`).

@@ -123,6 +123,35 @@ impl Fields {
         }
     }
 
+    /// `[{"type": ..., "value": ...}]`; items with an empty type or value are dropped.
+    fn optional_objects(&mut self, name: &str) -> Result<Option<Vec<SharedObject>>, RecordError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let Value::Object(mut o) = item else {
+                        return err(format!("field `{name}`[{i}]: expected an object with `type` and `value`, got {}", json_type(&item)));
+                    };
+                    let mut text = |field: &str| match o.remove(field) {
+                        Some(Value::String(s)) => Ok(s),
+                        // Image hashes and ids are often written as numbers.
+                        Some(Value::Number(n)) => Ok(n.to_string()),
+                        Some(other) => err(format!("field `{name}`[{i}].{field}: expected a string, got {}", json_type(&other))),
+                        None => err(format!("field `{name}`[{i}]: missing `{field}`")),
+                    };
+                    let (kind, value) = (text("type")?, text("value")?);
+                    if let Some(extra) = o.keys().next() {
+                        return err(format!("field `{name}`[{i}]: unknown field `{}` (an object has `type` and `value`)", excerpt(extra)));
+                    }
+                    out.extend(SharedObject::new(&kind, &value));
+                }
+                Ok(Some(out))
+            }
+            Some(other) => err(format!("field `{name}`: expected an array of objects, got {}", json_type(&other))),
+        }
+    }
+
     fn attributes(self) -> Attributes {
         if self.map.is_empty() {
             None
@@ -226,6 +255,7 @@ pub fn record_from_json(value: Value, zone: TimeZoneSetting) -> Result<Record, R
                 quote_of: f.optional_id("quote_of")?,
                 metrics: None,
                 is_ad: f.optional_bool("is_ad")?,
+                objects: f.optional_objects("objects")?,
                 attributes: None,
             };
             post.metrics = match f.take("metrics") {

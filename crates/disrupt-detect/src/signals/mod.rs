@@ -8,6 +8,7 @@
 
 pub mod co_hashtag;
 pub mod co_link;
+pub mod co_object;
 pub mod co_post;
 pub mod co_reply;
 pub mod co_repost;
@@ -20,7 +21,7 @@ pub use disrupt_evidence::{Signal, SignalConfig};
 
 /// Every behavioural signal, in the order they run and are listed.
 pub static REGISTRY: &[&SignalSpec] =
-    &[&co_post::SPEC, &near_duplicate::SPEC, &co_link::SPEC, &co_hashtag::SPEC, &co_repost::SPEC, &co_reply::SPEC];
+    &[&co_post::SPEC, &near_duplicate::SPEC, &co_link::SPEC, &co_hashtag::SPEC, &co_repost::SPEC, &co_reply::SPEC, &co_object::SPEC];
 
 /// Whether `signal` is one of the registered windowed co-action detectors.
 pub fn is_behavioural(signal: Signal) -> bool {
@@ -321,5 +322,15 @@ pub fn keyed_events_into(signal: Signal, posts: &[PostFeatures], first: u32, con
     events.reserve(chunks.iter().map(Vec::len).sum());
     for chunk in chunks {
         events.extend(chunk);
+    }
+}
+
+/// Appends to `events` the keyed events the signal derives from posts given with their
+/// numbers (later rows of posts already numbered).
+pub fn keyed_events_of_rows(signal: Signal, rows: &[(u32, PostFeatures)], config: &DetectConfig, events: &mut Vec<KeyedEvent>) {
+    let Some(spec) = config.spec(signal) else { return };
+    for (post, p) in rows {
+        let mut sink = KeySink { events, time: p.time, account: p.account, post: *post };
+        (spec.keys)(p, config, &mut sink);
     }
 }
