@@ -14,11 +14,12 @@ use std::time::Instant;
 /// How inputs are read (shared by `scan` and `co-share`).
 #[derive(Args)]
 pub struct IngestArgs {
-    /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv
+    /// Force the input format: jsonl, twitter-io, twitter-io-users, toolkit-csv, telegram, csv, parquet
     /// (default: recognised from the content, docs/formats.md).
     #[arg(long)]
     format: Option<String>,
-    /// Column mapping for any CSV: account=COL,created_at=COL[,text=COL,id=COL,repost_of=COL,...].
+    /// Column mapping for any CSV or Parquet: account=COL,created_at=COL[,text=COL,id=COL,urls=COL,
+    /// platform=COL,objects.TYPE=COL,conversation=COL,role=COL,...] (docs/formats.md).
     #[arg(long)]
     columns: Option<String>,
     /// Platform of formats that carry none (identifiers become PLATFORM:id; default x).

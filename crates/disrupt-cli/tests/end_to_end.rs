@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{disrupt, fixture, repo, run, shared};
+use common::{disrupt, fixture, python_with, repo, run, shared};
 
 /// `accounts` organic accounts posting ordinary, different texts over a day from `start`
 /// (Unix seconds): the background an operation stands out against. Data that is only an
@@ -1054,4 +1054,74 @@ fn column_mapping_takes_the_platform_and_chat_fields_from_columns() {
     assert_eq!(sting["role"], "operator");
     assert_eq!(stages.iter().find(|s| s["message"] == "whatsapp:2").unwrap()["role"], "target");
     assert_eq!(sting["conversation"], "whatsapp:c1");
+}
+
+#[test]
+fn parquet_files_are_read_by_row_group_under_contract_names_or_a_mapping() {
+    let Some(mut python) = python_with(&["pyarrow"]) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // Written by pyarrow, in row groups of 100: contract columns with native types (int
+    // ids, timestamps, lists, structs), and a long-format file read through --columns.
+    let script = r#"
+import sys, pyarrow as pa, pyarrow.parquet as pq
+from datetime import datetime, timezone, timedelta
+out = sys.argv[1]
+start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+rows = []
+for a in range(300):
+    for k in range(3):
+        rows.append(dict(id=a * 10 + k, account=f"x:bg{a}", platform="x", created_at=start + timedelta(seconds=(a * 7919 + k * 104729) % 86400),
+                         text=f"an ordinary day {a} {k}", hashtags=[f"day{a % 50}"], objects=[], metrics={"likes": a % 7}))
+for occ in range(8):
+    for m in range(4):
+        rows.append(dict(id=100000 + occ * 10 + m, account=f"x:op{m}", platform="x", created_at=start + timedelta(seconds=occ * 10000 + m * 9),
+                         text=f"look at this {occ} {m}", hashtags=None, objects=[{"type": "phash", "value": f"img-{occ}"}], metrics=None))
+rows.append(dict(id=999999, account=None, platform="x", created_at=start, text="no author", hashtags=None, objects=None, metrics=None))
+schema = pa.schema([("id", pa.int64()), ("account", pa.string()), ("platform", pa.string()), ("created_at", pa.timestamp("ms", tz="UTC")),
+                    ("text", pa.string()), ("hashtags", pa.list_(pa.string())),
+                    ("objects", pa.list_(pa.struct([("type", pa.string()), ("value", pa.string())]))),
+                    ("metrics", pa.struct([("likes", pa.int64())]))])
+pq.write_table(pa.Table.from_pylist(rows, schema=schema), out + "/contract.parquet", row_group_size=100)
+long = dict(post=[], user=[], ts=[], url=[])
+for occ in range(8):
+    for m in range(4):
+        for url in (f"own-{occ}-{m}", f"{26899 + occ}"):
+            long["post"].append(occ * 10 + m); long["user"].append(f"op{m}"); long["ts"].append(1767225600 + occ * 10000 + m * 9); long["url"].append(url)
+pq.write_table(pa.table(long), out + "/long.parquet", row_group_size=16, compression="zstd")
+"#;
+    run(python.args(["-c", script]).arg(dir.path()));
+    let out = dir.path().join("out");
+    let result = disrupt().arg("scan").arg(dir.path().join("contract.parquet")).arg("--out").arg(&out).arg("-q").output().unwrap();
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let doc = check_contract(&out);
+    assert_eq!(doc["inputs"]["files"][0]["format"], "parquet");
+    assert_eq!(doc["inputs"]["by_kind"]["post"], 900 + 32);
+    assert_eq!(doc["inputs"]["rejected"], 1);
+    let rejects = std::fs::read_to_string(out.join("rejects.jsonl")).unwrap();
+    let reject: Value = serde_json::from_str(rejects.lines().next().unwrap()).unwrap();
+    assert_eq!(reject["line"], 933, "the row's number: {reject}");
+    assert!(reject["error"].as_str().unwrap().contains("account"), "{reject}");
+    let network = &doc["networks"][0];
+    assert_eq!(network["accounts"], serde_json::json!(["x:op0", "x:op1", "x:op2", "x:op3"]), "{network}");
+    assert!(network["signals"]["co_object"].as_u64().unwrap() > 0);
+    // The long-format file, mapped: every row's link joins its post, and integer link ids
+    // are kept as they are.
+    let out = dir.path().join("long-out");
+    let background = dir.path().join("background.jsonl");
+    std::fs::write(&background, background_lines(300, 1_767_225_600)).unwrap();
+    run(disrupt()
+        .arg("scan")
+        .arg(dir.path().join("long.parquet"))
+        .arg(&background)
+        .args(["--columns", "id=post,account=user,created_at=ts,urls=url"])
+        .arg("--out")
+        .arg(&out)
+        .arg("-q"));
+    let doc = read_json(&out.join("networks.json"));
+    let long = doc["inputs"]["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with("long.parquet")).unwrap();
+    assert_eq!(long["records"], 32 + 4 + 32, "32 posts, 4 accounts, 32 later rows: {long}");
+    assert_eq!(doc["inputs"]["duplicates"], 32);
+    let network = &doc["networks"][0];
+    assert_eq!(network["accounts"], serde_json::json!(["x:op0", "x:op1", "x:op2", "x:op3"]), "{network}");
+    assert!(serde_json::to_string(network).unwrap().contains("26899"));
 }

@@ -70,7 +70,12 @@ pub(crate) struct Row<'a> {
     fields: Vec<&'a str>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    /// A row of `fields` under `header` (column name, lower-cased, -> position).
+    pub fn new(header: &'a HashMap<String, usize>, fields: Vec<&'a str>) -> Self {
+        Row { header, fields }
+    }
+
     /// The cell under `name`, trimmed; `None` when the column is absent or the cell empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         let i = *self.header.get(name)?;

@@ -15,6 +15,8 @@ pub enum InputFormat {
     MappedCsv,
     /// Telegram Desktop JSON export (`result.json`).
     TelegramExport,
+    /// Parquet, with the contract's column names or through `--columns`.
+    Parquet,
 }
 
 impl InputFormat {
@@ -27,6 +29,7 @@ impl InputFormat {
             InputFormat::ToolkitCsv => "toolkit-csv",
             InputFormat::MappedCsv => "csv",
             InputFormat::TelegramExport => "telegram",
+            InputFormat::Parquet => "parquet",
         }
     }
 
@@ -39,6 +42,7 @@ impl InputFormat {
             "toolkit-csv" | "cnt" | "coordination-network-toolkit" => Some(InputFormat::ToolkitCsv),
             "csv" => Some(InputFormat::MappedCsv),
             "telegram" | "telegram-desktop" => Some(InputFormat::TelegramExport),
+            "parquet" => Some(InputFormat::Parquet),
             _ => None,
         }
     }
@@ -58,7 +62,8 @@ pub fn detect_format(head: &[u8], have_columns: bool) -> Result<InputFormat, Unk
     };
     if looks_binary(head) {
         return Err(UnknownFormat(
-            "this is not a format I read: binary data, not text (JSON Lines, CSV or a Telegram export; .gz and .zst are opened)".into(),
+            "this is not a format I read: binary data, not text (JSON Lines, CSV, Parquet or a Telegram export; .gz and .zst are opened)"
+                .into(),
         ));
     }
     match head[first] {

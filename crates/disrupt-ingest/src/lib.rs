@@ -6,8 +6,9 @@
 //!
 //! Formats: canonical JSONL ([`jsonl`]), the Twitter/X Information Operations archive
 //! tweets and users CSV ([`twitter_io`]), the coordination-network-toolkit CSV
-//! ([`toolkit_csv`]) and any CSV through a column mapping ([`mapped_csv`]). The format
-//! is detected from content ([`detect`]) unless forced.
+//! ([`toolkit_csv`]), any CSV through a column mapping ([`mapped_csv`]), Telegram Desktop
+//! exports ([`telegram`]) and Parquet ([`parquet_file`]). The format is detected from
+//! content ([`detect`]) unless forced.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ mod csv_util;
 pub mod detect;
 pub mod jsonl;
 pub mod mapped_csv;
+pub mod parquet_file;
 pub mod reader;
 mod source;
 pub mod telegram;

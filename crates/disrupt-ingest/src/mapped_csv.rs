@@ -18,19 +18,53 @@ pub(crate) fn read<P: Prepare>(
     options: &IngestOptions,
     out: &mut Counted<'_, P>,
 ) -> Result<(), (String, u64)> {
-    let default_platform = platform_or(options, "x");
-    let zone = options.timezone;
-    let file_tag = std::path::Path::new(&out.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut seen_accounts: HashSet<String> = HashSet::new();
-    let mut row_number = 0u64;
-    let object_columns: Vec<(&str, &str)> = columns.object_columns().collect();
-    let get = |row: &Row<'_>, field: &str| columns.column(field).and_then(|c| row.get(c)).map(String::from);
-    let header = for_each_row(reader, options.max_record_bytes, out, |row| {
-        row_number += 1;
+    let mut rows = RowMapper::new(columns, options, &out.file);
+    let header = for_each_row(reader, options.max_record_bytes, out, |row| rows.map(row))?;
+    for (field, column) in &columns.fields {
+        if !header.contains_key(column) {
+            out.reject(1, format!("--columns maps `{field}` to `{column}`, which is not a column of this file"), String::new());
+        }
+    }
+    Ok(())
+}
+
+/// Turns rows (of a CSV, or of a Parquet file read through `--columns`) into records.
+pub(crate) struct RowMapper<'a> {
+    columns: &'a ColumnMap,
+    default_platform: String,
+    zone: disrupt_records::TimeZoneSetting,
+    file_tag: String,
+    seen_accounts: HashSet<String>,
+    row_number: u64,
+    object_columns: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> RowMapper<'a> {
+    pub(crate) fn new(columns: &'a ColumnMap, options: &IngestOptions, file: &str) -> Self {
+        RowMapper {
+            columns,
+            default_platform: platform_or(options, "x"),
+            zone: options.timezone,
+            file_tag: std::path::Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            seen_accounts: HashSet::new(),
+            row_number: 0,
+            object_columns: columns.object_columns().collect(),
+        }
+    }
+
+    fn get(&self, row: &Row<'_>, field: &str) -> Option<String> {
+        self.columns.column(field).and_then(|c| row.get(c)).map(String::from)
+    }
+
+    /// The records a row stands for: its author's account (the first time it is seen) and
+    /// its post, or its message.
+    pub(crate) fn map(&mut self, row: &Row<'_>) -> Result<Vec<Record>, String> {
+        self.row_number += 1;
+        let (columns, zone) = (self.columns, self.zone);
         // A platform column wins over `--platform`; an empty cell falls back to it.
-        let platform = match get(row, "platform") {
+        let platform = match self.get(row, "platform") {
             Some(p) => p.to_lowercase(),
-            None => default_platform.clone(),
+            None => self.default_platform.clone(),
         };
         let account_col = columns.column("account").unwrap_or("account");
         let account =
@@ -38,12 +72,12 @@ pub(crate) fn read<P: Prepare>(
         let time_col = columns.column("created_at").unwrap_or("created_at");
         let time = row.get(time_col).ok_or_else(|| format!("missing required column value `{time_col}` (created_at)"))?;
         let created_at = parse_time_str(time, zone).map_err(|e| format!("column `{time_col}`: {e}"))?;
-        let id = match get(row, "id") {
+        let id = match self.get(row, "id") {
             Some(id) => prefixed(&platform, &id),
             None if columns.column("id").is_some() => {
                 return Err(format!("missing required column value `{}` (id)", columns.column("id").unwrap_or("id")))
             }
-            None => format!("{platform}:{file_tag}:{row_number}"),
+            None => format!("{platform}:{}:{}", self.file_tag, self.row_number),
         };
         let text = columns.column("text").and_then(|c| row.raw(c)).unwrap_or("").to_string();
         if columns.rows_are_messages() {
@@ -58,22 +92,22 @@ pub(crate) fn read<P: Prepare>(
             comments,
         });
         let list = |field: &str| columns.column(field).map(|c| parse_list(row.get(c)));
-        let objects = (!object_columns.is_empty()).then(|| {
-            object_columns
+        let objects = (!self.object_columns.is_empty()).then(|| {
+            self.object_columns
                 .iter()
                 .flat_map(|(kind, column)| object_values(row.get(column)).into_iter().filter_map(|v| SharedObject::new(kind, &v)))
                 .collect::<Vec<_>>()
         });
         let mut records = Vec::with_capacity(2);
-        if seen_accounts.insert(account.clone()) {
+        if self.seen_accounts.insert(account.clone()) {
             records.push(Record::Account(Account {
                 id: account.clone(),
                 platform: platform.clone(),
-                handle: get(row, "handle"),
-                display_name: get(row, "display_name"),
+                handle: self.get(row, "handle"),
+                display_name: self.get(row, "display_name"),
                 followers: count("followers")?,
                 following: count("following")?,
-                created_at: match get(row, "account_created_at") {
+                created_at: match self.get(row, "account_created_at") {
                     Some(t) => Some(parse_time_str(&t, zone).map_err(|e| format!("account_created_at: {e}"))?),
                     None => None,
                 },
@@ -85,13 +119,13 @@ pub(crate) fn read<P: Prepare>(
             account,
             created_at,
             text,
-            lang: get(row, "lang").and_then(|l| normalize_lang_tag(&l)),
+            lang: self.get(row, "lang").and_then(|l| normalize_lang_tag(&l)),
             hashtags: list("hashtags").map(|v| v.into_iter().map(|h| h.trim_start_matches('#').to_string()).collect()),
             urls: list("urls"),
             mentions: list("mentions").map(|v| v.into_iter().map(|h| h.trim_start_matches('@').to_string()).collect()),
-            reply_to: get(row, "reply_to").map(|v| prefixed(&platform, &v)),
-            repost_of: get(row, "repost_of").map(|v| prefixed(&platform, &v)),
-            quote_of: get(row, "quote_of").map(|v| prefixed(&platform, &v)),
+            reply_to: self.get(row, "reply_to").map(|v| prefixed(&platform, &v)),
+            repost_of: self.get(row, "repost_of").map(|v| prefixed(&platform, &v)),
+            quote_of: self.get(row, "quote_of").map(|v| prefixed(&platform, &v)),
             metrics,
             is_ad: columns.column("is_ad").and_then(|c| parse_bool(row.get(c))),
             objects,
@@ -99,13 +133,7 @@ pub(crate) fn read<P: Prepare>(
             attributes: None,
         }));
         Ok(records)
-    })?;
-    for (field, column) in &columns.fields {
-        if !header.contains_key(column) {
-            out.reject(1, format!("--columns maps `{field}` to `{column}`, which is not a column of this file"), String::new());
-        }
     }
-    Ok(())
 }
 
 /// The items of a shared-object cell: a list literal (`[a, b]`) is several, anything else

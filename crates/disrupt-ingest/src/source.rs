@@ -2,10 +2,11 @@
 //! the reader of its format.
 
 use crate::detect::{detect_format, InputFormat};
+use crate::parquet_file::PARQUET_MAGIC;
 use crate::reader::{Counted, IngestEvent, IngestOptions, KeepRecords, Prepare, Reject};
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Per-file chain of custody and counts.
@@ -93,9 +94,51 @@ pub fn ingest_file_prepared<P: Prepare>(
         // Standard input streams like a file (`zcat export.gz | disrupt scan - ...`).
         return ingest_reader_prepared(BufReader::with_capacity(1 << 20, io::stdin().lock()), display_name, options, prepare, sink);
     }
-    let file = File::open(path).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
+    let open_error = |source| IngestError::Open { path: display_name.to_string(), source };
+    let mut file = File::open(path).map_err(open_error)?;
+    let mut magic = [0u8; 4];
+    let magic_len = read_up_to(&mut file, &mut magic).map_err(open_error)?;
+    if magic_len == 4 && magic == PARQUET_MAGIC && matches!(options.format, None | Some(InputFormat::Parquet)) {
+        // Parquet is read by offset (its index is at the end): the file itself, not a stream.
+        let sha256 = file_sha256(&mut file).map_err(open_error)?;
+        if let Some(progress) = &options.bytes_read {
+            progress.store(file.metadata().map(|m| m.len()).unwrap_or(0), std::sync::atomic::Ordering::Relaxed);
+        }
+        return Ok(read_parquet(file, display_name, sha256, options, prepare, sink));
+    }
+    file.seek(SeekFrom::Start(0)).map_err(open_error)?;
     ingest_reader_prepared(BufReader::with_capacity(1 << 20, file), display_name, options, prepare, sink)
 }
+
+/// SHA-256 of a whole file, read from its start.
+fn file_sha256(file: &mut File) -> io::Result<String> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut hashing = HashingReader { inner: BufReader::with_capacity(1 << 20, &mut *file), hasher: Sha256::new(), progress: None };
+    io::copy(&mut hashing, &mut io::sink())?;
+    Ok(hex::encode(hashing.hasher.finalize()))
+}
+
+/// Reads a Parquet file (or its bytes) whose hash is known.
+fn read_parquet<P: Prepare, R: parquet::file::reader::ChunkReader + 'static>(
+    chunks: R,
+    display_name: &str,
+    sha256: String,
+    options: &IngestOptions,
+    prepare: &P,
+    sink: &mut dyn FnMut(IngestEvent<P::Out>),
+) -> FileSummary {
+    let mut counted = Counted::new(sink, prepare, display_name);
+    if let Err((message, line)) = crate::parquet_file::read(chunks, options, &mut counted) {
+        counted.reject(line, message, String::new());
+    }
+    counted.finish();
+    let (records, rejected) = (counted.records, counted.rejected);
+    FileSummary { path: display_name.to_string(), sha256, format: InputFormat::Parquet, records, rejected }
+}
+
+/// Parquet from a stream (standard input, a request body) is held in memory to be read by
+/// offset; past this it must be given as a file.
+const MAX_STREAMED_PARQUET_BYTES: u64 = 1 << 30;
 
 /// The input path that stands for standard input.
 pub const STDIN_PATH: &str = "-";
@@ -122,6 +165,29 @@ pub fn ingest_reader_prepared<P: Prepare, R: Read>(
     let mut hashing = HashingReader { inner: source, hasher: Sha256::new(), progress: options.bytes_read.clone() };
     let mut magic = [0u8; 4];
     let magic_len = read_up_to(&mut hashing, &mut magic).map_err(|source| IngestError::Open { path: display_name.to_string(), source })?;
+    if magic_len == 4 && magic == PARQUET_MAGIC && matches!(options.format, None | Some(InputFormat::Parquet)) {
+        let mut bytes = magic.to_vec();
+        let read = (&mut hashing).take(MAX_STREAMED_PARQUET_BYTES).read_to_end(&mut bytes);
+        let too_long = read.is_ok() && io::copy(&mut hashing, &mut io::sink()).is_ok_and(|rest| rest > 0);
+        let sha256 = hex::encode(hashing.hasher.finalize());
+        if let Err(e) = read {
+            return Err(IngestError::Open { path: display_name.to_string(), source: e });
+        }
+        if too_long {
+            let mut counted = Counted::new(sink, prepare, display_name);
+            counted.reject(
+                0,
+                format!(
+                    "a Parquet stream over {MAX_STREAMED_PARQUET_BYTES} bytes: give the file's path, which is read by offset, not held"
+                ),
+                String::new(),
+            );
+            counted.finish();
+            let rejected = counted.rejected;
+            return Ok(FileSummary { path: display_name.to_string(), sha256, format: InputFormat::Parquet, records: 0, rejected });
+        }
+        return Ok(read_parquet(bytes::Bytes::from(bytes), display_name, sha256, options, prepare, sink));
+    }
     let raw = io::Cursor::new(magic[..magic_len].to_vec()).chain(&mut hashing);
     let decoded: Box<dyn Read + '_> = if magic_len >= 2 && magic[..2] == GZIP_MAGIC {
         Box::new(flate2::read::MultiGzDecoder::new(raw))
@@ -167,6 +233,7 @@ pub fn ingest_reader_prepared<P: Prepare, R: Read>(
         InputFormat::TwitterIoTweets | InputFormat::TwitterIoUsers => crate::twitter_io::read(&mut reader, &format, options, &mut counted),
         InputFormat::ToolkitCsv => crate::toolkit_csv::read(&mut reader, options, &mut counted),
         InputFormat::TelegramExport => crate::telegram::read(&mut reader, options, &mut counted),
+        InputFormat::Parquet => Err(("--format parquet, but this is not a Parquet file (it does not start with PAR1)".to_string(), 0)),
         InputFormat::MappedCsv => match &options.columns {
             Some(columns) => crate::mapped_csv::read(&mut reader, columns, options, &mut counted),
             None => Err(("--format csv needs --columns".to_string(), 0)),

@@ -115,7 +115,7 @@ pub struct ScanResult {
     pub timings: Vec<StageTiming>,
 }
 
-const INPUT_EXTENSIONS: &[&str] = &["jsonl", "ndjson", "json", "csv", "gz", "zst"];
+const INPUT_EXTENSIONS: &[&str] = &["jsonl", "ndjson", "json", "csv", "parquet", "gz", "zst"];
 
 /// Expands the inputs: files as given, `-` for standard input, folders walked (sorted)
 /// for data files. Each real path is read once (a symlink loop, or one file reached by two links, is not read twice),

@@ -41,3 +41,21 @@ pub fn run(cmd: &mut Command) -> String {
     assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+/// A Python that can import `modules` (`DISRUPT_TEST_PYTHON`, else `python3`; scripts/test.sh
+/// makes one with them), or `None`, saying why, when there is none.
+pub fn python_with(modules: &[&str]) -> Option<Command> {
+    let python = std::env::var("DISRUPT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let imports = format!("import {}", modules.join(", "));
+    let works = Command::new(&python).args(["-c", &imports]).output().is_ok_and(|o| o.status.success());
+    if works {
+        Some(Command::new(python))
+    } else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: `{python}` cannot `{imports}` (scripts/test.sh installs them; or set DISRUPT_TEST_PYTHON)"
+        );
+        None
+    }
+}
