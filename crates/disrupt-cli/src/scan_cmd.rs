@@ -25,7 +25,8 @@ pub struct IngestArgs {
     /// Platform of formats that carry none (identifiers become PLATFORM:id; default x).
     #[arg(long)]
     platform: Option<String>,
-    /// Zone of times written without one: UTC (the default) or an offset such as -08:00.
+    /// Zone of times written without one: UTC (the default), an offset such as -08:00, or an
+    /// IANA zone such as Europe/Berlin (daylight saving included).
     #[arg(long)]
     timezone: Option<String>,
 }
@@ -43,8 +44,7 @@ impl IngestArgs {
             settings.ingest.platform = p.clone();
         }
         if let Some(t) = &self.timezone {
-            settings.ingest.timezone_offset_seconds =
-                TimeZoneSetting::parse(t).map_err(|e| anyhow::anyhow!("--timezone: {e}"))?.offset_seconds();
+            settings.ingest.timezone = TimeZoneSetting::parse(t).map_err(|e| anyhow::anyhow!("--timezone: {e}"))?.name();
         }
         Ok(())
     }
@@ -306,6 +306,14 @@ impl ScanObserver for Observer {
         }
         if let Some(Err(e)) = self.rejects.as_mut().map(|w| w.write(reject)) {
             self.write_error.get_or_insert(e);
+        }
+    }
+
+    fn warning(&mut self, message: &str) {
+        let line = format!("disrupt: warning: {}", disrupt_output::terminal::escape(message));
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
         }
     }
 

@@ -1125,3 +1125,61 @@ pq.write_table(pa.table(long), out + "/long.parquet", row_group_size=16, compres
     assert_eq!(network["accounts"], serde_json::json!(["x:op0", "x:op1", "x:op2", "x:op3"]), "{network}");
     assert!(serde_json::to_string(network).unwrap().contains("26899"));
 }
+
+#[test]
+fn iana_time_zones_apply_daylight_saving_and_short_data_is_warned_of() {
+    // Local Berlin times without an offset: an operation posting at noon in January (UTC+1)
+    // and in July (UTC+2), beside a background written in UTC.
+    let dir = tempfile::tempdir().unwrap();
+    let background = dir.path().join("background.jsonl");
+    let mut lines = background_lines(300, 1_767_225_600);
+    lines += &background_lines(300, 1_782_864_000); // 2026-07-01
+    std::fs::write(&background, lines.replace("\"id\":\"bg", "\"id\":\"b")).unwrap();
+    let mut csv = String::from("id,user,local_time,text\n");
+    for (month, days) in [("01", 1..5), ("07", 1..5)] {
+        for day in days {
+            for member in 0..4 {
+                let text = format!("the same words again, day {month}-{day}, share it now");
+                csv += &format!("m{month}{day}-{member},op{member},2026-{month}-0{day} 12:00:{:02},{}\n", member * 5, cell(&text));
+            }
+        }
+    }
+    let input = dir.path().join("berlin.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.path().join("out");
+    let result = disrupt()
+        .arg("scan")
+        .arg(&background)
+        .arg(&input)
+        .args(["--columns", "id=id,account=user,created_at=local_time,text=text", "--timezone", "Europe/Berlin"])
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--calibrate", "0"])
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(!String::from_utf8_lossy(&result.stderr).contains("warning"), "six months of data: no warning");
+    let doc = read_json(&out.join("networks.json"));
+    assert_eq!(doc["parameters"]["ingest"]["timezone"], "Europe/Berlin");
+    let text = serde_json::to_string(&doc["networks"]).unwrap();
+    assert!(text.contains("\"2026-01-01T11:00:00Z\""), "winter noon is 11:00 UTC: {text}");
+    let edges = std::fs::read_to_string(out.join("edges.csv")).unwrap();
+    assert!(edges.contains(",2026-07-04T10:00:"), "summer noon is 10:00 UTC (the edges' last co-action): {edges}");
+    // Two hours of data: the null's one-day timing span does not hold, and the user is told.
+    let short = dir.path().join("short.jsonl");
+    std::fs::write(&short, background_lines(50, 1_767_225_600).lines().take(60).map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    let lines: Vec<Value> = std::fs::read_to_string(&short).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut clipped = String::new();
+    for (i, mut l) in lines.into_iter().enumerate() {
+        l["created_at"] = Value::from(1_767_225_600 + (i as i64 * 120));
+        clipped += &(l.to_string() + "\n");
+    }
+    std::fs::write(&short, clipped).unwrap();
+    let result = disrupt().arg("scan").arg(&short).arg("--out").arg(dir.path().join("short-out")).arg("-q").output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("disrupt: warning: the posts span 118 min, less than the day"), "{stderr}");
+    let refused =
+        disrupt().arg("scan").arg(&short).arg("--out").arg(dir.path().join("x")).args(["--timezone", "Mars/Olympus"]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("IANA zone such as Europe/Berlin"));
+}

@@ -78,6 +78,20 @@ impl DetectInput {
         &self.times
     }
 
+    /// Milliseconds from the first post to the last (0 for none or one).
+    pub fn time_span_ms(&self) -> i64 {
+        let (first, last) = self
+            .times
+            .par_iter()
+            .fold(|| (i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)))
+            .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+        if first > last {
+            0
+        } else {
+            last.saturating_sub(first)
+        }
+    }
+
     /// Identical-text key of `post` (0 when it has none).
     pub fn text_hash(&self, post: u32) -> u64 {
         self.text_hashes[post as usize]

@@ -276,7 +276,7 @@ impl Tally {
             scales: config.scales.clone(),
             rare_key_accounts: config.rare_key_accounts,
             max_chance: config.max_trial_chance,
-            span_ms: if config.spec(signal).is_some_and(|s| s.null.reactions) { 6 * 3_600_000 } else { disrupt_evidence::null::DAY_MS },
+            span_ms: timing_span_ms(config, signal, input.time_span_ms()),
             degree: self.degree,
             site_degree,
             totals,
@@ -286,5 +286,28 @@ impl Tally {
             by_site: self.by_site,
             post_popularity,
         }
+    }
+}
+
+/// The span over which the null spreads two independent uses of a rare key: a day, or six
+/// hours for reactions to a post (they come in its first hours); never more than the data
+/// spans, since uses cannot land outside it (on data of a few hours, a day would credit
+/// closeness that chance gives).
+pub fn timing_span_ms(config: &DetectConfig, signal: Signal, data_span_ms: i64) -> i64 {
+    let assumed = if config.spec(signal).is_some_and(|s| s.null.reactions) { 6 * 3_600_000 } else { disrupt_evidence::null::DAY_MS };
+    assumed.min(data_span_ms.max(1))
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    #[test]
+    fn the_timing_span_is_never_longer_than_the_data() {
+        let config = DetectConfig::default();
+        assert_eq!(timing_span_ms(&config, Signal::CO_POST, 30 * 86_400_000), disrupt_evidence::null::DAY_MS);
+        assert_eq!(timing_span_ms(&config, Signal::CO_REPOST, 30 * 86_400_000), 6 * 3_600_000);
+        assert_eq!(timing_span_ms(&config, Signal::CO_POST, 3 * 3_600_000), 3 * 3_600_000);
+        assert_eq!(timing_span_ms(&config, Signal::CO_POST, 0), 1);
     }
 }

@@ -74,7 +74,8 @@ fn the_property_test_sees_real_co_actions() {
     let posts: Vec<PostFeatures> = (0..40u32)
         .map(|i| PostFeatures {
             account: i % 4,
-            time: (i / 4) as i64 * 600_000 + (i % 4) as i64 * 1000,
+            // Ten occasions three hours apart: over a day, the span the null spreads rare keys over.
+            time: (i / 4) as i64 * 10_800_000 + (i % 4) as i64 * 1000,
             urls: [i as u64 / 4].into_iter().collect(),
             ..Default::default()
         })

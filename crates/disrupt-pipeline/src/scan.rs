@@ -26,6 +26,8 @@ pub trait ScanObserver {
     fn reject(&mut self, reject: &Reject);
     /// A stage finished.
     fn stage(&mut self, _timing: &StageTiming) {}
+    /// Something about the input that weakens the results (data too short for the null).
+    fn warning(&mut self, _message: &str) {}
 }
 
 /// How long one stage took.
@@ -522,6 +524,15 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         mut timings,
     } = load(inputs, config, observer)?;
 
+    let span = detect_input.time_span_ms();
+    if !detect_input.is_empty() && span < disrupt_evidence::null::DAY_MS {
+        observer.warning(&format!(
+            "the posts span {}, less than the day over which the null model spreads two chance uses of a rare key: \
+             closeness in time is credited against this span instead, which gives it less weight, and calibration \
+             needs three days (docs/null.md)",
+            disrupt_evidence::format_duration(span)
+        ));
+    }
     // Calibration's placebos are made from a copy of the detector input: detection
     // consumes the input's events.
     let calibration_input = if config.calibrate > 0 { detect_input.memory_copy() } else { None };

@@ -113,7 +113,7 @@ impl ScanConfig {
                 format: self.ingest.format.as_ref().map(InputFormat::name).unwrap_or("auto").to_string(),
                 columns: self.ingest.columns.as_ref().map(|c| c.fields.clone()),
                 platform: self.ingest.platform.clone().unwrap_or_else(|| "x".into()),
-                timezone_offset_seconds: self.ingest.timezone.offset_seconds(),
+                timezone: self.ingest.timezone.name(),
                 max_record_bytes: self.ingest.max_record_bytes,
             },
             normalize: NormalizeSettings {
@@ -203,8 +203,9 @@ pub struct IngestSettings {
     pub columns: Option<BTreeMap<String, String>>,
     /// Platform of formats that carry none; identifiers become `platform:id`.
     pub platform: String,
-    /// Offset from UTC of times written without a zone, seconds (`-28800` for UTC-8).
-    pub timezone_offset_seconds: i32,
+    /// Zone of times written without one: `UTC`, an offset (`-08:00`) or an IANA zone
+    /// (`Europe/Berlin`, daylight saving included).
+    pub timezone: String,
     /// Records longer than this many bytes are rejected.
     pub max_record_bytes: usize,
 }
@@ -215,7 +216,7 @@ impl Default for IngestSettings {
             format: "auto".into(),
             columns: None,
             platform: "x".into(),
-            timezone_offset_seconds: 0,
+            timezone: "UTC".into(),
             max_record_bytes: IngestOptions::default().max_record_bytes,
         }
     }
@@ -449,13 +450,10 @@ impl ScanSettings {
         if ingest.platform.trim().is_empty() || ingest.platform.contains(':') {
             return Err(invalid("ingest.platform", "a platform is a non-empty name without `:`"));
         }
-        if ingest.timezone_offset_seconds.abs() > 18 * 3600 {
-            return Err(invalid("ingest.timezone_offset_seconds", "an offset is within 18 hours of UTC"));
-        }
+        let timezone = TimeZoneSetting::parse(&ingest.timezone).map_err(|e| invalid("ingest.timezone", e.to_string()))?;
         if ingest.max_record_bytes < 64 {
             return Err(invalid("ingest.max_record_bytes", "must be at least 64"));
         }
-        let timezone = TimeZoneSetting::from_offset_seconds(ingest.timezone_offset_seconds);
         validate_detect(&self.detect)?;
         if self.calibrate > MAX_CALIBRATION_RUNS {
             return Err(invalid("calibrate", "must be at most 20"));
@@ -584,7 +582,7 @@ mod tests {
     #[test]
     fn a_file_sets_only_what_it_gives_and_refuses_unknown_keys() {
         let s: ScanSettings = toml::from_str(
-            "memory_budget_bytes = \"512M\"\n[detect]\nalpha = 0.05\n[detect.co_post]\nwindow_seconds = 300\n[detect.shared_payment]\nenabled = false\n[ingest]\ntimezone_offset_seconds = -28800\n",
+            "memory_budget_bytes = \"512M\"\n[detect]\nalpha = 0.05\n[detect.co_post]\nwindow_seconds = 300\n[detect.shared_payment]\nenabled = false\n[ingest]\ntimezone = \"-08:00\"\n",
         )
         .unwrap();
         assert_eq!(s.detect.alpha, 0.05);
@@ -592,7 +590,7 @@ mod tests {
         assert!(!s.detect.signal(disrupt_evidence::Signal::SHARED_PAYMENT).enabled);
         assert_eq!(s.detect.min_co_actions, DetectConfig::default().min_co_actions);
         assert_eq!(s.memory_budget_bytes, MemoryBudget::Bytes(512 << 20));
-        assert_eq!(s.ingest.timezone_offset_seconds, -28800);
+        assert_eq!(s.ingest.timezone, "-08:00");
         for bad in [
             "[detect]\nalpah = 0.1\n",
             "[detect.co_pst]\nenabled = false\n",

@@ -2,7 +2,7 @@
 //! local times read in a configured zone. Internally a time is milliseconds since
 //! the Unix epoch, which keeps sub-second order from float epochs in real exports.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Timestamp = i64;
@@ -13,27 +13,40 @@ pub type Timestamp = i64;
 #[error("{0}")]
 pub struct TimeError(pub String);
 
-/// The zone of times written without one (UTC unless a scan says otherwise).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TimeZoneSetting {
-    offset_seconds: i32,
+/// The zone of times written without one (UTC unless a scan says otherwise): a fixed
+/// offset, or an IANA zone with its daylight-saving rules (`Europe/Berlin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZoneSetting {
+    /// Seconds east of UTC.
+    Fixed(i32),
+    /// A zone of the IANA database (through `chrono-tz`).
+    Named(chrono_tz::Tz),
+}
+
+impl Default for TimeZoneSetting {
+    fn default() -> Self {
+        TimeZoneSetting::Fixed(0)
+    }
 }
 
 impl TimeZoneSetting {
-    /// Parses `UTC`, `Z`, `+08:00`, `-0800`, `+8`.
+    /// Parses `UTC`, `Z`, `+08:00`, `-0800`, `+8`, or an IANA zone name (`Europe/Berlin`,
+    /// any case).
     pub fn parse(text: &str) -> Result<Self, TimeError> {
         let t = text.trim();
         if t.eq_ignore_ascii_case("utc") || t == "Z" || t.eq_ignore_ascii_case("gmt") {
             return Ok(Self::default());
         }
+        let expected =
+            || TimeError(format!("time zone `{text}`: expected UTC, an offset such as +08:00, or an IANA zone such as Europe/Berlin"));
         let (sign, rest) = match t.as_bytes().first() {
             Some(b'+') => (1, &t[1..]),
             Some(b'-') => (-1, &t[1..]),
-            _ => return Err(TimeError(format!("time zone `{text}`: expected UTC or an offset such as +08:00"))),
+            _ => return chrono_tz::Tz::from_str_insensitive(t).map(TimeZoneSetting::Named).map_err(|_| expected()),
         };
         let digits: String = rest.chars().filter(|c| *c != ':').collect();
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 4 {
-            return Err(TimeError(format!("time zone `{text}`: expected UTC or an offset such as +08:00")));
+            return Err(expected());
         }
         let (hours, minutes) = if digits.len() <= 2 {
             (digits.parse::<i32>().unwrap_or(0), 0)
@@ -44,21 +57,52 @@ impl TimeZoneSetting {
         if hours > 14 || minutes > 59 {
             return Err(TimeError(format!("time zone `{text}`: offset out of range")));
         }
-        Ok(Self { offset_seconds: sign * (hours * 3600 + minutes * 60) })
+        Ok(TimeZoneSetting::Fixed(sign * (hours * 3600 + minutes * 60)))
     }
 
     /// The zone `offset` seconds east of UTC.
     pub fn from_offset_seconds(offset: i32) -> Self {
-        Self { offset_seconds: offset }
+        TimeZoneSetting::Fixed(offset)
     }
 
-    /// Seconds east of UTC.
-    pub fn offset_seconds(&self) -> i32 {
-        self.offset_seconds
+    /// How settings write it back: `UTC`, `+08:00`, or the zone's name.
+    pub fn name(&self) -> String {
+        match self {
+            TimeZoneSetting::Fixed(0) => "UTC".into(),
+            TimeZoneSetting::Fixed(s) => {
+                let sign = if *s < 0 { '-' } else { '+' };
+                let a = s.unsigned_abs();
+                format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
+            }
+            TimeZoneSetting::Named(tz) => tz.name().to_string(),
+        }
     }
 
-    fn offset(&self) -> FixedOffset {
-        FixedOffset::east_opt(self.offset_seconds).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    /// The UTC time of a local time in this zone. In a named zone, a time the clocks
+    /// skip (the spring-forward gap) is read with the offset before the change, and a time
+    /// they repeat (the fall-back hour) as its first occurrence.
+    fn to_utc_ms(self, naive: NaiveDateTime) -> Result<Timestamp, TimeError> {
+        let fixed = |offset: i32| {
+            FixedOffset::east_opt(offset)
+                .and_then(|o| o.from_local_datetime(&naive).single())
+                .map(|dt| dt.timestamp_millis())
+                .ok_or_else(|| TimeError("local time out of range".into()))
+        };
+        match self {
+            TimeZoneSetting::Fixed(offset) => fixed(offset),
+            TimeZoneSetting::Named(tz) => match tz.from_local_datetime(&naive) {
+                LocalResult::Single(dt) => Ok(dt.timestamp_millis()),
+                LocalResult::Ambiguous(first, _) => Ok(first.timestamp_millis()),
+                LocalResult::None => {
+                    // No gap is longer than a day: the offset a day before is the one before it.
+                    let before = naive - chrono::Duration::days(1);
+                    match tz.offset_from_local_datetime(&before).earliest() {
+                        Some(offset) => fixed(offset.fix().local_minus_utc()),
+                        None => Err(TimeError("local time out of range".into())),
+                    }
+                }
+            },
+        }
     }
 }
 
@@ -105,7 +149,6 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, Ti
             return Ok(dt.timestamp_millis());
         }
     }
-    let zone_offset = zone.offset();
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -117,18 +160,14 @@ pub fn parse_time_str(text: &str, zone: TimeZoneSetting) -> Result<Timestamp, Ti
         "%m/%d/%Y %H:%M",
     ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(t, format) {
-            return local_to_ms(naive, zone_offset);
+            return zone.to_utc_ms(naive);
         }
     }
     if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         let naive = date.and_hms_opt(0, 0, 0).ok_or_else(|| TimeError("invalid date".into()))?;
-        return local_to_ms(naive, zone_offset);
+        return zone.to_utc_ms(naive);
     }
     Err(TimeError(format!("`{}` is not an RFC 3339 time or Unix seconds", excerpt(t))))
-}
-
-fn local_to_ms(naive: NaiveDateTime, offset: FixedOffset) -> Result<Timestamp, TimeError> {
-    offset.from_local_datetime(&naive).single().map(|dt| dt.timestamp_millis()).ok_or_else(|| TimeError("ambiguous local time".into()))
 }
 
 /// Unix milliseconds from 10^11 on: as seconds that would be past the year 5000, which no
@@ -297,8 +336,28 @@ mod tests {
             parse_time_str("2015-02-24 11:53", pst).unwrap(),
             parse_time_str("2015-02-24T19:53:00Z", TimeZoneSetting::default()).unwrap()
         );
-        assert_eq!(TimeZoneSetting::parse("+0530").unwrap().offset_seconds(), 19800);
-        assert!(TimeZoneSetting::parse("Mars/Olympus").is_err());
+        assert_eq!(TimeZoneSetting::parse("+0530").unwrap(), TimeZoneSetting::Fixed(19800));
+        assert_eq!(TimeZoneSetting::parse("+0530").unwrap().name(), "+05:30");
+        assert_eq!(TimeZoneSetting::parse("-8").unwrap().name(), "-08:00");
+        assert!(TimeZoneSetting::parse("Mars/Olympus").unwrap_err().to_string().contains("IANA"));
+    }
+
+    #[test]
+    fn iana_zones_follow_daylight_saving() {
+        let berlin = TimeZoneSetting::parse("europe/berlin").unwrap();
+        assert_eq!(berlin.name(), "Europe/Berlin");
+        let utc = |t: &str| parse_time_str(t, TimeZoneSetting::default()).unwrap();
+        let local = |t: &str| parse_time_str(t, berlin).unwrap();
+        assert_eq!(local("2026-01-15 12:00"), utc("2026-01-15T11:00:00Z"), "winter: UTC+1");
+        assert_eq!(local("2026-07-01 12:00:00"), utc("2026-07-01T10:00:00Z"), "summer: UTC+2");
+        // 29 March 2026: clocks skip 02:00-03:00. A skipped time takes the offset before.
+        assert_eq!(local("2026-03-29 02:30"), utc("2026-03-29T01:30:00Z"));
+        // 25 October 2026: clocks repeat 02:00-03:00. The first occurrence (still UTC+2).
+        assert_eq!(local("2026-10-25 02:30"), utc("2026-10-25T00:30:00Z"));
+        // Times that carry their own offset ignore the setting.
+        assert_eq!(local("2026-07-01T12:00:00Z"), utc("2026-07-01T12:00:00Z"));
+        let new_york = TimeZoneSetting::parse("America/New_York").unwrap();
+        assert_eq!(parse_time_str("2026-07-04 09:00", new_york).unwrap(), utc("2026-07-04T13:00:00Z"));
     }
 
     #[test]
