@@ -122,6 +122,10 @@ pub struct ScanArgs {
     /// spreadsheet does not run an id as a formula; ids then differ from the source.
     #[arg(long)]
     spreadsheet_safe: bool,
+    /// Put the networks' targets (scam victims) in graph.gexf and graph.graphml, joined to
+    /// the members they exchanged messages with.
+    #[arg(long)]
+    graph_targets: bool,
     /// Print time and peak memory per stage.
     #[arg(long, short)]
     verbose: bool,
@@ -401,7 +405,7 @@ pub fn run(args: ScanArgs) -> Result<()> {
     }
     let write_started = Instant::now();
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let options = disrupt_output::OutputOptions { spreadsheet_safe: args.spreadsheet_safe };
+    let options = disrupt_output::OutputOptions { spreadsheet_safe: args.spreadsheet_safe, graph_targets: args.graph_targets };
     let written = write_scan_outputs(staging.dir(), &disrupt_pipeline::Findings::new(&result), &generated_at, options)?;
     if let Some(rejects) = observer.rejects.take() {
         rejects.commit()?;

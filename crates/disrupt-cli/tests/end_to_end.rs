@@ -418,12 +418,28 @@ fn scam_operators_sharing_a_script_and_a_wallet_form_a_scam_network_with_targets
     let input = dir.path().join("chats.jsonl");
     std::fs::write(&input, lines.join("\n")).unwrap();
     let out = dir.path().join("out");
-    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).arg("-q"));
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).args(["-q", "--graph-targets"]));
     let doc = read_json(&out.join("networks.json"));
     let nets = doc["networks"].as_array().unwrap();
     assert_eq!(nets.len(), 1, "{doc}");
     let n = &nets[0];
     assert_eq!(n["type"], "scam");
+    // accounts.csv names members and targets, each with its role; the graph joins each
+    // target to the operator who wrote to it.
+    let accounts = std::fs::read_to_string(out.join("accounts.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = accounts.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 8, "{accounts}");
+    let role = |account: &str| rows.iter().find(|r| r[0] == account).map(|r| r[2]);
+    assert_eq!(role("telegram:op1"), Some("member"));
+    assert_eq!(role("telegram:v3"), Some("target"));
+    let op1 = rows.iter().find(|r| r[0] == "telegram:op1").unwrap();
+    assert!(op1[9].contains("shared_script") && op1[9].contains("shared_payment"), "signals: {op1:?}");
+    assert!(!op1[7].is_empty() && !op1[10].is_empty(), "first seen and strongest p-value: {op1:?}");
+    let victim = rows.iter().find(|r| r[0] == "telegram:v1").unwrap();
+    assert_eq!((victim[9], victim[10]), ("", ""), "a target has no evidence of its own: {victim:?}");
+    let graph = std::fs::read_to_string(out.join("graph.graphml")).unwrap();
+    assert!(graph.contains(r#"<edge source="telegram:op1" target="telegram:v1">"#), "{graph}");
+    assert!(graph.contains(r#"<data key="signals">conversation</data>"#));
     assert_eq!(
         n["accounts"],
         serde_json::json!(["facebook:klubromantis_ads", "telegram:klubromantis", "telegram:op1", "telegram:op2"]),
@@ -1182,4 +1198,53 @@ fn iana_time_zones_apply_daylight_saving_and_short_data_is_warned_of() {
         disrupt().arg("scan").arg(&short).arg("--out").arg(dir.path().join("x")).args(["--timezone", "Mars/Olympus"]).output().unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("IANA zone such as Europe/Berlin"));
+}
+
+#[test]
+fn graph_files_open_in_networkx_and_match_the_networks() {
+    let Some(mut python) = python_with(&["networkx"]) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(repo().join("examples/simulated/records.jsonl.gz")).arg("--out").arg(&out).args([
+        "-q",
+        "--calibrate",
+        "0",
+    ]));
+    // networkx reads both files; what it finds is compared with networks.json, edges.csv
+    // and accounts.csv.
+    let script = r#"
+import csv, json, sys
+import networkx as nx
+out = sys.argv[1]
+doc = json.load(open(out + "/networks.json"))
+members = {a: n for n in doc["networks"] for a in n["accounts"]}
+operators = {a for n in doc["networks"] for a in n.get("operator_accounts", [])}
+pairs = {}
+for row in csv.DictReader(open(out + "/edges.csv")):
+    if row["source"] in members and row["target"] in members:
+        pairs.setdefault((row["source"], row["target"]), set()).add(row["signal"])
+rows = list(csv.DictReader(open(out + "/accounts.csv")))
+accounts = {row["account"]: row for row in rows if row["role"] != "target"}
+targets = {(row["account"], row["network"]) for row in rows if row["role"] == "target"}
+assert set(accounts) == set(members), "accounts.csv names every member"
+assert targets == {(t, n["id"]) for n in doc["networks"] for t in n.get("targets", [])}, "and every target"
+for g in (nx.read_gexf(out + "/graph.gexf"), nx.read_graphml(out + "/graph.graphml")):
+    assert set(g.nodes) == set(members), (len(g.nodes), len(members))
+    assert g.number_of_edges() == len(pairs), (g.number_of_edges(), len(pairs))
+    for node, data in g.nodes(data=True):
+        n = members[node]
+        assert data["network"] == n["id"] and abs(data["score"] - n["score"]) < 1e-9, (node, data)
+        assert data["role"] == ("operator" if node in operators else "member"), (node, data)
+        assert data["platform"] == accounts[node]["platform"] and int(data["posts"]) == int(accounts[node]["posts"])
+        if accounts[node]["followers"]:
+            assert int(data["followers"]) == int(accounts[node]["followers"])
+    for s, t, data in g.edges(data=True):
+        key = (s, t) if s < t else (t, s)
+        assert set(data["signals"].split(";")) == pairs[key], (key, data, pairs[key])
+        assert data["weight"] > 0 and 0 <= data["p_value"] <= 1
+print(len(members), len(pairs))
+"#;
+    let printed = run(python.args(["-c", script]).arg(&out));
+    let counts: Vec<usize> = printed.split_whitespace().map(|n| n.parse().unwrap()).collect();
+    assert!(counts[0] >= 50 && counts[1] >= 100, "a graph worth checking: {printed}");
 }

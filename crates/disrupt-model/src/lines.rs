@@ -29,6 +29,99 @@ pub const EDGE_COLUMNS: [&str; 13] = [
     "records_total",
 ];
 
+/// The columns of `accounts.csv`, in order.
+pub const ACCOUNT_COLUMNS: [&str; 11] =
+    ["account", "network", "role", "platform", "handle", "followers", "posts", "first_seen", "last_seen", "signals", "strongest_p_value"];
+
+/// The part an account plays in a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountRole {
+    /// A member the evidence joined.
+    Member,
+    /// A member that is an AI-provider account (in `operator_accounts`).
+    Operator,
+    /// Worked on by the network (in `targets`): a scam's victim, not flagged.
+    Target,
+}
+
+impl AccountRole {
+    /// The name files write.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountRole::Member => "member",
+            AccountRole::Operator => "operator",
+            AccountRole::Target => "target",
+        }
+    }
+}
+
+/// One row of `accounts.csv`: an account a network names, with what the input says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedAccount {
+    /// The account.
+    pub account: String,
+    /// The network that names it.
+    pub network: String,
+    /// Its part in the network.
+    pub role: AccountRole,
+    /// Its platform.
+    pub platform: String,
+    /// Its handle, when an account record gave one.
+    pub handle: Option<String>,
+    /// Its followers, when an account record gave them.
+    pub followers: Option<u64>,
+    /// Its posts in the input.
+    pub posts: u64,
+    /// Its first record's time (a post, message or AI request), RFC 3339.
+    pub first_seen: Option<String>,
+    /// Its last record's time.
+    pub last_seen: Option<String>,
+    /// The signals of its edges, in the contract's order.
+    pub signals: Vec<Signal>,
+    /// The smallest p-value of a pair it is in (all signals fused, or a link signal's own
+    /// when smaller: 0 for deterministic links).
+    pub strongest_p_value: Option<f64>,
+}
+
+impl NamedAccount {
+    /// Writes the row (columns as [`ACCOUNT_COLUMNS`]); `signals` are `;`-separated.
+    pub fn write_csv<W: std::io::Write>(&self, csv: &mut csv::Writer<W>, spreadsheet_safe: bool) -> csv::Result<()> {
+        let text = |s: &str| -> String {
+            if spreadsheet_safe {
+                self::spreadsheet_safe(s).into_owned()
+            } else {
+                s.to_string()
+            }
+        };
+        let signals: Vec<&str> = self.signals.iter().map(|s| s.as_str()).collect();
+        csv.write_record([
+            &text(&self.account),
+            &text(&self.network),
+            self.role.as_str(),
+            &text(&self.platform),
+            &text(self.handle.as_deref().unwrap_or("")),
+            &self.followers.map(|f| f.to_string()).unwrap_or_default(),
+            &self.posts.to_string(),
+            self.first_seen.as_deref().unwrap_or(""),
+            self.last_seen.as_deref().unwrap_or(""),
+            &signals.join(";"),
+            &self.strongest_p_value.map(sci).unwrap_or_default(),
+        ])
+    }
+}
+
+/// A network member and a target it worked on (they share private conversations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetLink {
+    /// The member.
+    pub account: String,
+    /// The target.
+    pub target: String,
+    /// Messages the two exchanged.
+    pub messages: u64,
+}
+
 /// Record ids listed in one `records` cell of `edges.csv` (every matched pair is in
 /// `evidence.jsonl`, up to [`MATCHES_IN_EVIDENCE`]).
 pub const RECORDS_IN_CSV: usize = 20;

@@ -24,6 +24,12 @@ pub mod files {
     pub const PROVENANCE: &str = "provenance.jsonl";
     /// AI-provider accounts' risk.
     pub const ACCOUNTS: &str = "accounts.jsonl";
+    /// Every account a network names, one row each.
+    pub const ACCOUNTS_CSV: &str = "accounts.csv";
+    /// The account graph for Gephi.
+    pub const GEXF: &str = "graph.gexf";
+    /// The account graph for graph libraries.
+    pub const GRAPHML: &str = "graph.graphml";
     /// Every message's funnel stage.
     pub const STAGES: &str = "stages.jsonl";
     /// Rejected input records.

@@ -3,7 +3,9 @@
 //! pipeline, later the server and the stream workers) implements this over its own tables,
 //! borrowing from them, so millions of rows are formatted without being copied first.
 
-use disrupt_model::{AccountRisk, CitedRecord, Edge, EvidenceEdge, MessageStage, NetworksDocument, ProvenanceLink};
+use disrupt_model::{
+    AccountRisk, CitedRecord, Edge, EvidenceEdge, MessageStage, NamedAccount, NetworksDocument, ProvenanceLink, TargetLink,
+};
 
 /// Every file of a scan's output, row by row. Rows are addressed by index so the writer
 /// can format chunks of them on every core and write them in order.
@@ -37,6 +39,12 @@ pub trait ScanFindings: Sync {
     fn message_stage_count(&self) -> usize;
     /// Line `i` of `stages.jsonl`.
     fn message_stage(&self, i: usize) -> MessageStage;
+
+    /// Every account a network names (members, operators, targets): `accounts.csv` and
+    /// the graph files' nodes, sorted by network and account.
+    fn named_accounts(&self) -> Vec<NamedAccount>;
+    /// Members and the targets they exchanged messages with (the graph files' target edges).
+    fn target_links(&self) -> Vec<TargetLink>;
 
     /// Whether the scan is short of memory (its detector state spilled): the files are
     /// then written one group after the other, not side by side.

@@ -9,6 +9,8 @@
 //! - `rejects.jsonl`: every rejected input record.
 //! - `provenance.jsonl`, `accounts.jsonl`: posts linked to model outputs; AI-account risk.
 //! - `stages.jsonl`: every message's scam-funnel stage.
+//! - `accounts.csv`, `graph.gexf`, `graph.graphml`: every account a network names, as a
+//!   table and as a graph for Gephi and graph libraries.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +18,7 @@ pub mod atomic;
 pub mod edges;
 pub mod explain;
 pub mod findings;
+pub mod graph;
 pub mod line_files;
 pub mod networks_json;
 pub mod rejects;
@@ -27,6 +30,7 @@ pub use atomic::AtomicFile;
 pub use edges::{write_edges, write_evidence};
 pub use explain::{explain, explain_account, ExplainError};
 pub use findings::ScanFindings;
+pub use graph::{write_named_accounts, AccountGraph};
 pub use line_files::{write_accounts, write_provenance, write_stages};
 pub use networks_json::write_networks;
 pub use rejects::RejectWriter;

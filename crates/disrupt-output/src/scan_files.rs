@@ -3,6 +3,7 @@
 
 use crate::edges::{write_edges, write_evidence};
 use crate::findings::ScanFindings;
+use crate::graph::{write_named_accounts, AccountGraph};
 use crate::line_files::{write_accounts, write_provenance, write_stages};
 use crate::networks_json::write_networks;
 use disrupt_model::read::files;
@@ -16,6 +17,9 @@ pub struct OutputOptions {
     /// for files an analyst opens in a spreadsheet, at the cost of ids that no longer match
     /// the source byte for byte.
     pub spreadsheet_safe: bool,
+    /// Put the networks' targets in the graph files (`--graph-targets`), each joined to the
+    /// members it exchanged messages with.
+    pub graph_targets: bool,
 }
 
 /// What was written, for the scan summary.
@@ -26,7 +30,8 @@ pub struct Written {
 }
 
 /// Writes `networks.json`, `edges.csv`, `evidence.jsonl`, `records.jsonl`,
-/// `provenance.jsonl`, `accounts.jsonl` and `stages.jsonl` into `dir`.
+/// `provenance.jsonl`, `accounts.jsonl`, `stages.jsonl`, `accounts.csv`, `graph.gexf` and
+/// `graph.graphml` into `dir`.
 pub fn write_scan_outputs(dir: &Path, findings: &impl ScanFindings, generated_at: &str, options: OutputOptions) -> io::Result<Written> {
     let edge_files = || {
         let (edges, evidence) = rayon::join(
@@ -36,7 +41,14 @@ pub fn write_scan_outputs(dir: &Path, findings: &impl ScanFindings, generated_at
         edges.and(evidence)
     };
     let other_files = || -> io::Result<()> {
-        write_networks(&dir.join(files::NETWORKS), &findings.networks_document(generated_at))?;
+        let document = findings.networks_document(generated_at);
+        write_networks(&dir.join(files::NETWORKS), &document)?;
+        let named = findings.named_accounts();
+        write_named_accounts(&dir.join(files::ACCOUNTS_CSV), &named, options.spreadsheet_safe)?;
+        let scores = document.networks.iter().map(|n| (n.id.clone(), n.score)).collect();
+        let graph = AccountGraph::new(findings, &named, scores, options.graph_targets);
+        graph.write_gexf(&dir.join(files::GEXF))?;
+        graph.write_graphml(&dir.join(files::GRAPHML))?;
         write_provenance(&dir.join(files::PROVENANCE), findings)?;
         write_accounts(&dir.join(files::ACCOUNTS), findings)?;
         write_stages(&dir.join(files::STAGES), findings)

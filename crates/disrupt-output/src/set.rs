@@ -33,6 +33,9 @@ pub const SET_FILES: &[&str] = &[
     files::PROVENANCE,
     files::ACCOUNTS,
     files::STAGES,
+    files::ACCOUNTS_CSV,
+    files::GEXF,
+    files::GRAPHML,
     files::REJECTS,
     MANIFEST,
 ];

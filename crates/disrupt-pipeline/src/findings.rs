@@ -4,8 +4,8 @@
 use crate::scan::ScanResult;
 use disrupt_evidence::{PairEvidence, Signal};
 use disrupt_model::{
-    AccountRisk, CitedRecord, DetectionStats, Edge, EvidenceEdge, InputFile, Inputs, MessageStage, NetworksDocument, ProvenanceLink,
-    ProvenanceRole, SignalStats, MATCHES_IN_EVIDENCE, SCHEMA_VERSION,
+    AccountRisk, AccountRole, CitedRecord, DetectionStats, Edge, EvidenceEdge, InputFile, Inputs, MessageStage, NamedAccount,
+    NetworksDocument, ProvenanceLink, ProvenanceRole, SignalStats, TargetLink, MATCHES_IN_EVIDENCE, SCHEMA_VERSION,
 };
 use disrupt_records::format_rfc3339;
 use rayon::prelude::*;
@@ -25,6 +25,9 @@ struct EdgeRow<'a> {
     /// Whether the evidence's `a` is the `source`.
     a_is_source: bool,
 }
+
+/// An account's signals (by contract rank) and strongest p-value, over its edges.
+type AccountEdges = (std::collections::BTreeSet<(usize, Signal)>, f64);
 
 /// The scan's findings, ready to write.
 pub struct Findings<'a> {
@@ -290,6 +293,107 @@ impl disrupt_output::ScanFindings for Findings<'_> {
             role: role.map(|(r, _)| r),
             role_given: role.map(|(_, given)| given),
         }
+    }
+
+    fn named_accounts(&self) -> Vec<NamedAccount> {
+        let r = self.result;
+        let number: FxHashMap<&str, u32> = r.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i as u32)).collect();
+        // Every account a network names, in the networks' order, then by role and id.
+        let mut named: Vec<(&str, &str, AccountRole)> = Vec::new();
+        for n in &r.networks {
+            let start = named.len();
+            for a in &n.accounts {
+                let role = if n.operator_accounts.contains(a) { AccountRole::Operator } else { AccountRole::Member };
+                named.push((a.as_str(), n.id.as_str(), role));
+            }
+            named.extend(n.targets.iter().map(|t| (t.as_str(), n.id.as_str(), AccountRole::Target)));
+            named[start..].sort_by(|x, y| (x.2, x.0).cmp(&(y.2, y.0)));
+        }
+        // Their activity, in one pass over the store's columns: posts, and the first and
+        // last of all their records (posts, AI requests' outputs, messages).
+        let slot_of: FxHashMap<u32, usize> =
+            named.iter().filter_map(|(a, _, _)| number.get(a)).enumerate().map(|(slot, &n)| (n, slot)).collect();
+        let public = r.public_posts;
+        let activity = r
+            .posts
+            .accounts()
+            .par_iter()
+            .zip(r.posts.times().par_iter())
+            .enumerate()
+            .fold(FxHashMap::<u32, (u64, i64, i64)>::default, |mut acc, (i, (&account, &time))| {
+                if slot_of.contains_key(&account) {
+                    let e = acc.entry(account).or_insert((0, i64::MAX, i64::MIN));
+                    e.0 += u64::from(i < public);
+                    e.1 = e.1.min(time);
+                    e.2 = e.2.max(time);
+                }
+                acc
+            })
+            .reduce(FxHashMap::default, |mut x, y| {
+                for (k, (posts, first, last)) in y {
+                    let e = x.entry(k).or_insert((0, i64::MAX, i64::MIN));
+                    e.0 += posts;
+                    e.1 = e.1.min(first);
+                    e.2 = e.2.max(last);
+                }
+                x
+            });
+        // Their signals and strongest pair, from the edges.
+        let mut edges_of: FxHashMap<&str, AccountEdges> = FxHashMap::default();
+        for row in &self.rows {
+            for end in [row.source, row.target] {
+                let e = edges_of.entry(end).or_insert_with(|| (Default::default(), f64::INFINITY));
+                e.0.insert((row.rank, row.signal));
+                e.1 = e.1.min(row.pair_p_value.min(row.evidence.p_value));
+            }
+        }
+        named
+            .into_iter()
+            .map(|(account, network, role)| {
+                let info = number.get(account).map(|&n| &r.accounts[n as usize]);
+                let seen = number.get(account).and_then(|n| activity.get(n));
+                let edges = edges_of.get(account);
+                NamedAccount {
+                    account: account.to_string(),
+                    network: network.to_string(),
+                    role,
+                    platform: info.map_or_else(|| account.split(':').next().unwrap_or("").to_string(), |i| i.platform.clone()),
+                    handle: info.and_then(|i| i.handle.clone()),
+                    followers: info.and_then(|i| i.followers),
+                    posts: seen.map_or(0, |s| s.0),
+                    first_seen: seen.filter(|s| s.1 <= s.2).map(|s| format_rfc3339(s.1)),
+                    last_seen: seen.filter(|s| s.1 <= s.2).map(|s| format_rfc3339(s.2)),
+                    signals: edges.map(|e| e.0.iter().map(|(_, s)| *s).collect()).unwrap_or_default(),
+                    strongest_p_value: edges.map(|e| e.1).filter(|p| p.is_finite()),
+                }
+            })
+            .collect()
+    }
+
+    fn target_links(&self) -> Vec<TargetLink> {
+        let r = self.result;
+        // Senders of each conversation, with their messages.
+        let mut conversations: FxHashMap<&str, FxHashMap<u32, u64>> = FxHashMap::default();
+        for (m, &sender) in r.corpus.messages.iter().zip(&r.corpus.message_accounts) {
+            *conversations.entry(m.conversation.as_str()).or_default().entry(sender).or_default() += 1;
+        }
+        let id = |n: u32| r.accounts[n as usize].id.as_str();
+        let mut links: std::collections::BTreeMap<(&str, &str), u64> = Default::default();
+        for n in r.networks.iter().filter(|n| !n.targets.is_empty()) {
+            let members: FxHashSet<&str> = n.accounts.iter().map(String::as_str).collect();
+            let targets: FxHashSet<&str> = n.targets.iter().map(String::as_str).collect();
+            for senders in conversations.values() {
+                for (&m, &from_member) in senders.iter().filter(|(&a, _)| members.contains(id(a))) {
+                    for (&t, &from_target) in senders.iter().filter(|(&a, _)| targets.contains(id(a))) {
+                        *links.entry((id(m), id(t))).or_default() += from_member + from_target;
+                    }
+                }
+            }
+        }
+        links
+            .into_iter()
+            .map(|((account, target), messages)| TargetLink { account: account.into(), target: target.into(), messages })
+            .collect()
     }
 
     fn short_of_memory(&self) -> bool {
