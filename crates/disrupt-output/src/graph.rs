@@ -126,17 +126,14 @@ impl<'a> AccountGraph<'a> {
         }
         writeln!(w, "    </nodes>")?;
         writeln!(w, "    <edges>")?;
-        for (i, ((source, target), edge)) in self.edges.iter().enumerate() {
+        for (i, e) in self.edge_cells().enumerate() {
             write!(
                 w,
                 r#"      <edge id="{i}" source="{}" target="{}" weight="{}"><attvalues><attvalue for="0" value="{}"/>"#,
-                xml(source),
-                xml(target),
-                number(edge.weight),
-                xml(&signals(edge))
+                e.source, e.target, e.weight, e.signals
             )?;
-            if let Some(p) = edge.p_value {
-                write!(w, r#"<attvalue for="1" value="{}"/>"#, number(p))?;
+            if let Some(p) = e.p_value {
+                write!(w, r#"<attvalue for="1" value="{p}"/>"#)?;
             }
             writeln!(w, "</attvalues></edge>")?;
         }
@@ -172,23 +169,31 @@ impl<'a> AccountGraph<'a> {
             }
             writeln!(w, "</node>")?;
         }
-        for ((source, target), edge) in &self.edges {
+        for e in self.edge_cells() {
             write!(
                 w,
                 r#"    <edge source="{}" target="{}"><data key="weight">{}</data><data key="signals">{}</data>"#,
-                xml(source),
-                xml(target),
-                number(edge.weight),
-                xml(&signals(edge))
+                e.source, e.target, e.weight, e.signals
             )?;
-            if let Some(p) = edge.p_value {
-                write!(w, r#"<data key="p_value">{}</data>"#, number(p))?;
+            if let Some(p) = e.p_value {
+                write!(w, r#"<data key="p_value">{p}</data>"#)?;
             }
             writeln!(w, "</edge>")?;
         }
         writeln!(w, "  </graph>")?;
         writeln!(w, "</graphml>")?;
         file.commit()
+    }
+
+    /// Each edge's values, escaped for XML.
+    fn edge_cells(&self) -> impl Iterator<Item = EdgeCells> + '_ {
+        self.edges.iter().map(|((source, target), edge)| EdgeCells {
+            source: xml(source),
+            target: xml(target),
+            weight: number(edge.weight),
+            signals: xml(&signals(edge)),
+            p_value: edge.p_value.map(number),
+        })
     }
 
     /// A node's attribute values, as [`NODE_ATTRIBUTES`] lists them (`None`: unknown).
@@ -203,6 +208,15 @@ impl<'a> AccountGraph<'a> {
             Some(node.posts.to_string()),
         ]
     }
+}
+
+/// An edge's values as both formats write them.
+struct EdgeCells {
+    source: String,
+    target: String,
+    weight: String,
+    signals: String,
+    p_value: Option<String>,
 }
 
 /// The signal name a target's link to a member carries.
