@@ -807,6 +807,20 @@ fn shared_identifiers_that_are_not_links_are_kept_as_they_are() {
     assert_eq!(members, ["x:op0", "x:op1", "x:op2", "x:op3"].into_iter().collect::<HashSet<_>>());
     assert!(networks.contains("26899"), "the shared id is named as it was given");
     assert!(!networks.contains("0.0.105.19"), "not read as an IPv4 address");
+    // What was shared is named where the pairs are: evidence.jsonl per edge, the cited
+    // records' own links, and `explain`, whose records have no text to show.
+    let evidence = std::fs::read_to_string(out.join("evidence.jsonl")).unwrap();
+    let edge: Value = serde_json::from_str(evidence.lines().find(|l| l.contains("\"co_link\"")).unwrap()).unwrap();
+    let shared: Vec<&str> = edge["shared"].as_array().unwrap().iter().map(|s| s["item"].as_str().unwrap()).collect();
+    assert_eq!(shared.len(), 8, "{edge}");
+    assert!(shared.contains(&"26899") && shared.contains(&"26906"), "{shared:?}");
+    let records = std::fs::read_to_string(out.join("records.jsonl")).unwrap();
+    let record: Value = serde_json::from_str(records.lines().find(|l| l.contains("\"op0-0\"")).unwrap()).unwrap();
+    assert_eq!(record["urls"], serde_json::json!(["26899"]), "{record}");
+    let explained = run(disrupt().arg("explain").arg("x:op0").arg("--in").arg(&out));
+    assert!(explained.contains("shared: 26899 (1 pair)"), "{explained}");
+    assert!(explained.contains("both: 26899"), "{explained}");
+    assert!(!explained.contains("\"\""), "no empty quotes: {explained}");
 }
 
 #[test]

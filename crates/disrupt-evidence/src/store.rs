@@ -33,6 +33,8 @@ pub struct PostInfo {
     pub repost_of: Option<String>,
     /// The post it replies to.
     pub reply_to: Option<String>,
+    /// The post it quotes.
+    pub quote_of: Option<String>,
     /// Language as given by the record, or detected for posts of flagged accounts.
     pub lang: Option<String>,
 }
@@ -260,6 +262,8 @@ pub struct StoredFields<'a> {
     pub repost_of: Option<&'a str>,
     /// The post it replies to.
     pub reply_to: Option<&'a str>,
+    /// The post it quotes.
+    pub quote_of: Option<&'a str>,
     /// Language, when given.
     pub lang: Option<&'a str>,
 }
@@ -273,6 +277,7 @@ pub fn encode_parts(post: &StoredFields<'_>, out: &mut Vec<u8>) {
     put_list(out, post.objects);
     put_opt(out, post.repost_of);
     put_opt(out, post.reply_to);
+    put_opt(out, post.quote_of);
     put_opt(out, post.lang);
 }
 
@@ -286,6 +291,7 @@ fn encode(post: &PostInfo, out: &mut Vec<u8>) {
             objects: &post.objects,
             repost_of: post.repost_of.as_deref(),
             reply_to: post.reply_to.as_deref(),
+            quote_of: post.quote_of.as_deref(),
             lang: post.lang.as_deref(),
         },
         out,
@@ -304,6 +310,7 @@ fn decode(account: u32, time: i64, bytes: &[u8]) -> io::Result<PostInfo> {
         objects: r.list()?,
         repost_of: r.opt()?,
         reply_to: r.opt()?,
+        quote_of: r.opt()?,
         lang: r.opt()?,
     })
 }
@@ -517,6 +524,7 @@ mod tests {
             objects: if i.is_multiple_of(5) { vec!["phash:ab12".into()] } else { vec![] },
             repost_of: i.is_multiple_of(4).then(|| "orig".into()),
             reply_to: None,
+            quote_of: i.is_multiple_of(7).then(|| "quoted".into()),
             lang: i.is_multiple_of(3).then(|| "id".into()),
         }
     }

@@ -40,7 +40,8 @@ mod signal;
 pub use document::{Calibration, DetectionStats, InputFile, Inputs, NetworksDocument, SignalStats, SCHEMA_MAJOR, SCHEMA_VERSION};
 pub use lines::{
     AccountRisk, AccountRole, Amount, CitedRecord, Detail, Edge, EvidenceEdge, MatchedPair, MessageStage, NamedAccount, PromptExcerpt,
-    ProvenanceLink, ProvenanceRole, Reject, Role, Stage, TargetLink, ACCOUNT_COLUMNS, EDGE_COLUMNS, MATCHES_IN_EVIDENCE, RECORDS_IN_CSV,
+    ProvenanceLink, ProvenanceRole, Reject, Role, SharedItem, Stage, TargetLink, ACCOUNT_COLUMNS, EDGE_COLUMNS, MATCHES_IN_EVIDENCE,
+    RECORDS_IN_CSV,
 };
 pub use network::{ActorTraits, Attachment, Evidence, Example, Funnel, Network, NetworkFeatures, NetworkType, StepAmount};
 pub use read::{read_edges, read_jsonl, read_jsonl_all, read_networks};

@@ -280,6 +280,20 @@ pub struct EvidenceEdge<'a> {
     pub matches_total: usize,
     /// The first [`MATCHES_IN_EVIDENCE`] matched pairs.
     pub matches: Vec<MatchedPair<'a>>,
+    /// What those pairs shared (the link, `#hashtag`, reposted or answered post, or
+    /// `type:value` item the signal keys on), most shared first; empty for texts, whose
+    /// records say it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<SharedItem>,
+}
+
+/// An item the matched pairs of an edge shared, and in how many of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedItem {
+    /// The item: a canonical link, `#hashtag`, a post id, or `type:value`.
+    pub item: String,
+    /// Matched pairs (of those listed) that shared it.
+    pub pairs: usize,
 }
 
 /// One line of `records.jsonl`: a record that evidence cites, with its text.
@@ -293,6 +307,44 @@ pub struct CitedRecord<'a> {
     pub created_at: String,
     /// The text, cut at 500 characters.
     pub text: Cow<'a, str>,
+    /// Its links, canonical.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<String>,
+    /// Its hashtags, folded, without `#`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hashtags: Vec<String>,
+    /// Its other shared items, as `type:value`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<String>,
+    /// The post it reposts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repost_of: Option<String>,
+    /// The post it replies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// The post it quotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_of: Option<String>,
+}
+
+impl CitedRecord<'_> {
+    /// Everything the record shares with others, as evidence names it (`#` before a
+    /// hashtag), sorted.
+    pub fn shared_items(&self) -> Vec<String> {
+        let mut items: Vec<String> = self
+            .urls
+            .iter()
+            .cloned()
+            .chain(self.hashtags.iter().map(|h| format!("#{h}")))
+            .chain(self.objects.iter().cloned())
+            .chain(self.repost_of.iter().map(|r| format!("repost of {r}")))
+            .chain(self.reply_to.iter().map(|r| format!("reply to {r}")))
+            .chain(self.quote_of.iter().map(|r| format!("quote of {r}")))
+            .collect();
+        items.sort();
+        items.dedup();
+        items
+    }
 }
 
 /// Whether a post linked to a model output spread it or copied it later.

@@ -177,8 +177,13 @@ proptest! {
             source: source.clone().into(), target: target.clone().into(), signal, co_actions: n as u32, expected: f[0], p_value: f[1],
             rarity_p_value: f[2], pair_p_value: f[3], significant: flag, matches_total: n,
             matches: ids.iter().map(|i| (Cow::Owned(i.clone()), Cow::Owned(source.clone()), gap)).collect(),
+            shared: if flag { ids.iter().map(|i| SharedItem { item: i.clone(), pairs: n }).collect() } else { Vec::new() },
         };
-        let record = CitedRecord { id: ids[0].clone().into(), account: target.clone().into(), created_at: t.clone(), text: t.clone().into() };
+        let record = CitedRecord {
+            id: ids[0].clone().into(), account: target.clone().into(), created_at: t.clone(), text: t.clone().into(),
+            urls: if flag { ids.clone() } else { Vec::new() }, hashtags: vec![t.clone()], objects: Vec::new(),
+            repost_of: flag.then(|| target.clone()), reply_to: None, quote_of: Some(source.clone()),
+        };
         let link = ProvenanceLink {
             post: if flag { Some(ids[0].clone()) } else { None }, account: source.clone(), generation: target.clone(), output: n as u32,
             operator: t.clone(), similarity: f[5], post_containment: f[6], output_containment: f[7], delay_seconds: f[0],

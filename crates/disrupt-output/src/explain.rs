@@ -161,14 +161,14 @@ fn explain_account_in(account: &str, dir: &Path, doc: &disrupt_model::NetworksDo
             edges.push(e);
         }
     }
-    let mut texts: HashMap<String, (String, String)> = HashMap::new();
+    let mut texts: HashMap<String, CitedRecord<'static>> = HashMap::new();
     let records_path = dir.join(files::RECORDS);
     if records_path.exists() {
         let wanted: HashSet<&str> = edges.iter().flat_map(|e| e.matches.iter().flat_map(|(s, t, _)| [&**s, &**t])).collect();
         for r in read_jsonl::<CitedRecord<'static>>(&records_path)? {
             let r = r?;
             if wanted.contains(&*r.id) {
-                texts.insert(r.id.into_owned(), (r.created_at, r.text.into_owned()));
+                texts.insert(r.id.to_string(), r);
             }
         }
     }
@@ -209,16 +209,30 @@ fn explain_account_in(account: &str, dir: &Path, doc: &disrupt_model::NetworksDo
                 }
             );
         }
+        if !e.shared.is_empty() {
+            let items: Vec<String> = e.shared.iter().take(limit).map(|s| format!("{} ({})", s.item, plural(s.pairs, "pair"))).collect();
+            let _ = writeln!(out, "    shared: {}", items.join(", "));
+        }
         for (source_record, target_record, gap) in e.matches.iter().take(limit) {
             let (mine, theirs) = if outgoing { (source_record, target_record) } else { (target_record, source_record) };
             let gap = gap * if outgoing { 1.0 } else { -1.0 };
-            let empty = (String::new(), String::new());
-            let (my_time, my_text) = texts.get(&**mine).unwrap_or(&empty);
-            let (_, their_text) = texts.get(&**theirs).unwrap_or(&empty);
-            // Records without text (reposts, link shares) show no empty quotes.
+            let (my_record, their_record) = (texts.get(&**mine), texts.get(&**theirs));
+            let my_time = my_record.map_or("", |r| r.created_at.as_str());
+            let my_text = my_record.map_or("", |r| &*r.text);
+            let their_text = their_record.map_or("", |r| &*r.text);
+            // Records without text (reposts, link shares) show what they share instead.
             let quoted = |t: &str| if t.is_empty() { String::new() } else { format!(" {t:?}") };
             let _ = writeln!(out, "    {my_time} {mine}{}", quoted(my_text));
             let _ = writeln!(out, "      {}: {theirs}{}", format_gap(gap), quoted(their_text));
+            if my_text.is_empty() || their_text.is_empty() {
+                if let (Some(a), Some(b)) = (my_record, their_record) {
+                    let theirs = b.shared_items();
+                    let both: Vec<String> = a.shared_items().into_iter().filter(|i| theirs.contains(i)).take(limit).collect();
+                    if !both.is_empty() {
+                        let _ = writeln!(out, "      both: {}", both.join(", "));
+                    }
+                }
+            }
         }
         let shown = e.matches.len().min(limit);
         if e.matches_total > shown {
@@ -229,6 +243,15 @@ fn explain_account_in(account: &str, dir: &Path, doc: &disrupt_model::NetworksDo
         let _ = writeln!(out, "\n... and {} more edges (--limit shows more; edges.csv has them all)", edges.len() - limit);
     }
     Ok(out)
+}
+
+/// "1 pair", "3 pairs".
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
 }
 
 #[cfg(test)]

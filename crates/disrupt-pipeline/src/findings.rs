@@ -2,10 +2,10 @@
 //! writer reads every file through this, borrowing from the scan's own tables.
 
 use crate::scan::ScanResult;
-use disrupt_evidence::{PairEvidence, Signal};
+use disrupt_evidence::{PairEvidence, SharedItems, Signal};
 use disrupt_model::{
     AccountRisk, AccountRole, CitedRecord, DetectionStats, Edge, EvidenceEdge, InputFile, Inputs, MessageStage, NamedAccount,
-    NetworksDocument, ProvenanceLink, ProvenanceRole, SignalStats, TargetLink, MATCHES_IN_EVIDENCE, SCHEMA_VERSION,
+    NetworksDocument, ProvenanceLink, ProvenanceRole, SharedItem, SignalStats, TargetLink, MATCHES_IN_EVIDENCE, SCHEMA_VERSION,
 };
 use disrupt_records::format_rfc3339;
 use rayon::prelude::*;
@@ -46,7 +46,39 @@ struct CitedIds {
     id_of: FxHashMap<u32, String>,
     /// Records `evidence.jsonl` cites, sorted: the lines of `records.jsonl`.
     records: Vec<u32>,
+    /// What each of them shares, to name what an edge's pairs shared.
+    items: FxHashMap<u32, PostItems>,
 }
+
+/// The items a cited post shares, as evidence names them.
+struct PostItems {
+    urls: Vec<String>,
+    hashtags: Vec<String>,
+    objects: Vec<String>,
+    repost_of: Option<String>,
+    reply_to: Option<String>,
+}
+
+impl PostItems {
+    fn of(post: disrupt_evidence::PostInfo) -> Self {
+        PostItems { urls: post.urls, hashtags: post.hashtags, objects: post.objects, repost_of: post.repost_of, reply_to: post.reply_to }
+    }
+
+    /// Its items of the kind a signal keys on (none for texts: the records show them).
+    fn of_kind(&self, kind: SharedItems) -> Vec<String> {
+        match kind {
+            SharedItems::Links => self.urls.clone(),
+            SharedItems::Hashtags => self.hashtags.iter().map(|h| format!("#{h}")).collect(),
+            SharedItems::Objects => self.objects.clone(),
+            SharedItems::RepostTargets => self.repost_of.iter().cloned().collect(),
+            SharedItems::ReplyTargets => self.reply_to.iter().cloned().collect(),
+            SharedItems::Values => Vec::new(),
+        }
+    }
+}
+
+/// Items an edge's listed pairs shared, named in `evidence.jsonl`.
+const SHARED_ITEMS_LISTED: usize = 10;
 
 impl<'a> Findings<'a> {
     /// The rows of every file: every pair that beat chance, and the pairs behind group
@@ -104,7 +136,11 @@ impl<'a> Findings<'a> {
                 self.rows.iter().flat_map(|r| r.evidence.matches.iter().take(MATCHES_IN_EVIDENCE).flat_map(|&(x, y)| [x, y])).collect();
             records.par_sort_unstable();
             records.dedup();
-            CitedIds { id_of, records }
+            let items = records
+                .par_chunks(4096)
+                .flat_map_iter(|chunk| chunk.iter().map(|&p| (p, PostItems::of(posts.get_or_placeholder(p)))))
+                .collect();
+            CitedIds { id_of, records, items }
         })
     }
 }
@@ -212,7 +248,24 @@ impl disrupt_output::ScanFindings for Findings<'_> {
                 (Cow::Borrowed(id_of[&s].as_str()), Cow::Borrowed(id_of[&t].as_str()), (posts.time(t) - posts.time(s)) as f64 / 1000.0)
             })
             .collect();
+        let kind = disrupt_detect::signals::REGISTRY
+            .iter()
+            .find(|s| s.signal() == row.signal)
+            .map_or(SharedItems::Values, |s| s.description.shares);
+        let items = &self.cited().items;
+        let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+        for &(x, y) in e.matches.iter().take(MATCHES_IN_EVIDENCE) {
+            let (Some(ix), Some(iy)) = (items.get(&x), items.get(&y)) else { continue };
+            let theirs = iy.of_kind(kind);
+            for item in ix.of_kind(kind).into_iter().filter(|i| theirs.contains(i)) {
+                *counts.entry(item).or_default() += 1;
+            }
+        }
+        let mut shared: Vec<SharedItem> = counts.into_iter().map(|(item, pairs)| SharedItem { item, pairs }).collect();
+        shared.sort_by(|x, y| y.pairs.cmp(&x.pairs).then_with(|| x.item.cmp(&y.item)));
+        shared.truncate(SHARED_ITEMS_LISTED);
         EvidenceEdge {
+            shared,
             source: Cow::Borrowed(row.source),
             target: Cow::Borrowed(row.target),
             signal: row.signal,
@@ -238,6 +291,12 @@ impl disrupt_output::ScanFindings for Findings<'_> {
             created_at: format_rfc3339(post.time),
             text: Cow::Owned(clip(&post.text).into_owned()),
             id: Cow::Owned(post.id),
+            urls: post.urls,
+            hashtags: post.hashtags,
+            objects: post.objects,
+            repost_of: post.repost_of,
+            reply_to: post.reply_to,
+            quote_of: post.quote_of,
         }
     }
 

@@ -51,6 +51,7 @@ struct PostFields<'a, S: AsRef<str>> {
     objects: Option<&'a [SharedObject]>,
     repost_of: Option<&'a str>,
     reply_to: Option<&'a str>,
+    quote_of: Option<&'a str>,
     lang: Option<&'a str>,
     /// An ad or a Telegram channel post.
     promotes: bool,
@@ -127,6 +128,7 @@ fn fields_of(post: &Post) -> PostFields<'_, String> {
         objects: post.objects.as_deref(),
         repost_of: post.repost_of.as_deref(),
         reply_to: post.reply_to.as_deref(),
+        quote_of: post.quote_of.as_deref(),
         lang: post.lang.as_deref(),
         promotes: promotes(post.is_ad, &post.platform),
     }
@@ -146,6 +148,7 @@ pub fn normalize_post(post: Post, account: u32, policy: &UrlPolicy) -> Normalize
         objects,
         repost_of: post.repost_of,
         reply_to: post.reply_to,
+        quote_of: post.quote_of,
         lang: post.lang,
     };
     NormalizedPost { features, info }
@@ -254,6 +257,7 @@ pub fn prepare_post_view(post: PostView<'_>, policy: &UrlPolicy) -> PreparedPost
         objects: post.objects.as_deref(),
         repost_of: post.repost_of.as_deref(),
         reply_to: post.reply_to.as_deref(),
+        quote_of: post.quote_of.as_deref(),
         lang: post.lang.as_deref(),
         promotes: promotes(post.is_ad, &post.platform),
     };
@@ -280,6 +284,7 @@ fn keys_and_stored<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) 
         objects: &shared.objects,
         repost_of: post.repost_of,
         reply_to: post.reply_to,
+        quote_of: post.quote_of,
         lang: post.lang,
     };
     let mut encoded = Vec::with_capacity(post.text.len() + post.id.len() + 64);
