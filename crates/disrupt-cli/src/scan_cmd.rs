@@ -512,7 +512,7 @@ fn print_summary(result: &disrupt_pipeline::ScanResult, edges: usize, out: &std:
         seconds
     );
     crate::outln!(
-        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, records.jsonl, provenance.jsonl, accounts.jsonl, stages.jsonl, rejects.jsonl.",
+        "Found {} networks ({} accounts), {} evidence edges. Wrote {}/networks.json, edges.csv, evidence.jsonl, records.jsonl, accounts.csv, graph.gexf, graph.graphml, provenance.jsonl, accounts.jsonl, stages.jsonl, rejects.jsonl.",
         result.networks.len(),
         result.networks.iter().map(|n| n.accounts.len()).sum::<usize>(),
         edges,

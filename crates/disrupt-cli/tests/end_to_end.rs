@@ -712,7 +712,7 @@ fn the_automatic_budget_respects_an_address_space_limit() {
         return;
     }
     let out = tempfile::tempdir().unwrap();
-    let input = fixture("coortweet");
+    let input = fixture("coortweet/russian_coord_tweets.csv.gz");
     let script = format!(
         "ulimit -v 2097152 && exec \"{}\" scan \"{}\" --columns account=account_id,created_at=timestamp_share,id=content_id,urls=object_id --out \"{}\" --verbose",
         env!("CARGO_BIN_EXE_disrupt"),
@@ -1261,4 +1261,37 @@ print(len(members), len(pairs))
     let printed = run(python.args(["-c", script]).arg(&out));
     let counts: Vec<usize> = printed.split_whitespace().map(|n| n.parse().unwrap()).collect();
     assert!(counts[0] >= 50 && counts[1] >= 100, "a graph worth checking: {printed}");
+}
+
+#[test]
+fn the_german_election_walk_through_reads_the_long_format_file_as_it_is() {
+    // README and docs/walkthroughs.md: CooRTweet's German election data, one row per (post,
+    // shared object), integer ids, no text, read with one --columns mapping.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("german");
+    run(disrupt()
+        .arg("scan")
+        .arg(fixture("coortweet/german_elections.csv.gz"))
+        .args(["--columns", "id=post_id,account=account_id,created_at=timestamp,urls=url_id,hashtags=hashtag_id,objects.phash=phash_id"])
+        .arg("--out")
+        .arg(&out)
+        .arg("-q"));
+    let doc = check_contract(&out);
+    assert_eq!(doc["inputs"]["by_kind"]["post"], 194_323);
+    assert_eq!(doc["inputs"]["duplicates"], 24_645, "later rows of a post");
+    assert_eq!(doc["inputs"]["rejected"], 3, "rows without a post id");
+    let networks = doc["networks"].as_array().unwrap();
+    let members: usize = networks.iter().map(|n| n["accounts"].as_array().unwrap().len()).sum();
+    assert!(networks.len() >= 100 && members >= 500, "{} networks, {members} accounts", networks.len());
+    let expected = doc["calibration"]["expected_false_accounts"].as_f64().unwrap();
+    assert!(expected < members as f64 / 50.0, "chance alone flags {expected} of {members}");
+    let signals: HashSet<&str> = networks.iter().flat_map(|n| n["signals"].as_object().unwrap().keys().map(String::as_str)).collect();
+    assert!(signals.contains("co_object") && signals.contains("co_link") && signals.contains("co_hashtag"), "{signals:?}");
+    let text = std::fs::read_to_string(out.join("networks.json")).unwrap();
+    assert!(!text.contains("\"0.0."), "integer ids are not read as addresses");
+    // The Gephi export holds every member.
+    let gexf = std::fs::read_to_string(out.join("graph.gexf")).unwrap();
+    assert_eq!(gexf.matches("<node id=").count(), members);
+    let rows = std::fs::read_to_string(out.join("accounts.csv")).unwrap().lines().count() - 1;
+    assert_eq!(rows, members);
 }

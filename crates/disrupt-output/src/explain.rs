@@ -185,7 +185,8 @@ fn explain_account_in(account: &str, dir: &Path, doc: &disrupt_model::NetworksDo
     }
     edges.sort_by(|x, y| x.p_value.total_cmp(&y.p_value));
     let partners: BTreeSet<&str> = edges.iter().map(|e| if e.source == account { &*e.target } else { &*e.source }).collect();
-    let _ = writeln!(out, "\nIts own evidence: {} edges with {} accounts, strongest first.", edges.len(), partners.len());
+    let _ =
+        writeln!(out, "\nIts own evidence: {} with {}, strongest first.", plural(edges.len(), "edge"), plural(partners.len(), "account"));
     for e in edges.iter().take(limit) {
         let outgoing = e.source == account;
         let other = if outgoing { &e.target } else { &e.source };
@@ -236,7 +237,7 @@ fn explain_account_in(account: &str, dir: &Path, doc: &disrupt_model::NetworksDo
         }
         let shown = e.matches.len().min(limit);
         if e.matches_total > shown {
-            let _ = writeln!(out, "    ... and {} more matched pairs (evidence.jsonl)", e.matches_total - shown);
+            let _ = writeln!(out, "    ... and {} more (evidence.jsonl)", plural(e.matches_total - shown, "matched pair"));
         }
     }
     if edges.len() > limit {
