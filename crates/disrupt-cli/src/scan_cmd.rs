@@ -94,6 +94,9 @@ pub struct ScanArgs {
     /// data (default 1; 0 turns it off).
     #[arg(long, value_name = "N")]
     calibrate: Option<u32>,
+    /// A network's post breaks out when its shares plus comments exceed this (default 300).
+    #[arg(long, value_name = "N")]
+    breakout_threshold: Option<u64>,
     /// Co-actions a pair needs before it is tested (default 2).
     #[arg(long)]
     min_co_actions: Option<u32>,
@@ -217,6 +220,9 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     }
     if let Some(q) = args.fdr {
         detect.fdr = Some(q);
+    }
+    if let Some(n) = args.breakout_threshold {
+        settings.breakout_threshold = n;
     }
     if let Some(n) = args.calibrate {
         settings.calibrate = n;

@@ -1295,3 +1295,62 @@ fn the_german_election_walk_through_reads_the_long_format_file_as_it_is() {
     let rows = std::fs::read_to_string(out.join("accounts.csv")).unwrap().lines().count() - 1;
     assert_eq!(rows, members);
 }
+
+#[test]
+fn impact_gives_engagement_distributions_breakouts_and_who_reacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = 1_767_225_600i64;
+    let mut lines: Vec<Value> = background(300, start);
+    for (i, l) in lines.iter_mut().enumerate() {
+        l["metrics"] = serde_json::json!({"likes": i % 10, "shares": i % 3});
+    }
+    for occasion in 0..8i64 {
+        for member in 0..4i64 {
+            // One post of the operation broke out; the rest got next to nothing.
+            let metrics = if occasion == 3 && member == 0 {
+                serde_json::json!({"likes": 9000, "shares": 500, "comments": 20, "views": 150_000})
+            } else {
+                serde_json::json!({"likes": 1, "shares": 0, "comments": 0, "views": 57})
+            };
+            lines.push(serde_json::json!({"kind": "post", "id": format!("op{occasion}-{member}"), "account": format!("x:op{member}"),
+                "platform": "x", "created_at": start + occasion * 10_000 + member * 9,
+                "text": format!("the same words again, day {occasion}, share it now"), "metrics": metrics}));
+        }
+    }
+    // Members repost their own posts three times; two outsiders reply to them.
+    for k in 0..3 {
+        lines.push(serde_json::json!({"kind": "post", "id": format!("rp{k}"), "account": "x:op1", "platform": "x",
+            "created_at": start + 50_000 + k, "text": "", "repost_of": format!("op{k}-0")}));
+    }
+    for k in 1..3 {
+        lines.push(serde_json::json!({"kind": "post", "id": format!("re{k}"), "account": format!("x:bg{k}"), "platform": "x",
+            "created_at": start + 60_000 + k, "text": "is this true?", "reply_to": "op3-0"}));
+    }
+    let input = dir.path().join("metrics.jsonl");
+    std::fs::write(&input, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    let out = dir.path().join("out");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).args(["-q", "--calibrate", "0"]));
+    let doc = check_contract(&out);
+    let network = &doc["networks"][0];
+    assert_eq!(network["accounts"], serde_json::json!(["x:op0", "x:op1", "x:op2", "x:op3"]), "{network}");
+    let impact = &network["impact"];
+    assert_eq!(impact["posts"], 35, "{impact}");
+    assert_eq!(impact["posts_with_metrics"], 32);
+    assert_eq!(impact["posts_over_threshold"], 1);
+    assert_eq!(impact["engagement"]["views"]["max"], 150_000);
+    assert_eq!(impact["engagement"]["views"]["median"], 57);
+    assert_eq!(impact["engagement"]["likes"]["p90"], 1);
+    assert_eq!(impact["baseline"]["organic_posts"], 1502);
+    assert_eq!(impact["reactions"]["by_members"]["reposts"], 3);
+    assert_eq!(impact["reactions"]["by_outsiders"]["replies"], 2);
+    assert_eq!(impact["reactions"]["outside_accounts"], 2);
+    let summary = impact["summary"].as_str().unwrap();
+    assert!(summary.starts_with("1 of 32 posts got more than 300 shares and comments (organic posts: 0%); median 57 views"), "{summary}");
+    assert!(summary.contains("members made 3 of the 5 reposts, replies and quotes"), "{summary}");
+    // A threshold the user sets.
+    let out = dir.path().join("low");
+    run(disrupt().arg("scan").arg(&input).arg("--out").arg(&out).args(["-q", "--calibrate", "0", "--breakout-threshold", "0"]));
+    let doc = read_json(&out.join("networks.json"));
+    assert_eq!(doc["networks"][0]["impact"]["posts_over_threshold"], 1, "shares plus comments above 0: only the one post");
+    assert_eq!(doc["parameters"]["breakout_threshold"], 0);
+}

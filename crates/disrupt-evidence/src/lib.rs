@@ -28,4 +28,4 @@ pub use pair::{closest_gap, Detection, PairEvidence, SignalReport};
 pub use signal::{
     clip_words, format_duration, plural, EvidenceKind, LinkSignal, SharedItems, SignalConfig, SignalDescription, SignalSummary,
 };
-pub use store::{GenerationRecords, PostInfo, PostStore};
+pub use store::{Engagement, GenerationRecords, PostInfo, PostStore};

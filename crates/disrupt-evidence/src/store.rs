@@ -37,6 +37,28 @@ pub struct PostInfo {
     pub quote_of: Option<String>,
     /// Language as given by the record, or detected for posts of flagged accounts.
     pub lang: Option<String>,
+    /// Engagement when observed (views, likes, shares, comments).
+    pub engagement: Engagement,
+}
+
+/// A post's engagement counts when observed; `None` where the source did not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Engagement {
+    /// Views (impressions).
+    pub views: Option<u64>,
+    /// Likes.
+    pub likes: Option<u64>,
+    /// Shares (reposts, retweets).
+    pub shares: Option<u64>,
+    /// Comments (replies).
+    pub comments: Option<u64>,
+}
+
+impl Engagement {
+    /// Whether any count is known.
+    pub fn is_known(&self) -> bool {
+        self.views.is_some() || self.likes.is_some() || self.shares.is_some() || self.comments.is_some()
+    }
 }
 
 /// Where the records standing for generations sit in the post store: generation `g`'s
@@ -194,6 +216,15 @@ fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
+/// A bit per count present, then each present count.
+fn put_engagement(out: &mut Vec<u8>, e: &Engagement) {
+    let counts = [e.views, e.likes, e.shares, e.comments];
+    out.push(counts.iter().enumerate().fold(0u8, |bits, (i, c)| bits | (u8::from(c.is_some()) << i)));
+    for c in counts.into_iter().flatten() {
+        out.extend_from_slice(&c.to_le_bytes());
+    }
+}
+
 fn put_list(out: &mut Vec<u8>, items: &[String]) {
     out.extend_from_slice(&(items.len() as u32).to_le_bytes());
     for s in items {
@@ -234,6 +265,19 @@ impl Reader<'_> {
         }
     }
 
+    fn engagement(&mut self) -> io::Result<Engagement> {
+        let bits = self.take(1)?[0];
+        let mut counts = [None; 4];
+        for (i, slot) in counts.iter_mut().enumerate() {
+            if bits & (1 << i) != 0 {
+                let b = self.take(8)?;
+                *slot = Some(u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]));
+            }
+        }
+        let [views, likes, shares, comments] = counts;
+        Ok(Engagement { views, likes, shares, comments })
+    }
+
     fn list(&mut self) -> io::Result<Vec<String>> {
         let n = self.u32()? as usize;
         (0..n).map(|_| self.string()).collect()
@@ -266,6 +310,8 @@ pub struct StoredFields<'a> {
     pub quote_of: Option<&'a str>,
     /// Language, when given.
     pub lang: Option<&'a str>,
+    /// Engagement when observed.
+    pub engagement: Engagement,
 }
 
 /// [`encode_fields`] from borrowed fields, for a post never built as a [`PostInfo`].
@@ -279,6 +325,7 @@ pub fn encode_parts(post: &StoredFields<'_>, out: &mut Vec<u8>) {
     put_opt(out, post.reply_to);
     put_opt(out, post.quote_of);
     put_opt(out, post.lang);
+    put_engagement(out, &post.engagement);
 }
 
 fn encode(post: &PostInfo, out: &mut Vec<u8>) {
@@ -293,6 +340,7 @@ fn encode(post: &PostInfo, out: &mut Vec<u8>) {
             reply_to: post.reply_to.as_deref(),
             quote_of: post.quote_of.as_deref(),
             lang: post.lang.as_deref(),
+            engagement: post.engagement,
         },
         out,
     )
@@ -312,6 +360,7 @@ fn decode(account: u32, time: i64, bytes: &[u8]) -> io::Result<PostInfo> {
         reply_to: r.opt()?,
         quote_of: r.opt()?,
         lang: r.opt()?,
+        engagement: r.engagement()?,
     })
 }
 
@@ -525,6 +574,11 @@ mod tests {
             repost_of: i.is_multiple_of(4).then(|| "orig".into()),
             reply_to: None,
             quote_of: i.is_multiple_of(7).then(|| "quoted".into()),
+            engagement: Engagement {
+                views: i.is_multiple_of(2).then_some(u64::from(i) * 1000),
+                likes: Some(u64::from(i)),
+                ..Default::default()
+            },
             lang: i.is_multiple_of(3).then(|| "id".into()),
         }
     }

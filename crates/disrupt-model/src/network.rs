@@ -202,6 +202,9 @@ pub struct Network {
     /// The funnel a scam network runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnel: Option<Funnel>,
+    /// What its posts reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<crate::Impact>,
     /// Public posts by members.
     pub posts: usize,
     /// Those posts by language (given, or detected; `und` when neither).

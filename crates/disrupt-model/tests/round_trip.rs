@@ -88,6 +88,16 @@ prop_compose! {
             attachments: attachments.into_iter().map(|(account, group_p_value, matched_posts, partners)| Attachment { account, group_p_value, matched_posts, partners }).collect(),
             targets,
             funnel,
+            impact: (counts[2] % 2 == 1).then(|| {
+                let d = Distribution { posts: counts[0], total: counts[1] as u64 * 7, median: 1, p90: 3, p99: 9, max: counts[1] as u64 * 7 };
+                Impact {
+                    posts: counts[0] + 1, posts_with_metrics: counts[0], engagement: [("likes".to_string(), d)].into(), breakout_threshold: 300,
+                    posts_over_threshold: counts[3], share_over_threshold: f[1],
+                    baseline: Some(Baseline { organic_posts: 9, sampled: 9, posts_with_metrics: 3, engagement: Default::default(), share_over_threshold: f[2] }),
+                    reactions: Reactions { by_members: ReactionCounts { reposts: 4, replies: 0, quotes: 1 }, by_outsiders: ReactionCounts::default(), outside_accounts: 0 },
+                    summary: "a line".into(),
+                }
+            }),
             posts: counts[1] * 3,
             languages,
         }

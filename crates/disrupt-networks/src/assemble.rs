@@ -478,6 +478,7 @@ fn describe(
         attachments,
         targets: Vec::new(),
         funnel: None,
+        impact: None,
         posts: 0,
         languages: BTreeMap::new(),
     }

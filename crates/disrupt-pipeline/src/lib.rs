@@ -1,5 +1,5 @@
 //! The disrupt library API: one call runs the pipeline
-//! ingest -> normalize -> detect -> networks on a set of input files.
+//! ingest -> normalize -> detect -> link -> networks -> assess on a set of input files.
 //!
 //! The CLI and (later) the server are thin shells over [`scan`]. Outputs are written by
 //! `disrupt-output`; this crate only computes.
@@ -12,6 +12,7 @@ pub mod calibrate;
 pub mod co_share;
 pub mod corpus;
 pub mod findings;
+pub mod impact;
 pub mod key_table;
 pub mod memory;
 pub mod prepare;

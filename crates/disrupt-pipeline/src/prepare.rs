@@ -5,13 +5,13 @@ use compact_str::CompactString;
 use disrupt_detect::input::{ObjectHashes, Sketch, WordHashes, SKETCH_LEN};
 use disrupt_detect::PostFeatures;
 use disrupt_evidence::store::{encode_parts, StoredFields};
-use disrupt_evidence::PostInfo;
+use disrupt_evidence::{Engagement, PostInfo};
 use disrupt_ingest::Prepare;
 use disrupt_normalize::{
     canonical_url, extract_hashtags, extract_urls, fold_hashtag, matching_text, text_hash, with_matching_text, with_word_set_and_sketch,
     UrlPolicy,
 };
-use disrupt_records::{Post, PostView, Record, RecordKind, SharedObject};
+use disrupt_records::{Metrics, Post, PostView, Record, RecordKind, SharedObject};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use xxhash_rust::xxh3::xxh3_64;
@@ -53,8 +53,14 @@ struct PostFields<'a, S: AsRef<str>> {
     reply_to: Option<&'a str>,
     quote_of: Option<&'a str>,
     lang: Option<&'a str>,
+    engagement: Engagement,
     /// An ad or a Telegram channel post.
     promotes: bool,
+}
+
+/// A record's metrics as the post store keeps them.
+fn engagement(metrics: Option<Metrics>) -> Engagement {
+    metrics.map_or_else(Engagement::default, |m| Engagement { views: m.views, likes: m.likes, shares: m.shares, comments: m.comments })
 }
 
 fn promotes(is_ad: Option<bool>, platform: &str) -> bool {
@@ -130,6 +136,7 @@ fn fields_of(post: &Post) -> PostFields<'_, String> {
         reply_to: post.reply_to.as_deref(),
         quote_of: post.quote_of.as_deref(),
         lang: post.lang.as_deref(),
+        engagement: engagement(post.metrics),
         promotes: promotes(post.is_ad, &post.platform),
     }
 }
@@ -150,6 +157,7 @@ pub fn normalize_post(post: Post, account: u32, policy: &UrlPolicy) -> Normalize
         reply_to: post.reply_to,
         quote_of: post.quote_of,
         lang: post.lang,
+        engagement: engagement(post.metrics),
     };
     NormalizedPost { features, info }
 }
@@ -259,6 +267,7 @@ pub fn prepare_post_view(post: PostView<'_>, policy: &UrlPolicy) -> PreparedPost
         reply_to: post.reply_to.as_deref(),
         quote_of: post.quote_of.as_deref(),
         lang: post.lang.as_deref(),
+        engagement: engagement(post.metrics),
         promotes: promotes(post.is_ad, &post.platform),
     };
     let (features, encoded) = keys_and_stored(&fields, policy);
@@ -286,6 +295,7 @@ fn keys_and_stored<S: AsRef<str>>(post: &PostFields<'_, S>, policy: &UrlPolicy) 
         reply_to: post.reply_to,
         quote_of: post.quote_of,
         lang: post.lang,
+        engagement: post.engagement,
     };
     let mut encoded = Vec::with_capacity(post.text.len() + post.id.len() + 64);
     encode_parts(&stored, &mut encoded);

@@ -675,6 +675,15 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
 
     let mut networks = networks;
     disrupt_networks::count_posts_and_languages(&mut networks, &accounts, &posts, public_posts, &detected_langs);
+    let started = Instant::now();
+    crate::impact::attach_impact(
+        &mut networks,
+        &accounts,
+        &posts,
+        public_posts,
+        disrupt_report::ImpactSettings { breakout_threshold: config.breakout_threshold },
+    );
+    stage(observer, &mut timings, "impact", started);
 
     Ok(ScanResult {
         files,

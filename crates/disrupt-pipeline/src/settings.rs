@@ -52,6 +52,8 @@ pub struct ScanConfig {
     pub funnel_cues: Option<PathBuf>,
     /// Placebo runs that estimate what chance alone would flag (0: none).
     pub calibrate: u32,
+    /// A post breaks out when its shares plus comments exceed this.
+    pub breakout_threshold: u64,
     /// Folders the walk of input folders skips: the scan's own output folder (not a
     /// setting: a scan that writes into an input folder would otherwise read its last
     /// outputs back).
@@ -99,6 +101,7 @@ impl Default for ScanConfig {
             monitoring_terms: None,
             funnel_cues: None,
             calibrate: 1,
+            breakout_threshold: 300,
             skip_folders: Vec::new(),
         }
     }
@@ -130,6 +133,7 @@ impl ScanConfig {
             monitoring_terms: self.monitoring_terms.clone(),
             funnel_cues: self.funnel_cues.clone(),
             calibrate: self.calibrate,
+            breakout_threshold: self.breakout_threshold,
         }
     }
 
@@ -331,6 +335,8 @@ pub struct ScanSettings {
     pub funnel_cues: Option<PathBuf>,
     /// Placebo runs that estimate what chance alone would flag at these settings (0: none).
     pub calibrate: u32,
+    /// A network's post breaks out when its shares plus comments exceed this (`impact`).
+    pub breakout_threshold: u64,
 }
 
 impl Default for ScanSettings {
@@ -347,6 +353,7 @@ impl Default for ScanSettings {
             monitoring_terms: None,
             funnel_cues: None,
             calibrate: 1,
+            breakout_threshold: 300,
         }
     }
 }
@@ -513,6 +520,7 @@ impl ScanSettings {
             monitoring_terms: self.monitoring_terms.clone(),
             funnel_cues: self.funnel_cues.clone(),
             calibrate: self.calibrate,
+            breakout_threshold: self.breakout_threshold,
             skip_folders: Vec::new(),
         })
     }
