@@ -118,6 +118,10 @@ pub struct ScanArgs {
     /// shipped ones.
     #[arg(long, value_name = "DIR")]
     funnel_cues: Option<PathBuf>,
+    /// File of extra DISARM rules (ID<TAB>CONDITION[<TAB>NAME]), added to the shipped ones
+    /// (docs/method.md).
+    #[arg(long, value_name = "FILE")]
+    disarm_rules: Option<PathBuf>,
     /// Folder for spilled state (default: the system's temporary folder).
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
@@ -220,6 +224,9 @@ fn build_config(args: &ScanArgs) -> Result<ScanConfig> {
     }
     if let Some(q) = args.fdr {
         detect.fdr = Some(q);
+    }
+    if let Some(f) = &args.disarm_rules {
+        settings.disarm_rules = Some(f.clone());
     }
     if let Some(n) = args.breakout_threshold {
         settings.breakout_threshold = n;

@@ -1354,3 +1354,52 @@ fn impact_gives_engagement_distributions_breakouts_and_who_reacted() {
     assert_eq!(doc["networks"][0]["impact"]["posts_over_threshold"], 1, "shares plus comments above 0: only the one post");
     assert_eq!(doc["parameters"]["breakout_threshold"], 0);
 }
+
+#[test]
+fn networks_are_tagged_with_disarm_techniques_that_name_their_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    // A team's own rule: a technique DISARM has, on a condition the shipped rules leave out.
+    let rules = dir.path().join("rules.tsv");
+    std::fs::write(&rules, "# ours\nT0049.001\tlookalike_handles 3\nX0001\ttype scam\tRomance funnel (team taxonomy)\n").unwrap();
+    let out = dir.path().join("out");
+    run(disrupt()
+        .arg("scan")
+        .arg(repo().join("examples/simulated/records.jsonl.gz"))
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--calibrate", "0", "--disarm-rules"])
+        .arg(&rules));
+    let doc = check_contract(&out);
+    let tags =
+        |n: &Value| -> Vec<String> { n["disarm"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect() };
+    let networks = doc["networks"].as_array().unwrap();
+    let ai =
+        networks.iter().find(|n| n["operator_accounts"].as_array().is_some_and(|o| !o.is_empty()) && n["type"] == "influence").unwrap();
+    assert!(tags(ai).contains(&"T0085.001".to_string()), "provenance is AI-generated text: {:?}", tags(ai));
+    let copy = networks.iter().find(|n| n["signals"]["co_post"].as_u64().unwrap_or(0) > 0).unwrap();
+    let flood = copy["disarm"].as_array().unwrap().iter().find(|t| t["id"] == "T0049").unwrap();
+    assert_eq!(flood["name"], "Flood Information Space");
+    let evidence = flood["evidence"].as_str().unwrap();
+    let cited = copy["evidence"].as_array().unwrap().iter().find(|e| e["signal"] == "co_post").unwrap()["records"][0].as_str().unwrap();
+    assert!(evidence.contains("co_post evidence") && evidence.contains(cited), "names its records: {evidence}");
+    let scam = networks.iter().find(|n| n["type"] == "scam").unwrap();
+    assert!(tags(scam).contains(&"T0137.002".to_string()) && tags(scam).contains(&"X0001".to_string()), "{:?}", tags(scam));
+    assert!(networks.iter().any(|n| tags(n).contains(&"T0049.001".to_string())), "the team's rule applies");
+    // A rule that cannot be read stops the scan before it starts, naming its line.
+    std::fs::write(&rules, "T0049\tsignal co_post\nT0049\tcolour red\n").unwrap();
+    let refused = disrupt()
+        .arg("scan")
+        .arg(repo().join("examples/simulated/records.jsonl.gz"))
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .arg("--disarm-rules")
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("line 2: unknown condition `colour red`"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}

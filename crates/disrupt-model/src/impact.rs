@@ -93,3 +93,14 @@ impl ReactionCounts {
         self.reposts + self.replies + self.quotes
     }
 }
+
+/// A DISARM technique a network shows, with what was observed (`disarm` in `networks.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisarmTag {
+    /// The technique's external id (`T0049`, `T0085.001`).
+    pub id: String,
+    /// Its name in the DISARM Red Framework.
+    pub name: String,
+    /// What the network did that shows it, citing its evidence.
+    pub evidence: String,
+}

@@ -205,6 +205,9 @@ pub struct Network {
     /// What its posts reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<crate::Impact>,
+    /// The DISARM techniques it shows, each with its evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disarm: Vec<crate::DisarmTag>,
     /// Public posts by members.
     pub posts: usize,
     /// Those posts by language (given, or detected; `und` when neither).

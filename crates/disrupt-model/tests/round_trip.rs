@@ -98,6 +98,7 @@ prop_compose! {
                     summary: "a line".into(),
                 }
             }),
+            disarm: if counts[4] % 2 == 1 { vec![DisarmTag { id: "T0049".into(), name: "Flood Information Space".into(), evidence: "a line".into() }] } else { Vec::new() },
             posts: counts[1] * 3,
             languages,
         }

@@ -479,6 +479,7 @@ fn describe(
         targets: Vec::new(),
         funnel: None,
         impact: None,
+        disarm: Vec::new(),
         posts: 0,
         languages: BTreeMap::new(),
     }

@@ -683,6 +683,9 @@ pub fn scan(inputs: &[PathBuf], config: &ScanConfig, observer: &mut dyn ScanObse
         public_posts,
         disrupt_report::ImpactSettings { breakout_threshold: config.breakout_threshold },
     );
+    for network in &mut networks {
+        network.disarm = config.disarm.tag(network);
+    }
     stage(observer, &mut timings, "impact", started);
 
     Ok(ScanResult {

@@ -54,6 +54,10 @@ pub struct ScanConfig {
     pub calibrate: u32,
     /// A post breaks out when its shares plus comments exceed this.
     pub breakout_threshold: u64,
+    /// The DISARM rules networks are tagged with (the shipped ones and the user's).
+    pub disarm: disrupt_report::DisarmRules,
+    /// The file the extra DISARM rules came from.
+    pub disarm_rules: Option<PathBuf>,
     /// Folders the walk of input folders skips: the scan's own output folder (not a
     /// setting: a scan that writes into an input folder would otherwise read its last
     /// outputs back).
@@ -102,6 +106,8 @@ impl Default for ScanConfig {
             funnel_cues: None,
             calibrate: 1,
             breakout_threshold: 300,
+            disarm: disrupt_report::DisarmRules::default(),
+            disarm_rules: None,
             skip_folders: Vec::new(),
         }
     }
@@ -134,6 +140,7 @@ impl ScanConfig {
             funnel_cues: self.funnel_cues.clone(),
             calibrate: self.calibrate,
             breakout_threshold: self.breakout_threshold,
+            disarm_rules: self.disarm_rules.clone(),
         }
     }
 
@@ -182,6 +189,9 @@ pub enum SettingsError {
     /// The extra funnel cues could not be used.
     #[error("funnel_cues: {0}")]
     FunnelCues(#[from] disrupt_funnel::CueError),
+    /// The extra DISARM rules could not be used.
+    #[error("disarm_rules: {0}")]
+    DisarmRules(String),
     /// A setting's value is out of its range.
     #[error("{key}: {message}")]
     Invalid {
@@ -337,6 +347,9 @@ pub struct ScanSettings {
     pub calibrate: u32,
     /// A network's post breaks out when its shares plus comments exceed this (`impact`).
     pub breakout_threshold: u64,
+    /// File of extra DISARM rules (`ID<TAB>CONDITION[<TAB>NAME]`), added to the shipped ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disarm_rules: Option<PathBuf>,
 }
 
 impl Default for ScanSettings {
@@ -354,6 +367,7 @@ impl Default for ScanSettings {
             funnel_cues: None,
             calibrate: 1,
             breakout_threshold: 300,
+            disarm_rules: None,
         }
     }
 }
@@ -495,6 +509,15 @@ impl ScanSettings {
             Some(dir) => disrupt_funnel::Stager::with_extra(dir)?,
             None => Default::default(),
         };
+        let disarm = match &self.disarm_rules {
+            Some(file) => {
+                let text = std::fs::read_to_string(file).map_err(|e| SettingsError::DisarmRules(format!("{}: {e}", file.display())))?;
+                disrupt_report::DisarmRules::default()
+                    .with_extra(&text)
+                    .map_err(|e| SettingsError::DisarmRules(format!("{}: {e}", file.display())))?
+            }
+            None => Default::default(),
+        };
         Ok(ScanConfig {
             ingest: IngestOptions {
                 format,
@@ -521,6 +544,8 @@ impl ScanSettings {
             funnel_cues: self.funnel_cues.clone(),
             calibrate: self.calibrate,
             breakout_threshold: self.breakout_threshold,
+            disarm,
+            disarm_rules: self.disarm_rules.clone(),
             skip_folders: Vec::new(),
         })
     }
@@ -644,6 +669,7 @@ mod documented {
             temp_dir: Some(".".into()),
             monitoring_terms: Some(".".into()),
             funnel_cues: Some(".".into()),
+            disarm_rules: Some(".".into()),
             ..ScanSettings::default()
         };
         let value = serde_json::to_value(settings).unwrap();
