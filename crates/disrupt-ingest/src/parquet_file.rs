@@ -85,6 +85,7 @@ fn read_rows<P: Prepare, R: ChunkReader + 'static>(
     out: &mut Counted<'_, P>,
     rows_read: &mut u64,
 ) -> Result<(), (String, u64)> {
+    check_footer(&chunks).map_err(|e| (format!("malformed Parquet footer: {e}; the file is not read"), 0))?;
     let reader = SerializedFileReader::new(chunks).map_err(|e| (format!("cannot read the Parquet footer: {e}"), 0))?;
     let columns = options.columns.as_ref();
     let mut mapper = columns.map(|c| RowMapper::new(c, options, &out.file));
@@ -166,6 +167,32 @@ fn contract_object(row: &Row) -> Value {
     Value::Object(object)
 }
 
+/// Footers past this are refused: real files' footers are kilobytes to a few megabytes.
+const MAX_FOOTER_BYTES: u64 = 256 << 20;
+
+/// Checks the footer's frame before the `parquet` crate decodes it, for a clear reject: a
+/// footer longer than the file, or than any real one. Inside it, the crate (from 60.0,
+/// apache/arrow-rs#10979) bounds each list by the bytes left: before, four bytes of a 4 KB
+/// file declared an 8 GB schema (found by this crate's fuzz target, now a seed).
+fn check_footer<R: ChunkReader>(chunks: &R) -> Result<(), String> {
+    let len = chunks.len();
+    if len < 12 {
+        return Err("the file is too short to hold one".into());
+    }
+    let tail = chunks.get_bytes(len - 8, 8).map_err(|e| e.to_string())?;
+    if tail[4..8] != PARQUET_MAGIC {
+        return Err("the file does not end with PAR1 (truncated, or encrypted)".into());
+    }
+    let footer_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if footer_len > len - 12 {
+        return Err(format!("it says it is {footer_len} bytes, more than the file holds"));
+    }
+    if footer_len > MAX_FOOTER_BYTES {
+        return Err(format!("{footer_len} bytes, over the {MAX_FOOTER_BYTES} a footer may hold"));
+    }
+    Ok(())
+}
+
 /// A value as JSON would carry it.
 fn json_of(field: &Field) -> Value {
     let float = |f: f64| Number::from_f64(f).map_or(Value::Null, Value::Number);
@@ -226,6 +253,21 @@ fn excerpt(row: &Row) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn footers_that_do_not_fit_are_refused() {
+        let mut short = b"PAR1".to_vec();
+        short.extend_from_slice(&[0, 0, 0, 0, 0x10, 0, 0, 0]);
+        short.extend_from_slice(b"PAR1");
+        assert!(check_footer(&bytes::Bytes::from(short)).unwrap_err().contains("more than the file holds"));
+        let mut cut = b"PAR1".to_vec();
+        cut.extend_from_slice(&[0; 12]);
+        assert!(check_footer(&bytes::Bytes::from(cut)).unwrap_err().contains("does not end with PAR1"));
+        let mut ok = b"PAR1".to_vec();
+        ok.extend_from_slice(&[0x15, 0x04, 0x00, 3, 0, 0, 0]);
+        ok.extend_from_slice(b"PAR1");
+        assert_eq!(check_footer(&bytes::Bytes::from(ok)), Ok(()));
+    }
 
     #[test]
     fn values_read_as_json_and_as_cells() {
