@@ -123,6 +123,11 @@ fn read_rows<P: Prepare, R: ChunkReader + 'static>(
                 continue;
             }
         };
+        if let Err(e) = check_dictionaries(group_reader.as_ref(), meta.num_columns()) {
+            row_number += meta.num_rows().max(0) as u64;
+            out.reject(first_row, format!("row group {group} cannot be read: {e}"), String::new());
+            continue;
+        }
         let rows = match group_reader.get_row_iter(None) {
             Ok(rows) => rows,
             Err(e) => {
@@ -189,6 +194,24 @@ fn check_footer<R: ChunkReader>(chunks: &R) -> Result<(), String> {
     }
     if footer_len > MAX_FOOTER_BYTES {
         return Err(format!("{footer_len} bytes, over the {MAX_FOOTER_BYTES} a footer may hold"));
+    }
+    Ok(())
+}
+
+/// Checks each column's dictionary page before rows are decoded: the `parquet` crate
+/// (60.2) sizes a dictionary by the count its page header claims, so 3 KB of a fuzzed file
+/// asked for 24 GB. A value takes at least one bit, so a dictionary cannot hold more values
+/// than eight times its bytes.
+fn check_dictionaries(group: &dyn parquet::file::reader::RowGroupReader, columns: usize) -> Result<(), String> {
+    for column in 0..columns {
+        let mut pages = group.get_column_page_reader(column).map_err(|e| e.to_string())?;
+        if let Some(parquet::column::page::Page::DictionaryPage { buf, num_values, .. }) =
+            pages.get_next_page().map_err(|e| e.to_string())?
+        {
+            if u64::from(num_values) > (buf.len() as u64).saturating_mul(8) {
+                return Err(format!("column {column}'s dictionary claims {num_values} values in {} bytes", buf.len()));
+            }
+        }
     }
     Ok(())
 }
