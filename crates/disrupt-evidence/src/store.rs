@@ -7,6 +7,7 @@
 //! a small in-memory buffer: a scan's resident memory then no longer grows with the text
 //! of every post it reads.
 
+pub use disrupt_model::Engagement;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -39,26 +40,6 @@ pub struct PostInfo {
     pub lang: Option<String>,
     /// Engagement when observed (views, likes, shares, comments).
     pub engagement: Engagement,
-}
-
-/// A post's engagement counts when observed; `None` where the source did not say.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Engagement {
-    /// Views (impressions).
-    pub views: Option<u64>,
-    /// Likes.
-    pub likes: Option<u64>,
-    /// Shares (reposts, retweets).
-    pub shares: Option<u64>,
-    /// Comments (replies).
-    pub comments: Option<u64>,
-}
-
-impl Engagement {
-    /// Whether any count is known.
-    pub fn is_known(&self) -> bool {
-        self.views.is_some() || self.likes.is_some() || self.shares.is_some() || self.comments.is_some()
-    }
 }
 
 /// Where the records standing for generations sit in the post store: generation `g`'s
@@ -238,8 +219,8 @@ struct Reader<'a> {
     bytes: &'a [u8],
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> io::Result<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> io::Result<&'a [u8]> {
         if self.bytes.len() < n {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "post store entry is truncated"));
         }
@@ -276,6 +257,27 @@ impl Reader<'_> {
         }
         let [views, likes, shares, comments] = counts;
         Ok(Engagement { views, likes, shares, comments })
+    }
+
+    /// A string of the entry, borrowed.
+    fn str(&mut self) -> io::Result<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    fn skip_list(&mut self) -> io::Result<()> {
+        for _ in 0..self.u32()? {
+            let n = self.u32()? as usize;
+            self.take(n)?;
+        }
+        Ok(())
+    }
+
+    fn opt_str(&mut self) -> io::Result<Option<&'a str>> {
+        match self.take(1)?[0] {
+            0 => Ok(None),
+            _ => self.str().map(Some),
+        }
     }
 
     fn list(&mut self) -> io::Result<Vec<String>> {
@@ -516,6 +518,24 @@ impl PostStore {
         Ok(info)
     }
 
+    /// `f` of the posts `post` reposts, replies to and quotes, read in place: a pass over
+    /// every post's targets (reactions to a network's posts) decodes nothing else.
+    pub fn with_targets<T>(&self, post: u32, f: impl FnOnce([Option<&str>; 3]) -> T) -> io::Result<T> {
+        let i = post as usize;
+        if i >= self.len() {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("no post {post} in the store")));
+        }
+        self.log.read(self.offsets[i], self.offsets[i + 1], |bytes| {
+            let mut r = Reader { bytes };
+            r.str()?; // id
+            r.str()?; // text
+            for _ in 0..3 {
+                r.skip_list()?; // links, hashtags, objects
+            }
+            Ok(f([r.opt_str()?, r.opt_str()?, r.opt_str()?]))
+        })
+    }
+
     /// [`PostStore::get`] for evidence writers: a post the store cannot give back is
     /// reported with its index rather than stopping the run.
     pub fn get_or_placeholder(&self, post: u32) -> PostInfo {
@@ -597,6 +617,8 @@ mod tests {
                 assert_eq!(store.get(i).unwrap(), post(i));
             }
             assert!(store.get(500).is_err());
+            let targets = store.with_targets(28, |t| t.map(|x| x.map(String::from))).unwrap();
+            assert_eq!(targets, [post(28).repost_of, post(28).reply_to, post(28).quote_of]);
             assert_eq!(store.account(13), 13 % 7);
         }
     }

@@ -115,20 +115,13 @@ fn read_rows<P: Prepare, R: ChunkReader + 'static>(
             );
             continue;
         }
-        let group_reader = match reader.get_row_group(group) {
-            Ok(g) => g,
-            Err(e) => {
-                row_number += meta.num_rows().max(0) as u64;
-                out.reject(first_row, format!("row group {group} cannot be read: {e}"), String::new());
-                continue;
-            }
-        };
-        if let Err(e) = check_dictionaries(group_reader.as_ref(), meta.num_columns()) {
-            row_number += meta.num_rows().max(0) as u64;
-            out.reject(first_row, format!("row group {group} cannot be read: {e}"), String::new());
-            continue;
-        }
-        let rows = match group_reader.get_row_iter(None) {
+        // Opening a row group fails as one reject, whichever step fails.
+        let group_reader = reader.get_row_group(group).map_err(|e| e.to_string());
+        let opened = group_reader.as_ref().map_err(String::clone).and_then(|g| {
+            check_dictionaries(g.as_ref(), meta.num_columns())?;
+            g.get_row_iter(None).map_err(|e| e.to_string())
+        });
+        let rows = match opened {
             Ok(rows) => rows,
             Err(e) => {
                 row_number += meta.num_rows().max(0) as u64;

@@ -5,6 +5,40 @@ use crate::float::nan_or;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A post's engagement counts when observed; `None` where the source did not say. The post
+/// store keeps it per post, and [`Impact`] is computed from it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Engagement {
+    /// Views (impressions).
+    pub views: Option<u64>,
+    /// Likes.
+    pub likes: Option<u64>,
+    /// Shares (reposts, retweets).
+    pub shares: Option<u64>,
+    /// Comments (replies).
+    pub comments: Option<u64>,
+}
+
+impl Engagement {
+    /// Whether any count is known.
+    pub fn is_known(&self) -> bool {
+        self.views.is_some() || self.likes.is_some() || self.shares.is_some() || self.comments.is_some()
+    }
+
+    /// Shares plus comments, the breakout measure (`None` when neither is known).
+    pub fn spread(&self) -> Option<u64> {
+        match (self.shares, self.comments) {
+            (None, None) => None,
+            (s, c) => Some(s.unwrap_or(0).saturating_add(c.unwrap_or(0))),
+        }
+    }
+
+    /// Each count with its name, as `impact` names them.
+    pub fn named(&self) -> [(&'static str, Option<u64>); 4] {
+        [("views", self.views), ("likes", self.likes), ("shares", self.shares), ("comments", self.comments)]
+    }
+}
+
 /// A network's reach (`impact` in `networks.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Impact {

@@ -39,7 +39,7 @@ pub mod read;
 mod signal;
 
 pub use document::{Calibration, DetectionStats, InputFile, Inputs, NetworksDocument, SignalStats, SCHEMA_MAJOR, SCHEMA_VERSION};
-pub use impact::{Baseline, DisarmTag, Distribution, Impact, ReactionCounts, Reactions};
+pub use impact::{Baseline, DisarmTag, Distribution, Engagement, Impact, ReactionCounts, Reactions};
 pub use lines::{
     AccountRisk, AccountRole, Amount, CitedRecord, Detail, Edge, EvidenceEdge, MatchedPair, MessageStage, NamedAccount, PromptExcerpt,
     ProvenanceLink, ProvenanceRole, Reject, Role, SharedItem, Stage, TargetLink, ACCOUNT_COLUMNS, EDGE_COLUMNS, MATCHES_IN_EVIDENCE,

@@ -7,6 +7,23 @@ use disrupt_model::{
     AccountRisk, CitedRecord, Edge, EvidenceEdge, MessageStage, NamedAccount, NetworksDocument, ProvenanceLink, TargetLink,
 };
 
+/// An edge's endpoints, signal and strength: what the graph files need of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeLink<'a> {
+    /// The smaller account id.
+    pub source: std::borrow::Cow<'a, str>,
+    /// The larger account id.
+    pub target: std::borrow::Cow<'a, str>,
+    /// The signal.
+    pub signal: disrupt_model::Signal,
+    /// Co-actions weighted by rarity.
+    pub weight: f64,
+    /// This signal's p-value.
+    pub p_value: f64,
+    /// The pair's p-value with every signal fused.
+    pub pair_p_value: f64,
+}
+
 /// Every file of a scan's output, row by row. Rows are addressed by index so the writer
 /// can format chunks of them on every core and write them in order.
 pub trait ScanFindings: Sync {
@@ -17,6 +34,19 @@ pub trait ScanFindings: Sync {
     fn edge_count(&self) -> usize;
     /// Row `i` of `edges.csv`.
     fn edge(&self, i: usize) -> Edge<'_>;
+    /// Row `i` of `edges.csv` without its record ids, for the graph files: a producer
+    /// whose [`ScanFindings::edge`] looks ids up gives this without them.
+    fn edge_link(&self, i: usize) -> EdgeLink<'_> {
+        let e = self.edge(i);
+        EdgeLink {
+            source: e.source,
+            target: e.target,
+            signal: e.signal,
+            weight: e.weight,
+            p_value: e.p_value,
+            pair_p_value: e.pair_p_value,
+        }
+    }
     /// Line `i` of `evidence.jsonl` (the same edge as row `i` of `edges.csv`).
     fn evidence_edge(&self, i: usize) -> EvidenceEdge<'_>;
 

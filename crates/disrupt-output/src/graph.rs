@@ -58,7 +58,7 @@ impl<'a> AccountGraph<'a> {
         let present: BTreeSet<&str> = nodes.iter().map(|a| a.account.as_str()).collect();
         let mut edges: BTreeMap<(String, String), GraphEdge> = BTreeMap::new();
         for i in 0..findings.edge_count() {
-            let e = findings.edge(i);
+            let e = findings.edge_link(i);
             if !(present.contains(e.source.as_ref()) && present.contains(e.target.as_ref())) {
                 continue;
             }

@@ -29,7 +29,7 @@ pub mod terminal;
 pub use atomic::AtomicFile;
 pub use edges::{write_edges, write_evidence};
 pub use explain::{explain, explain_account, ExplainError};
-pub use findings::ScanFindings;
+pub use findings::{EdgeLink, ScanFindings};
 pub use graph::{write_named_accounts, AccountGraph};
 pub use line_files::{write_accounts, write_provenance, write_stages};
 pub use networks_json::write_networks;

@@ -234,6 +234,18 @@ impl disrupt_output::ScanFindings for Findings<'_> {
         }
     }
 
+    fn edge_link(&self, i: usize) -> disrupt_output::EdgeLink<'_> {
+        let row = &self.rows[i];
+        disrupt_output::EdgeLink {
+            source: Cow::Borrowed(row.source),
+            target: Cow::Borrowed(row.target),
+            signal: row.signal,
+            weight: row.evidence.weight,
+            p_value: row.evidence.p_value,
+            pair_p_value: row.pair_p_value,
+        }
+    }
+
     fn evidence_edge(&self, i: usize) -> EvidenceEdge<'_> {
         let row = &self.rows[i];
         let e = row.evidence;

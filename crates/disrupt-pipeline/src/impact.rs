@@ -3,16 +3,12 @@
 
 use disrupt_evidence::{AccountInfo, Engagement, PostStore};
 use disrupt_model::{Network, ReactionCounts, Reactions};
-use disrupt_report::{Counts, ImpactSettings, OrganicSample};
+use disrupt_report::{ImpactSettings, OrganicSample};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Organic posts whose counts are read for the baseline: every k-th, at most this many.
 const ORGANIC_SAMPLE: usize = 50_000;
-
-fn counts(e: Engagement) -> Counts {
-    Counts { views: e.views, likes: e.likes, shares: e.shares, comments: e.comments }
-}
 
 /// Sets every network's `impact`. Posts are the store's first `public_posts` records.
 pub fn attach_impact(networks: &mut [Network], accounts: &[AccountInfo], posts: &PostStore, public_posts: usize, settings: ImpactSettings) {
@@ -36,14 +32,14 @@ pub fn attach_impact(networks: &mut [Network], accounts: &[AccountInfo], posts: 
     // The organic baseline: every k-th organic post, in store order.
     let step = organic.div_ceil(ORGANIC_SAMPLE).max(1);
     let sampled: Vec<u32> = (0..authors.len()).filter(|&p| of(p) == u32::MAX).step_by(step).map(|p| p as u32).collect();
-    let sample: Vec<Counts> = sampled.par_iter().filter_map(|&p| posts.get(p).ok()).map(|info| counts(info.engagement)).collect();
+    let sample: Vec<Engagement> = sampled.par_iter().filter_map(|&p| posts.get(p).ok()).map(|info| info.engagement).collect();
     // The networks' posts: their counts, and their ids, which reactions name.
     let mut network_counts = Vec::with_capacity(networks.len());
     let mut post_network: FxHashMap<String, u32> = FxHashMap::default();
     for (n, list) in by_network.iter().enumerate() {
-        let read: Vec<(String, Counts)> =
-            list.par_iter().filter_map(|&p| posts.get(p).ok()).map(|info| (info.id, counts(info.engagement))).collect();
-        network_counts.push(read.iter().map(|(_, c)| *c).collect::<Vec<Counts>>());
+        let read: Vec<(String, Engagement)> =
+            list.par_iter().filter_map(|&p| posts.get(p).ok()).map(|info| (info.id, info.engagement)).collect();
+        network_counts.push(read.iter().map(|(_, c)| *c).collect::<Vec<Engagement>>());
         post_network.extend(read.into_iter().map(|(id, _)| (id, n as u32)));
     }
     let reactions = if post_network.is_empty() {
@@ -73,24 +69,24 @@ fn reactions(
         .fold(
             || (vec![Reactions::default(); networks], vec![FxHashSet::default(); networks]),
             |(mut r, mut outside), p| {
-                let Ok(info) = posts.get(p as u32) else { return (r, outside) };
                 let reacting_network = network_of_post(p);
-                let targets = [(info.repost_of, 0), (info.reply_to, 1), (info.quote_of, 2)];
-                for (target, kind) in targets {
-                    let Some(&n) = target.as_deref().and_then(|t| post_network.get(t)) else { continue };
-                    let tally = &mut r[n as usize];
-                    let counts: &mut ReactionCounts = if reacting_network == n {
-                        &mut tally.by_members
-                    } else {
-                        outside[n as usize].insert(authors[p]);
-                        &mut tally.by_outsiders
-                    };
-                    match kind {
-                        0 => counts.reposts += 1,
-                        1 => counts.replies += 1,
-                        _ => counts.quotes += 1,
+                let _ = posts.with_targets(p as u32, |targets| {
+                    for (kind, target) in targets.into_iter().enumerate() {
+                        let Some(&n) = target.and_then(|t| post_network.get(t)) else { continue };
+                        let tally = &mut r[n as usize];
+                        let counts: &mut ReactionCounts = if reacting_network == n {
+                            &mut tally.by_members
+                        } else {
+                            outside[n as usize].insert(authors[p]);
+                            &mut tally.by_outsiders
+                        };
+                        match kind {
+                            0 => counts.reposts += 1,
+                            1 => counts.replies += 1,
+                            _ => counts.quotes += 1,
+                        }
                     }
-                }
+                });
                 (r, outside)
             },
         )

@@ -1,39 +1,8 @@
 //! Impact per network: engagement distributions, breakout posts, the organic baseline and
 //! self-amplification ([`disrupt_model::Impact`]).
 
-use disrupt_model::{Baseline, Distribution, Impact, Reactions};
+use disrupt_model::{Baseline, Distribution, Engagement, Impact, Reactions};
 use std::collections::BTreeMap;
-
-/// A post's engagement counts, as the input gave them (`None`: not given).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Views.
-    pub views: Option<u64>,
-    /// Likes.
-    pub likes: Option<u64>,
-    /// Shares.
-    pub shares: Option<u64>,
-    /// Comments.
-    pub comments: Option<u64>,
-}
-
-impl Counts {
-    fn is_known(&self) -> bool {
-        self.views.is_some() || self.likes.is_some() || self.shares.is_some() || self.comments.is_some()
-    }
-
-    /// Shares plus comments, the breakout measure (`None` when neither is known).
-    fn spread(&self) -> Option<u64> {
-        match (self.shares, self.comments) {
-            (None, None) => None,
-            (s, c) => Some(s.unwrap_or(0).saturating_add(c.unwrap_or(0))),
-        }
-    }
-
-    fn named(&self) -> [(&'static str, Option<u64>); 4] {
-        [("views", self.views), ("likes", self.likes), ("shares", self.shares), ("comments", self.comments)]
-    }
-}
 
 /// How impact is measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,7 +24,7 @@ pub struct OrganicSample<'a> {
     /// Organic posts in all.
     pub organic_posts: usize,
     /// The sampled posts' counts.
-    pub sample: &'a [Counts],
+    pub sample: &'a [Engagement],
 }
 
 /// The distribution of `values` (sorted here); `None` when empty. Percentiles are nearest
@@ -78,7 +47,7 @@ pub fn distribution(values: &mut [u64]) -> Option<Distribution> {
 }
 
 /// Each count's distribution over the posts that have it.
-fn engagement(posts: &[Counts]) -> BTreeMap<String, Distribution> {
+fn engagement(posts: &[Engagement]) -> BTreeMap<String, Distribution> {
     let mut by_name: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
     for p in posts {
         for (name, value) in p.named() {
@@ -91,7 +60,7 @@ fn engagement(posts: &[Counts]) -> BTreeMap<String, Distribution> {
 }
 
 /// Posts with metrics, and those past the threshold.
-fn breakouts(posts: &[Counts], threshold: u64) -> (usize, usize) {
+fn breakouts(posts: &[Engagement], threshold: u64) -> (usize, usize) {
     let with = posts.iter().filter(|p| p.is_known()).count();
     let over = posts.iter().filter(|p| p.spread().is_some_and(|s| s > threshold)).count();
     (with, over)
@@ -135,7 +104,7 @@ fn percent(x: f64) -> String {
 /// (one per post), the organic sample, and the reactions found in the input.
 pub fn impact(
     posts: usize,
-    network_posts: &[Counts],
+    network_posts: &[Engagement],
     organic: Option<OrganicSample<'_>>,
     reactions: Reactions,
     settings: ImpactSettings,
@@ -201,16 +170,16 @@ mod tests {
     use disrupt_model::ReactionCounts;
     use proptest::prelude::*;
 
-    fn post(likes: u64, shares: u64, comments: u64) -> Counts {
-        Counts { likes: Some(likes), shares: Some(shares), comments: Some(comments), views: None }
+    fn post(likes: u64, shares: u64, comments: u64) -> Engagement {
+        Engagement { likes: Some(likes), shares: Some(shares), comments: Some(comments), views: None }
     }
 
     #[test]
     fn most_posts_fail_and_the_line_says_so() {
         // 1,204 posts: three broke out, the rest got almost nothing.
-        let mut posts: Vec<Counts> = (0..1201).map(|i| post(i % 5, 0, i % 2)).collect();
+        let mut posts: Vec<Engagement> = (0..1201).map(|i| post(i % 5, 0, i % 2)).collect();
         posts.extend([post(900, 250, 80), post(5000, 4000, 900), post(70, 300, 1)]);
-        let organic: Vec<Counts> = (0..1000).map(|i| post(i % 9, i % 3, 0)).collect();
+        let organic: Vec<Engagement> = (0..1000).map(|i| post(i % 9, i % 3, 0)).collect();
         let reactions = Reactions {
             by_members: ReactionCounts { reposts: 40, replies: 0, quotes: 0 },
             by_outsiders: ReactionCounts { reposts: 2, replies: 9, quotes: 1 },
@@ -229,7 +198,7 @@ mod tests {
 
     #[test]
     fn posts_without_counts_are_said_to_have_none() {
-        let i = impact(12, &[Counts::default(); 12], None, Reactions::default(), ImpactSettings::default());
+        let i = impact(12, &[Engagement::default(); 12], None, Reactions::default(), ImpactSettings::default());
         assert_eq!(i.summary, "no engagement counts in the input for its 12 posts");
         assert_eq!((i.posts_with_metrics, i.share_over_threshold), (0, 0.0));
     }

@@ -13,4 +13,4 @@ pub mod disarm;
 pub mod impact;
 
 pub use disarm::{DisarmRules, RuleError};
-pub use impact::{impact, Counts, ImpactSettings, OrganicSample};
+pub use impact::{impact, ImpactSettings, OrganicSample};
